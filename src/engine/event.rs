@@ -1,0 +1,102 @@
+//! The typed events of the model and the phase each one happens in within a day.
+
+/// The order of things within one day. An arrival "at any time on day t" is usable on day t, so
+/// money arrives before orders are placed, and deliveries arrive before the day's consumption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Phase {
+    /// A production ramp reaches one of its points.
+    Milestone = 0,
+    /// A funding installment falls due.
+    Due = 1,
+    /// Money reaches a channel.
+    Paid = 2,
+    /// A channel places orders.
+    Order = 3,
+    /// A contract starts: its units join a line's queue.
+    Contract = 4,
+    /// Lines produce.
+    Production = 5,
+    /// Shipments arrive in stock.
+    Arrival = 6,
+    /// Stock is used.
+    Consumption = 7,
+    /// End-of-day snapshot.
+    Report = 8,
+}
+
+impl Phase {
+    /// Number of phases.
+    pub const COUNT: usize = 9;
+}
+
+/// Something that happens. Quantities are whole batches: a batch of 1,000 shells is one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Line `line` reaches ramp point `point`.
+    RampMilestone {
+        /// Line index.
+        line: u32,
+        /// Ramp point index.
+        point: u32,
+    },
+    /// Installment `index` of funding source `source` falls due.
+    InstallmentDue {
+        /// Funding source index.
+        source: u32,
+        /// Installment index.
+        index: u32,
+    },
+    /// Money from `source` reaches its channels.
+    InstallmentPaid {
+        /// Funding source index.
+        source: u32,
+        /// Amount in cents.
+        cents: i64,
+    },
+    /// Channel `channel` places its periodic orders.
+    OrderPlaced {
+        /// Channel index.
+        channel: u32,
+    },
+    /// An order of `units` joins the queue of `line`.
+    ContractStart {
+        /// Line index.
+        line: u32,
+        /// Channel that ordered.
+        channel: u32,
+        /// Units.
+        units: u64,
+    },
+    /// Every line produces one day's output.
+    DailyProduction,
+    /// A batch from `line` arrives.
+    ShipmentArrived {
+        /// Line index.
+        line: u32,
+        /// Units.
+        units: u64,
+    },
+    /// Every item is used for one day.
+    DailyConsumption,
+    /// End-of-day snapshot of stock.
+    ReportTick,
+}
+
+impl Event {
+    /// The phase this event happens in.
+    #[must_use]
+    pub fn phase(&self) -> Phase {
+        match self {
+            Event::RampMilestone { .. } => Phase::Milestone,
+            Event::InstallmentDue { .. } => Phase::Due,
+            Event::InstallmentPaid { .. } => Phase::Paid,
+            Event::OrderPlaced { .. } => Phase::Order,
+            Event::ContractStart { .. } => Phase::Contract,
+            Event::DailyProduction => Phase::Production,
+            Event::ShipmentArrived { .. } => Phase::Arrival,
+            Event::DailyConsumption => Phase::Consumption,
+            Event::ReportTick => Phase::Report,
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! What one simulated future leaves behind: the daily stock path, daily money flows and the
+//! ledgers whose balances the conservation laws check.
+
+use crate::scenario::Scenario;
+
+/// Per-item totals of one run (whole units).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemLedger {
+    /// Stock on the start date.
+    pub initial: u64,
+    /// Units ordered by all channels.
+    pub ordered: u64,
+    /// Units that arrived in stock.
+    pub delivered: u64,
+    /// Units used.
+    pub consumed: u64,
+    /// Units wanted.
+    pub demand: u64,
+    /// Units wanted but not in stock.
+    pub unmet: u64,
+    /// Stock at the end of the horizon.
+    pub end_stock: u64,
+    /// Days whose closing stock was below the safe stock.
+    pub days_below_safe: u32,
+    /// Days with unmet demand.
+    pub days_short: u32,
+    /// First day whose closing stock was below the safe stock.
+    pub first_below_safe: Option<u32>,
+}
+
+/// Per-line totals of one run (whole units).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineLedger {
+    /// Units ordered from this line.
+    pub ordered: u64,
+    /// Ordered, contract not yet started.
+    pub pending: u64,
+    /// In the line's queue.
+    pub backlog: u64,
+    /// Good units completed.
+    pub produced: u64,
+    /// Units rejected as defective (they used capacity; the order still waits).
+    pub defective: u64,
+    /// Completed, not yet arrived.
+    pub in_transit: u64,
+    /// Arrived in stock.
+    pub delivered: u64,
+    /// Lost in transit.
+    pub lost: u64,
+}
+
+/// Per-funding-source totals of one run (cents).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FundingLedger {
+    /// Installments fallen due.
+    pub pledged: i64,
+    /// Money that reached channels.
+    pub paid: i64,
+    /// Installments that were never paid.
+    pub defaulted: i64,
+    /// Paid but still on its way at the horizon.
+    pub in_flight: i64,
+}
+
+/// Per-channel totals of one run (cents).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChannelLedger {
+    /// Money received.
+    pub received: i64,
+    /// Money spent on orders.
+    pub spent: i64,
+    /// Money left in the pool.
+    pub balance: i64,
+}
+
+/// Everything one run records.
+#[derive(Debug, Clone, Default)]
+pub struct RunRecord {
+    /// Run index.
+    pub run: u64,
+    /// Closing stock per item and day, item-major: `stock[item * days + day]`.
+    pub stock: Vec<u64>,
+    /// Cents falling due per day (all sources).
+    pub pledged: Vec<i64>,
+    /// Cents reaching channels per day.
+    pub paid: Vec<i64>,
+    /// Cents spent on orders per day.
+    pub spent: Vec<i64>,
+    /// Item ledgers.
+    pub items: Vec<ItemLedger>,
+    /// Line ledgers.
+    pub lines: Vec<LineLedger>,
+    /// Funding ledgers.
+    pub funding: Vec<FundingLedger>,
+    /// Channel ledgers.
+    pub channels: Vec<ChannelLedger>,
+}
+
+impl RunRecord {
+    /// A record sized for a scenario, all zero.
+    #[must_use]
+    pub fn new(s: &Scenario) -> RunRecord {
+        let mut r = RunRecord::default();
+        r.reset(s);
+        r
+    }
+
+    /// Zeroes the record in place, keeping its memory.
+    pub fn reset(&mut self, s: &Scenario) {
+        let days = s.days();
+        self.run = 0;
+        self.stock.clear();
+        self.stock.resize(s.items.len() * days, 0);
+        for v in [&mut self.pledged, &mut self.paid, &mut self.spent] {
+            v.clear();
+            v.resize(days, 0);
+        }
+        self.items.clear();
+        self.items.resize(s.items.len(), ItemLedger::default());
+        self.lines.clear();
+        self.lines.resize(s.lines.len(), LineLedger::default());
+        self.funding.clear();
+        self.funding.resize(s.funding.len(), FundingLedger::default());
+        self.channels.clear();
+        self.channels.resize(s.channels.len(), ChannelLedger::default());
+    }
+
+    /// The stock path of one item.
+    #[must_use]
+    pub fn stock_of(&self, item: usize, days: usize) -> &[u64] {
+        &self.stock[item * days..(item + 1) * days]
+    }
+
+    /// Checks every conservation law; returns a description of each one that fails.
+    #[must_use]
+    pub fn conservation_violations(&self, s: &Scenario) -> Vec<String> {
+        let mut bad = Vec::new();
+        for (c, l) in self.channels.iter().enumerate() {
+            if l.received != l.spent + l.balance || l.balance < 0 {
+                bad.push(format!("channel {c}: received {} != spent {} + balance {}", l.received, l.spent, l.balance));
+            }
+        }
+        let paid: i64 = self.funding.iter().map(|f| f.paid).sum();
+        let received: i64 = self.channels.iter().map(|c| c.received).sum();
+        if paid != received {
+            bad.push(format!("money paid by sources {paid} != received by channels {received}"));
+        }
+        for (k, f) in self.funding.iter().enumerate() {
+            if f.pledged != f.paid + f.defaulted + f.in_flight {
+                bad.push(format!("funding {k}: pledged {} != paid {} + defaulted {} + in flight {}", f.pledged, f.paid, f.defaulted, f.in_flight));
+            }
+        }
+        let spent_days: i64 = self.spent.iter().sum();
+        let spent: i64 = self.channels.iter().map(|c| c.spent).sum();
+        if spent_days != spent {
+            bad.push(format!("daily spending {spent_days} != channel spending {spent}"));
+        }
+        let mut spent_on_units: i64 = 0;
+        for (n, l) in self.lines.iter().enumerate() {
+            if l.ordered != l.produced + l.backlog + l.pending {
+                bad.push(format!("line {n}: ordered {} != produced {} + backlog {} + pending {}", l.ordered, l.produced, l.backlog, l.pending));
+            }
+            if l.produced != l.delivered + l.in_transit + l.lost {
+                bad.push(format!("line {n}: produced {} != delivered {} + in transit {} + lost {}", l.produced, l.delivered, l.in_transit, l.lost));
+            }
+            spent_on_units += l.ordered as i64 * s.items[s.lines[n].item.0].unit_cost.0;
+        }
+        if spent_on_units != spent {
+            bad.push(format!("units ordered × unit cost {spent_on_units} != money spent {spent}"));
+        }
+        let days = s.days();
+        for (i, it) in self.items.iter().enumerate() {
+            let from_lines: u64 = s.lines.iter().zip(&self.lines).filter(|(l, _)| l.item.0 == i).map(|(_, l)| l.delivered).sum();
+            if from_lines != it.delivered {
+                bad.push(format!("item {i}: delivered {} != delivered by its lines {from_lines}", it.delivered));
+            }
+            if it.initial + it.delivered != it.consumed + it.end_stock {
+                bad.push(format!("item {i}: initial {} + delivered {} != consumed {} + stock {}", it.initial, it.delivered, it.consumed, it.end_stock));
+            }
+            if it.consumed + it.unmet != it.demand {
+                bad.push(format!("item {i}: consumed {} + unmet {} != demand {}", it.consumed, it.unmet, it.demand));
+            }
+            if self.stock_of(i, days)[days - 1] != it.end_stock {
+                bad.push(format!("item {i}: last daily stock != end stock"));
+            }
+        }
+        bad
+    }
+}

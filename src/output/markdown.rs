@@ -1,0 +1,99 @@
+//! `report.md`: a short human-readable report of an experiment, with the charts embedded.
+
+use crate::plot::{format_units, format_usd};
+use crate::report::Results;
+use crate::scenario::Scenario;
+use std::fmt::Write;
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+fn date_or(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(|| "after the horizon".to_owned(), |d| d.to_string())
+}
+
+/// The report text.
+#[must_use]
+pub fn report(s: &Scenario, r: &Results) -> String {
+    let m = &r.summary.metadata;
+    let mut o = String::new();
+    let _ = writeln!(o, "# {}\n", s.title);
+    if let Some(d) = &s.description {
+        let _ = writeln!(o, "{}\n", d.trim());
+    }
+    let _ = writeln!(
+        o,
+        "{} simulated futures from {} to {} ({} days), seed {}. Scenario file `{}` (hash `{}`), steel-porcupine {}.\n",
+        format_units(m.runs as f64),
+        r.summary.start,
+        r.summary.end,
+        r.summary.horizon_days,
+        m.seed,
+        m.scenario_file,
+        m.scenario_hash,
+        m.version
+    );
+    let _ = writeln!(o, "Reproduce with:\n\n```\n{}\n```\n", m.reproduce);
+    let _ = writeln!(o, "## Stock at the end of the horizon\n");
+    let _ = writeln!(o, "| item | start | median end stock | 90% range (P5–P95) | runs with any shortfall | below safe stock at end | first date below safe stock (median) |");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---|");
+    for it in &r.summary.items {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} – {} | {} | {} | {} |",
+            it.label,
+            format_units(it.initial_stock as f64),
+            format_units(it.end_stock.p50),
+            format_units(it.end_stock.p5),
+            format_units(it.end_stock.p95),
+            pct(it.prob_any_shortfall),
+            it.prob_below_safe_at_end.map_or_else(|| "no safe level set".into(), pct),
+            it.first_below_safe.as_ref().map_or_else(|| "–".into(), |f| date_or(f.p50)),
+        );
+    }
+    let _ = writeln!(o, "\n## Deliveries and unmet demand (means over runs)\n");
+    let _ = writeln!(o, "| item | ordered | delivered | unmet demand | days short |");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|");
+    for it in &r.summary.items {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {:.1} |",
+            it.label,
+            format_units(it.ordered.mean),
+            format_units(it.delivered.mean),
+            format_units(it.unmet_demand.mean),
+            it.days_short.mean
+        );
+    }
+    if !r.summary.funding.is_empty() {
+        let _ = writeln!(o, "\n## Funding (means over runs, US dollars)\n");
+        let _ = writeln!(o, "| source | pledged | paid | never paid | still in transit |");
+        let _ = writeln!(o, "|---|---:|---:|---:|---:|");
+        for f in &r.summary.funding {
+            let _ = writeln!(o, "| {} | {} | {} | {} | {} |", f.label, format_usd(f.pledged_usd), format_usd(f.paid_usd), format_usd(f.defaulted_usd), format_usd(f.in_flight_usd));
+        }
+    }
+    if !r.summary.channels.is_empty() {
+        let _ = writeln!(o, "\n| channel | received | spent | unspent at end |");
+        let _ = writeln!(o, "|---|---:|---:|---:|");
+        for c in &r.summary.channels {
+            let _ = writeln!(o, "| {} | {} | {} | {} |", c.label, format_usd(c.received_usd), format_usd(c.spent_usd), format_usd(c.balance_usd));
+        }
+    }
+    let _ = writeln!(o, "\n## Charts\n");
+    for it in &s.items {
+        let _ = writeln!(o, "![{}](stock_{}.png)\n", it.label, it.name);
+    }
+    let _ = writeln!(o, "![Funding](funding.png)\n");
+    let _ = writeln!(o, "## Method\n");
+    let _ = writeln!(
+        o,
+        "Each run is one possible future, simulated day by day with an event queue: installments fall due and may be \
+         paid late or not at all, channels place orders, contracts join production queues, lines complete batches, \
+         shipments arrive after a random lag, and stock is used by random daily demand. Percentiles are {}. \
+         Daily figures are in `daily.csv`; the whole summary is in `summary.json`.",
+        m.percentile_method
+    );
+    o
+}

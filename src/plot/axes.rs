@@ -1,0 +1,210 @@
+//! Axes: calendar x axes with month or day ticks, and numeric y axes with
+//! round ticks chosen here rather than by plotters.
+
+use chrono::{Datelike, NaiveDate};
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, KeyPointWeight, Ranged};
+use plotters::coord::types::RangedCoordf64;
+
+/// The calendar x axis: its range, labelled ticks, light grid lines and label format.
+pub(crate) struct DateAxis {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub ticks: Vec<NaiveDate>,
+    pub light: Vec<NaiveDate>,
+    pub format: &'static str,
+}
+
+fn add_days(d: NaiveDate, n: u64) -> Option<NaiveDate> {
+    d.checked_add_days(chrono::Days::new(n))
+}
+
+/// Builds a date axis spanning `first..=last`, with labels on the first of the
+/// month ("Jan 2026") for spans over two months and on days otherwise.
+pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
+    let (mut start, mut end) = if first <= last { (first, last) } else { (last, first) };
+    if start == end {
+        // A single day is drawn as the block first..first+1 (see `widen_single_day`);
+        // give it a day's margin on each side.
+        start = start.pred_opt().unwrap_or(start);
+        end = add_days(end, 2).unwrap_or(end);
+        if start == end {
+            // Cannot happen for real calendars, but never leave an empty range.
+            end = add_days(start, 1).unwrap_or(start);
+        }
+    }
+    let span_days = (end - start).num_days().max(1);
+    if span_days <= 62 {
+        let step = [1u64, 2, 7, 14, 28]
+            .into_iter()
+            .find(|s| span_days as u64 / s < 10)
+            .unwrap_or(28);
+        let mut ticks = Vec::new();
+        let mut d = Some(start);
+        while let Some(day) = d {
+            if day > end {
+                break;
+            }
+            ticks.push(day);
+            d = add_days(day, step);
+        }
+        return DateAxis { start, end, ticks, light: Vec::new(), format: "%-d %b %Y" };
+    }
+
+    // Month ticks, aligned so that January is always a candidate.
+    let month_index = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
+    let first_month = month_index(start) + if start.day() == 1 { 0 } else { 1 };
+    let last_month = month_index(end);
+    let months = (last_month - first_month).max(0) + 1;
+    let mut step: i64 = 1;
+    for s in [1i64, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000, 60000] {
+        step = s;
+        if months / s < 10 {
+            break;
+        }
+    }
+    let month_start = |m: i64| -> Option<NaiveDate> {
+        let year = i32::try_from(m.div_euclid(12)).ok()?;
+        NaiveDate::from_ymd_opt(year, m.rem_euclid(12) as u32 + 1, 1)
+    };
+    let mut ticks = Vec::new();
+    let mut light = Vec::new();
+    let mut m = first_month;
+    // At most `months` iterations; bounded further for absurd spans.
+    let mut guard = 0;
+    while m <= last_month && guard < 2000 {
+        if let Some(d) = month_start(m) {
+            if d >= start && d <= end {
+                if m.rem_euclid(step) == 0 {
+                    ticks.push(d);
+                } else if step <= 12 {
+                    light.push(d);
+                }
+            }
+        }
+        m += if step <= 12 { 1 } else { step.min(12) };
+        guard += 1;
+    }
+    if ticks.is_empty() {
+        ticks.push(start);
+    }
+    DateAxis { start, end, ticks, light, format: "%b %Y" }
+}
+
+/// A numeric y axis with "nice" round ticks (1, 2, 2.5, 5 × 10^k).
+pub(crate) struct ValueAxis {
+    pub low: f64,
+    pub high: f64,
+    pub ticks: Vec<f64>,
+}
+
+/// Round tick step for a range of `span` cut into at most `max_ticks` pieces.
+fn nice_step(span: f64, max_ticks: usize, min_step: f64) -> f64 {
+    let raw = span / max_ticks.max(1) as f64;
+    if !raw.is_finite() || raw <= 0.0 {
+        return min_step.max(1.0);
+    }
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * magnitude);
+    step.max(min_step)
+}
+
+/// An axis covering `data_low..=data_high` (which may be equal, or not finite)
+/// whose ends sit on round ticks. `min_step` keeps unit axes on whole numbers.
+pub(crate) fn value_axis(data_low: f64, data_high: f64, max_ticks: usize, min_step: f64) -> ValueAxis {
+    let (mut lo, mut hi) = (data_low, data_high);
+    if !lo.is_finite() {
+        lo = 0.0;
+    }
+    if !hi.is_finite() {
+        hi = lo + 1.0;
+    }
+    if hi < lo {
+        std::mem::swap(&mut lo, &mut hi);
+    }
+    if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
+        hi = lo + lo.abs().max(1.0);
+    }
+    // Near f64::MAX the span itself can overflow; halve everything instead.
+    if !(hi - lo).is_finite() {
+        lo /= 2.0;
+        hi /= 2.0;
+    }
+    let step = nice_step(hi - lo, max_ticks, min_step);
+    let mut low = (lo / step).floor() * step;
+    let mut high = (hi / step).ceil() * step;
+    if !low.is_finite() {
+        low = lo;
+    }
+    if !high.is_finite() || high <= low {
+        high = hi;
+    }
+    let mut ticks = Vec::new();
+    let first = (low / step).round();
+    for k in 0..=(max_ticks + 2) {
+        let t = (first + k as f64) * step;
+        if t > high * (1.0 + 1e-12) + step * 1e-9 {
+            break;
+        }
+        // Clean floating-point noise such as 0.30000000000000004.
+        ticks.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+    }
+    ValueAxis { low, high, ticks }
+}
+
+impl ValueAxis {
+    /// The plotters coordinate for this axis.
+    pub(crate) fn spec(&self) -> TickedAxis {
+        TickedAxis { inner: (self.low..self.high).into(), ticks: self.ticks.clone() }
+    }
+}
+
+/// A linear f64 axis whose labelled ticks are exactly `ticks` (no light
+/// lines). Unlike plotters' `WithKeyPoints<RangedCoordf64>` it accepts a
+/// custom label formatter in `configure_mesh`.
+pub(crate) struct TickedAxis {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for TickedAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        match hint.weight() {
+            KeyPointWeight::Bold => self.ticks.clone(),
+            KeyPointWeight::Any => Vec::new(),
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+
+/// Horizontal position of `d` as a fraction of the axis.
+pub(crate) fn x_fraction(axis: &DateAxis, d: NaiveDate) -> f64 {
+    let total = (axis.end - axis.start).num_days().max(1) as f64;
+    (d - axis.start).num_days() as f64 / total
+}
+
+/// A series of one day cannot be drawn as a line or band; the charts draw it
+/// as a block from that day to the next instead. Returns the dates to draw and,
+/// for each drawn point, the index of the input value it shows.
+pub(crate) fn widen_single_day(dates: &[NaiveDate]) -> (Vec<NaiveDate>, Vec<usize>) {
+    if dates.len() == 1 {
+        if let Some(next) = add_days(dates[0], 1) {
+            return (vec![dates[0], next], vec![0, 0]);
+        }
+    }
+    (dates.to_vec(), (0..dates.len()).collect())
+}

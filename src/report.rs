@@ -1,0 +1,409 @@
+//! Turns accumulated statistics into prepared results: per-day tables, per-item summaries and
+//! chart series. Pure: no I/O here; `output` serialises and writes.
+
+use crate::plot::{FanSeries, FundingSeries};
+use crate::scenario::Scenario;
+use crate::stats::{Accumulator, TotalDist, PERCENTILES, RELATIVE_ERROR};
+use crate::units::Day;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Facts about an experiment that make it reproducible.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metadata {
+    /// Program version.
+    pub version: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Number of runs.
+    pub runs: u64,
+    /// Scenario file as given.
+    pub scenario_file: String,
+    /// Stable hash of the scenario file's bytes (hex).
+    pub scenario_hash: String,
+    /// How percentiles are computed.
+    pub percentile_method: String,
+    /// Command that reproduces these results.
+    pub reproduce: String,
+}
+
+/// One row of `daily.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DailyRow {
+    /// Calendar date.
+    pub date: NaiveDate,
+    /// Item name.
+    pub item: String,
+    /// Mean closing stock.
+    pub mean: f64,
+    /// Standard deviation.
+    pub sd: f64,
+    /// Percentiles of closing stock.
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Share of runs below the safe stock (empty when the item has none).
+    pub prob_below_safe: Option<f64>,
+    /// Share of runs at zero.
+    pub prob_zero: f64,
+}
+
+/// A distribution summary of a per-run total.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Spread {
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation.
+    pub sd: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Spread {
+    fn of(t: &TotalDist) -> Spread {
+        let [p5, p25, p50, p75, p95] = t.hist.quantiles(PERCENTILES);
+        Spread { mean: t.moments.mean(), sd: t.moments.sd(), p5, p25, p50, p75, p95 }
+    }
+}
+
+/// When stock first falls below the safe level.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstBelow {
+    /// 5th percentile date (None: later than the horizon).
+    pub p5: Option<NaiveDate>,
+    /// Median date (None: later than the horizon).
+    pub p50: Option<NaiveDate>,
+    /// 95th percentile date (None: later than the horizon).
+    pub p95: Option<NaiveDate>,
+    /// Share of runs where it never happens within the horizon.
+    pub share_never: f64,
+}
+
+/// Per-item results.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemSummary {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Unit cost in US dollars.
+    pub unit_cost_usd: f64,
+    /// Initial stock.
+    pub initial_stock: u64,
+    /// Safe stock.
+    pub safe_stock: Option<u64>,
+    /// Stock at the end of the horizon.
+    pub end_stock: Spread,
+    /// Units ordered over the horizon.
+    pub ordered: Spread,
+    /// Units delivered over the horizon.
+    pub delivered: Spread,
+    /// Demand not met from stock.
+    pub unmet_demand: Spread,
+    /// Days closing below the safe stock.
+    pub days_below_safe: Option<Spread>,
+    /// Days with unmet demand.
+    pub days_short: Spread,
+    /// Share of runs with at least one day of unmet demand.
+    pub prob_any_shortfall: f64,
+    /// Share of runs below the safe stock on the last day.
+    pub prob_below_safe_at_end: Option<f64>,
+    /// First date below the safe stock.
+    pub first_below_safe: Option<FirstBelow>,
+}
+
+/// Per-funding-source results (means over runs, US dollars).
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingSummary {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Installments fallen due.
+    pub pledged_usd: f64,
+    /// Money that reached channels.
+    pub paid_usd: f64,
+    /// Installments never paid.
+    pub defaulted_usd: f64,
+    /// Paid, still on its way at the horizon.
+    pub in_flight_usd: f64,
+}
+
+/// Per-channel results (means over runs, US dollars).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelSummary {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Money received.
+    pub received_usd: f64,
+    /// Money spent on orders.
+    pub spent_usd: f64,
+    /// Money unspent at the horizon.
+    pub balance_usd: f64,
+}
+
+/// Per-line results (means over runs, units).
+#[derive(Debug, Clone, Serialize)]
+pub struct LineSummary {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Item made.
+    pub item: String,
+    /// Units ordered.
+    pub ordered: f64,
+    /// Good units produced.
+    pub produced: f64,
+    /// Defective units rejected.
+    pub defective: f64,
+    /// Units delivered.
+    pub delivered: f64,
+    /// Units lost in transit.
+    pub lost: f64,
+    /// Units still to make at the horizon (queue and contracts not yet started).
+    pub backlog: f64,
+    /// Units on their way at the horizon.
+    pub in_transit: f64,
+}
+
+/// The whole summary (`summary.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+    /// Days simulated.
+    pub horizon_days: u32,
+    /// Reproducibility facts.
+    pub metadata: Metadata,
+    /// Items.
+    pub items: Vec<ItemSummary>,
+    /// Funding sources.
+    pub funding: Vec<FundingSummary>,
+    /// Channels.
+    pub channels: Vec<ChannelSummary>,
+    /// Production lines.
+    pub lines: Vec<LineSummary>,
+}
+
+/// Everything an experiment produced, prepared for writing.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// The summary.
+    pub summary: Summary,
+    /// `daily.csv` rows, item by item, day by day.
+    pub daily: Vec<DailyRow>,
+    /// Cumulative mean money per day: (date, pledged, paid, spent) in US dollars.
+    pub money: Vec<(NaiveDate, f64, f64, f64)>,
+    /// Sample paths: (run, item index, stock per day).
+    pub samples: Vec<(u64, usize, Vec<u64>)>,
+}
+
+fn usd(cents_sum: i128, runs: u64) -> f64 {
+    cents_sum as f64 / 100.0 / runs.max(1) as f64
+}
+
+/// Prepares the results of an experiment.
+#[must_use]
+pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
+    let days = acc.days;
+    let runs = acc.runs.max(1);
+    let mut daily = Vec::with_capacity(s.items.len() * days);
+    for (i, it) in s.items.iter().enumerate() {
+        for d in 0..days {
+            let c = &acc.daily[i * days + d];
+            let [p5, p25, p50, p75, p95] = c.hist.quantiles(PERCENTILES);
+            daily.push(DailyRow {
+                date: s.date(Day(d as u32)),
+                item: it.name.clone(),
+                mean: c.moments.mean(),
+                sd: c.moments.sd(),
+                p5,
+                p25,
+                p50,
+                p75,
+                p95,
+                prob_below_safe: it.safe_stock.map(|_| c.below_safe as f64 / runs as f64),
+                prob_zero: c.zero as f64 / runs as f64,
+            });
+        }
+    }
+    let items = s
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let t = &acc.items[i];
+            let last = &acc.daily[i * days + days - 1];
+            ItemSummary {
+                name: it.name.clone(),
+                label: it.label.clone(),
+                unit_cost_usd: it.unit_cost.as_usd(),
+                initial_stock: it.initial_stock,
+                safe_stock: it.safe_stock,
+                end_stock: Spread::of(&t.end_stock),
+                ordered: Spread::of(&t.ordered),
+                delivered: Spread::of(&t.delivered),
+                unmet_demand: Spread::of(&t.unmet),
+                days_below_safe: it.safe_stock.map(|_| Spread::of(&t.days_below_safe)),
+                days_short: Spread::of(&t.days_short),
+                prob_any_shortfall: t.runs_short as f64 / runs as f64,
+                prob_below_safe_at_end: it.safe_stock.map(|_| last.below_safe as f64 / runs as f64),
+                first_below_safe: it.safe_stock.map(|_| first_below(s, &t.first_below_safe, t.never_below_safe, runs)),
+            }
+        })
+        .collect();
+    let funding = s
+        .funding
+        .iter()
+        .zip(&acc.funding)
+        .map(|(f, m)| FundingSummary {
+            name: f.name.clone(),
+            label: f.label.clone(),
+            pledged_usd: usd(m.a, runs),
+            paid_usd: usd(m.b, runs),
+            defaulted_usd: usd(m.c, runs),
+            in_flight_usd: usd(m.d, runs),
+        })
+        .collect();
+    let channels = s
+        .channels
+        .iter()
+        .zip(&acc.channels)
+        .map(|(c, m)| ChannelSummary {
+            name: c.name.clone(),
+            label: c.label.clone(),
+            received_usd: usd(m.a, runs),
+            spent_usd: usd(m.b, runs),
+            balance_usd: usd(m.c, runs),
+        })
+        .collect();
+    let per_run = |v: u128| v as f64 / runs as f64;
+    let lines = s
+        .lines
+        .iter()
+        .zip(&acc.lines)
+        .map(|(l, m)| LineSummary {
+            name: l.name.clone(),
+            label: l.label.clone(),
+            item: s.items[l.item.0].name.clone(),
+            ordered: per_run(m.ordered),
+            produced: per_run(m.produced),
+            defective: per_run(m.defective),
+            delivered: per_run(m.delivered),
+            lost: per_run(m.lost),
+            backlog: per_run(m.backlog),
+            in_transit: per_run(m.in_transit),
+        })
+        .collect();
+    let mut money = Vec::with_capacity(days);
+    let mut cum = [0i128; 3];
+    for d in 0..days {
+        for (k, c) in cum.iter_mut().enumerate() {
+            *c += acc.money_per_day[k][d];
+        }
+        money.push((s.date(Day(d as u32)), usd(cum[0], runs), usd(cum[1], runs), usd(cum[2], runs)));
+    }
+    let samples = acc
+        .samples
+        .iter()
+        .flat_map(|(run, stock)| (0..s.items.len()).map(move |i| (*run, i, stock[i * days..(i + 1) * days].to_vec())))
+        .collect();
+    Results {
+        summary: Summary {
+            scenario: s.name.clone(),
+            title: s.title.clone(),
+            start: s.start,
+            end: s.date(s.end_day()),
+            horizon_days: s.horizon,
+            metadata: meta,
+            items,
+            funding,
+            channels,
+            lines,
+        },
+        daily,
+        money,
+        samples,
+    }
+}
+
+fn first_below(s: &Scenario, counts: &[u64], never: u64, runs: u64) -> FirstBelow {
+    let date_at = |q: f64| -> Option<NaiveDate> {
+        let rank = ((q * runs as f64).ceil() as u64).clamp(1, runs);
+        let mut seen = 0;
+        for (d, &c) in counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(s.date(Day(d as u32)));
+            }
+        }
+        None
+    };
+    FirstBelow { p5: date_at(0.05), p50: date_at(0.5), p95: date_at(0.95), share_never: never as f64 / runs as f64 }
+}
+
+/// The percentile method, in words, for metadata and reports.
+#[must_use]
+pub fn percentile_method() -> String {
+    format!(
+        "nearest rank over a log-linear histogram: exact below 256 units, within {:.2}% above",
+        RELATIVE_ERROR * 100.0
+    )
+}
+
+impl Results {
+    /// The fan-chart series of item `i`.
+    #[must_use]
+    pub fn fan_series(&self, s: &Scenario, i: usize) -> FanSeries {
+        let rows: Vec<&DailyRow> = self.daily.iter().filter(|r| r.item == s.items[i].name).collect();
+        FanSeries {
+            scenario_title: s.title.clone(),
+            item_label: s.items[i].label.clone(),
+            dates: rows.iter().map(|r| r.date).collect(),
+            p5: rows.iter().map(|r| r.p5).collect(),
+            p25: rows.iter().map(|r| r.p25).collect(),
+            p50: rows.iter().map(|r| r.p50).collect(),
+            p75: rows.iter().map(|r| r.p75).collect(),
+            p95: rows.iter().map(|r| r.p95).collect(),
+            safe_stock: s.items[i].safe_stock,
+            samples: self.samples.iter().filter(|(_, item, _)| *item == i).take(10).map(|(_, _, v)| v.clone()).collect(),
+            runs: self.summary.metadata.runs,
+        }
+    }
+
+    /// The funding-chart series.
+    #[must_use]
+    pub fn funding_series(&self, s: &Scenario) -> FundingSeries {
+        FundingSeries {
+            scenario_title: s.title.clone(),
+            dates: self.money.iter().map(|m| m.0).collect(),
+            pledged_usd: self.money.iter().map(|m| m.1).collect(),
+            paid_usd: self.money.iter().map(|m| m.2).collect(),
+            spent_usd: self.money.iter().map(|m| m.3).collect(),
+            runs: self.summary.metadata.runs,
+        }
+    }
+}

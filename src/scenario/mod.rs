@@ -1,0 +1,287 @@
+//! The validated scenario: what the engine simulates. Built only by [`load`] / [`from_str`]
+//! (parse → validate), so the engine never sees raw TOML and every value here is already checked.
+
+mod error;
+pub mod raw;
+mod validate;
+
+pub use error::{line_col, locate, KeyPath, LoadError, Problem, Seg};
+
+use crate::sampling::{Dist, StreamKey};
+use crate::units::{Cents, Day};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// Largest scenario file accepted, in bytes.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Longest horizon accepted, in days (100 years).
+pub const MAX_HORIZON_DAYS: u32 = 36_525;
+/// Largest amount of money in any one key, in US dollars (ten trillion).
+pub const MAX_USD: f64 = 1e13;
+/// Largest stock or order quantity in any one key, in units.
+pub const MAX_UNITS: u64 = 1_000_000_000_000;
+/// Most entities of one kind (items, funding sources, channels, lines).
+pub const MAX_ENTITIES: usize = 1_000;
+/// Most installments one funding source may schedule over the horizon.
+pub const MAX_INSTALLMENTS: usize = 100_000;
+
+/// Index of an item in [`Scenario::items`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId(pub usize);
+/// Index of a channel in [`Scenario::channels`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChannelId(pub usize);
+/// Index of a production line in [`Scenario::lines`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LineId(pub usize);
+
+/// A checked scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Short name, safe as a folder name.
+    pub name: String,
+    /// Human title for charts and reports.
+    pub title: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Calendar date of day 0.
+    pub start: NaiveDate,
+    /// Number of simulated days after the start; days run 0..=horizon.
+    pub horizon: u32,
+    /// Seed used when the command line gives none.
+    pub default_seed: Option<u64>,
+    /// Run count used when the command line gives none.
+    pub default_runs: Option<u64>,
+    /// Items (munition or system types).
+    pub items: Vec<Item>,
+    /// Funding sources.
+    pub funding: Vec<FundingSource>,
+    /// Procurement channels.
+    pub channels: Vec<Channel>,
+    /// Production lines.
+    pub lines: Vec<Line>,
+    /// Consumption per item, indexed like `items` (None: never used).
+    pub consumption: Vec<Option<Consumption>>,
+}
+
+impl Scenario {
+    /// The calendar date of a simulation day.
+    #[must_use]
+    pub fn date(&self, day: Day) -> NaiveDate {
+        self.start + chrono::Days::new(u64::from(day.0))
+    }
+
+    /// The last simulated day.
+    #[must_use]
+    pub fn end_day(&self) -> Day {
+        Day(self.horizon)
+    }
+
+    /// Number of reported days (day 0 through the horizon).
+    #[must_use]
+    pub fn days(&self) -> usize {
+        self.horizon as usize + 1
+    }
+}
+
+/// A munition or system type.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Short name used in references and file names.
+    pub name: String,
+    /// Human label for charts.
+    pub label: String,
+    /// Price of one unit.
+    pub unit_cost: Cents,
+    /// Units in stock on the start date.
+    pub initial_stock: u64,
+    /// Below this level a user calls it a shortage.
+    pub safe_stock: Option<u64>,
+}
+
+/// A donor, budget line or loan.
+#[derive(Debug, Clone)]
+pub struct FundingSource {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Channels paid into, with shares summing to 1.
+    pub split: Vec<(ChannelId, f64)>,
+    /// Probability that each installment is paid at all.
+    pub pay_probability: f64,
+    /// Days from due date to money in the channel.
+    pub delay: Dist,
+    /// Every installment, sorted by due day.
+    pub installments: Vec<Installment>,
+    /// Stream for "is it paid".
+    pub key_paid: StreamKey,
+    /// Stream for payment delays.
+    pub key_delay: StreamKey,
+    /// Stream for uncertain amounts.
+    pub key_amount: StreamKey,
+}
+
+/// One scheduled payment.
+#[derive(Debug, Clone)]
+pub struct Installment {
+    /// Due day.
+    pub due: Day,
+    /// Amount in US dollars.
+    pub amount_usd: Dist,
+}
+
+/// How a channel splits its budget across items at each order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allocation {
+    /// Each item gets a fixed share of the balance.
+    Shares,
+    /// Items are bought in the listed order until money runs out.
+    Priority,
+}
+
+/// A procurement channel.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Days between orders.
+    pub every: u32,
+    /// Day of the first order.
+    pub first: Day,
+    /// Budget split rule.
+    pub allocation: Allocation,
+    /// What it buys.
+    pub buys: Vec<Buy>,
+}
+
+/// One item a channel buys.
+#[derive(Debug, Clone)]
+pub struct Buy {
+    /// The item.
+    pub item: ItemId,
+    /// The line that makes it.
+    pub line: LineId,
+    /// Share of the balance (shares allocation).
+    pub share: f64,
+    /// Cap per order.
+    pub max_units: Option<u64>,
+    /// Days from contract to the order joining the line's queue.
+    pub contract_delay: Dist,
+    /// Stream for contract delays.
+    pub key_contract: StreamKey,
+}
+
+/// A production line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Item made.
+    pub item: ItemId,
+    /// Capacity ramp: (day, units per day), days strictly increasing.
+    pub ramp: Vec<(f64, f64)>,
+    /// Days every ramp point after the first is late by.
+    pub slip: Dist,
+    /// Share of output taken by other customers.
+    pub other_share: Dist,
+    /// Share of completed units rejected (capacity spent, order not reduced).
+    pub defect_rate: f64,
+    /// Days from completion to arrival in stock.
+    pub lag: Dist,
+    /// Share of each shipment lost in transit.
+    pub transit_loss: f64,
+    /// Streams.
+    pub key_slip: StreamKey,
+    /// Stream for the other-customer share.
+    pub key_share: StreamKey,
+    /// Stream for defects.
+    pub key_defects: StreamKey,
+    /// Stream for delivery lags.
+    pub key_lag: StreamKey,
+    /// Stream for transit losses.
+    pub key_loss: StreamKey,
+}
+
+/// Daily use of an item.
+#[derive(Debug, Clone)]
+pub struct Consumption {
+    /// Demand model.
+    pub demand: Demand,
+    /// Intensity periods: (first day, last day, multiplier).
+    pub periods: Vec<(Day, Day, f64)>,
+    /// Stream for demand.
+    pub key_demand: StreamKey,
+}
+
+/// How daily demand is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Demand {
+    /// Exactly this many units a day (rounded down, fractions carried).
+    Fixed(f64),
+    /// Poisson with this mean per day.
+    Poisson {
+        /// Mean per day.
+        mean: f64,
+    },
+    /// Negative binomial with this mean per day and shape (smaller = burstier).
+    NegBinomial {
+        /// Mean per day.
+        mean: f64,
+        /// Shape k: variance = mean + mean²/k.
+        shape: f64,
+    },
+}
+
+/// Reads, parses and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let read_err = |reason: String, help: &str| LoadError::Read {
+        path: path.to_owned(),
+        reason,
+        help: help.to_owned(),
+    };
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => read_err(
+            "no such file".into(),
+            "check the path; bundled scenarios are in the scenarios/ folder, e.g. scenarios/baseline.toml",
+        ),
+        std::io::ErrorKind::PermissionDenied => read_err("permission denied".into(), "make the file readable"),
+        _ => read_err(e.to_string(), "check the path"),
+    })?;
+    if meta.is_dir() {
+        return Err(read_err(
+            "this is a folder, not a file".into(),
+            "give the path of a .toml scenario file inside it",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { path: path.to_owned(), bytes: meta.len(), limit: MAX_FILE_BYTES });
+    }
+    let bytes = std::fs::read(path).map_err(|e| read_err(e.to_string(), "check the path"))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let good = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let (line, column) = line_col(&good, offset);
+            return Err(LoadError::NotText { path: path.to_owned(), line, column, offset });
+        }
+    };
+    from_str(&text, path)
+}
+
+/// Parses and validates scenario text; `origin` names it in messages.
+pub fn from_str(text: &str, origin: &Path) -> Result<Scenario, LoadError> {
+    validate::parse_and_validate(text).map_err(|mut problems| {
+        for p in &mut problems {
+            if p.span.is_none() {
+                p.span = locate(text, &p.path);
+            }
+        }
+        LoadError::Invalid { path: origin.to_owned(), source_text: text.to_owned(), problems }
+    })
+}

@@ -1,0 +1,281 @@
+//! Streaming statistics over many runs: mergeable accumulators whose merge is exact and
+//! order-free (integer counts and sums), so memory does not grow with the number of runs and
+//! the same runs give the same bits whatever the thread count.
+
+pub mod histogram;
+
+pub use histogram::{LogHistogram, Moments, RELATIVE_ERROR};
+
+use crate::engine::RunRecord;
+use crate::scenario::Scenario;
+
+/// The percentiles reported everywhere.
+pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
+
+/// Statistics of one item on one day across runs.
+#[derive(Debug, Clone, Default)]
+pub struct DailyCell {
+    /// Mean and spread of closing stock.
+    pub moments: Moments,
+    /// Distribution of closing stock.
+    pub hist: LogHistogram,
+    /// Runs below the safe stock.
+    pub below_safe: u64,
+    /// Runs at zero.
+    pub zero: u64,
+}
+
+impl DailyCell {
+    /// Counts one run's closing stock.
+    #[inline]
+    pub fn add(&mut self, stock: u64, safe: Option<u64>) {
+        self.moments.add(stock);
+        self.hist.add(stock);
+        self.below_safe += u64::from(safe.is_some_and(|s| stock < s));
+        self.zero += u64::from(stock == 0);
+    }
+
+    /// Adds another cell (exact).
+    pub fn merge(&mut self, o: &DailyCell) {
+        self.moments.merge(&o.moments);
+        self.hist.merge(&o.hist);
+        self.below_safe += o.below_safe;
+        self.zero += o.zero;
+    }
+}
+
+/// A distribution of a per-run total: exact moments plus a histogram for percentiles.
+#[derive(Debug, Clone, Default)]
+pub struct TotalDist {
+    /// Mean and spread.
+    pub moments: Moments,
+    /// Percentiles.
+    pub hist: LogHistogram,
+}
+
+impl TotalDist {
+    /// Counts one value.
+    pub fn add(&mut self, v: u64) {
+        self.moments.add(v);
+        self.hist.add(v);
+    }
+
+    /// Adds another.
+    pub fn merge(&mut self, o: &TotalDist) {
+        self.moments.merge(&o.moments);
+        self.hist.merge(&o.hist);
+    }
+}
+
+/// Per-item totals across runs.
+#[derive(Debug, Clone, Default)]
+pub struct ItemTotals {
+    /// Stock at the horizon.
+    pub end_stock: TotalDist,
+    /// Units ordered.
+    pub ordered: TotalDist,
+    /// Units delivered.
+    pub delivered: TotalDist,
+    /// Units wanted but not in stock.
+    pub unmet: TotalDist,
+    /// Days below safe stock.
+    pub days_below_safe: TotalDist,
+    /// Days with unmet demand.
+    pub days_short: TotalDist,
+    /// Runs whose stock first fell below safe stock on each day.
+    pub first_below_safe: Vec<u64>,
+    /// Runs whose stock never fell below safe stock.
+    pub never_below_safe: u64,
+    /// Runs with at least one day of unmet demand.
+    pub runs_short: u64,
+}
+
+/// Exact sums of a money ledger across runs, in cents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MoneySums {
+    /// Σ pledged (or received, for channels).
+    pub a: i128,
+    /// Σ paid (or spent).
+    pub b: i128,
+    /// Σ defaulted (or balance).
+    pub c: i128,
+    /// Σ in flight (unused for channels).
+    pub d: i128,
+}
+
+/// Exact sums of line ledgers across runs, in units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineSums {
+    /// Σ ordered.
+    pub ordered: u128,
+    /// Σ produced.
+    pub produced: u128,
+    /// Σ defective.
+    pub defective: u128,
+    /// Σ delivered.
+    pub delivered: u128,
+    /// Σ lost.
+    pub lost: u128,
+    /// Σ backlog + pending at the horizon.
+    pub backlog: u128,
+    /// Σ in transit at the horizon.
+    pub in_transit: u128,
+}
+
+/// Everything kept across runs.
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    /// Days per item (horizon + 1).
+    pub days: usize,
+    /// Safe stock per item.
+    pub safe: Vec<Option<u64>>,
+    /// Item-major daily cells: `daily[item * days + day]`, the same layout as `RunRecord::stock`.
+    pub daily: Vec<DailyCell>,
+    /// Σ over runs of cents pledged, paid and spent per day.
+    pub money_per_day: [Vec<i128>; 3],
+    /// Per-item totals.
+    pub items: Vec<ItemTotals>,
+    /// Per funding source: pledged, paid, defaulted, in flight.
+    pub funding: Vec<MoneySums>,
+    /// Per channel: received, spent, balance.
+    pub channels: Vec<MoneySums>,
+    /// Per line sums.
+    pub lines: Vec<LineSums>,
+    /// Runs counted.
+    pub runs: u64,
+    /// How many whole trajectories to keep.
+    pub sample_limit: u64,
+    /// Kept trajectories: (run index, item-major stock).
+    pub samples: Vec<(u64, Vec<u64>)>,
+}
+
+impl Accumulator {
+    /// An empty accumulator for a scenario, keeping the stock paths of runs `0..sample_limit`.
+    #[must_use]
+    pub fn new(s: &Scenario, sample_limit: u64) -> Accumulator {
+        let days = s.days();
+        Accumulator {
+            days,
+            safe: s.items.iter().map(|i| i.safe_stock).collect(),
+            daily: vec![DailyCell::default(); s.items.len() * days],
+            money_per_day: [vec![0; days], vec![0; days], vec![0; days]],
+            items: vec![ItemTotals { first_below_safe: vec![0; days], ..ItemTotals::default() }; s.items.len()],
+            funding: vec![MoneySums::default(); s.funding.len()],
+            channels: vec![MoneySums::default(); s.channels.len()],
+            lines: vec![LineSums::default(); s.lines.len()],
+            runs: 0,
+            sample_limit,
+            samples: Vec::new(),
+        }
+    }
+
+    /// Adds the daily cells `daily[offset..offset + cells.len()]` of one run. Used by the runner
+    /// to update disjoint slices in parallel.
+    #[inline]
+    pub fn add_daily_slice(cells: &mut [DailyCell], offset: usize, days: usize, safe: &[Option<u64>], rec: &RunRecord) {
+        let stock = &rec.stock[offset..offset + cells.len()];
+        for (k, (cell, &v)) in cells.iter_mut().zip(stock).enumerate() {
+            cell.add(v, safe[(offset + k) / days]);
+        }
+    }
+
+    /// Adds everything of one run except the daily cells (see [`Accumulator::add_daily_slice`]).
+    pub fn add_run_totals(&mut self, rec: &RunRecord) {
+        self.runs += 1;
+        for (acc, flows) in self.money_per_day.iter_mut().zip([&rec.pledged, &rec.paid, &rec.spent]) {
+            for (a, &f) in acc.iter_mut().zip(flows.iter()) {
+                *a += i128::from(f);
+            }
+        }
+        for (t, l) in self.items.iter_mut().zip(&rec.items) {
+            t.end_stock.add(l.end_stock);
+            t.ordered.add(l.ordered);
+            t.delivered.add(l.delivered);
+            t.unmet.add(l.unmet);
+            t.days_below_safe.add(u64::from(l.days_below_safe));
+            t.days_short.add(u64::from(l.days_short));
+            t.runs_short += u64::from(l.days_short > 0);
+            match l.first_below_safe {
+                Some(d) => t.first_below_safe[d as usize] += 1,
+                None => t.never_below_safe += 1,
+            }
+        }
+        for (t, f) in self.funding.iter_mut().zip(&rec.funding) {
+            t.a += i128::from(f.pledged);
+            t.b += i128::from(f.paid);
+            t.c += i128::from(f.defaulted);
+            t.d += i128::from(f.in_flight);
+        }
+        for (t, c) in self.channels.iter_mut().zip(&rec.channels) {
+            t.a += i128::from(c.received);
+            t.b += i128::from(c.spent);
+            t.c += i128::from(c.balance);
+        }
+        for (t, l) in self.lines.iter_mut().zip(&rec.lines) {
+            t.ordered += u128::from(l.ordered);
+            t.produced += u128::from(l.produced);
+            t.defective += u128::from(l.defective);
+            t.delivered += u128::from(l.delivered);
+            t.lost += u128::from(l.lost);
+            t.backlog += u128::from(l.backlog + l.pending);
+            t.in_transit += u128::from(l.in_transit);
+        }
+        if rec.run < self.sample_limit {
+            let pos = self.samples.partition_point(|(r, _)| *r < rec.run);
+            self.samples.insert(pos, (rec.run, rec.stock.clone()));
+        }
+    }
+
+    /// Adds one whole run (sequential path).
+    pub fn add_run(&mut self, rec: &RunRecord) {
+        let days = self.days;
+        Accumulator::add_daily_slice(&mut self.daily, 0, days, &self.safe, rec);
+        self.add_run_totals(rec);
+    }
+
+    /// Adds another accumulator (exact and order-free).
+    pub fn merge(&mut self, o: &Accumulator) {
+        for (a, b) in self.daily.iter_mut().zip(&o.daily) {
+            a.merge(b);
+        }
+        for (a, b) in self.money_per_day.iter_mut().zip(&o.money_per_day) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in self.items.iter_mut().zip(&o.items) {
+            a.end_stock.merge(&b.end_stock);
+            a.ordered.merge(&b.ordered);
+            a.delivered.merge(&b.delivered);
+            a.unmet.merge(&b.unmet);
+            a.days_below_safe.merge(&b.days_below_safe);
+            a.days_short.merge(&b.days_short);
+            for (x, y) in a.first_below_safe.iter_mut().zip(&b.first_below_safe) {
+                *x += y;
+            }
+            a.never_below_safe += b.never_below_safe;
+            a.runs_short += b.runs_short;
+        }
+        for (a, b) in self.funding.iter_mut().chain(self.channels.iter_mut()).zip(o.funding.iter().chain(&o.channels)) {
+            a.a += b.a;
+            a.b += b.b;
+            a.c += b.c;
+            a.d += b.d;
+        }
+        for (a, b) in self.lines.iter_mut().zip(&o.lines) {
+            a.ordered += b.ordered;
+            a.produced += b.produced;
+            a.defective += b.defective;
+            a.delivered += b.delivered;
+            a.lost += b.lost;
+            a.backlog += b.backlog;
+            a.in_transit += b.in_transit;
+        }
+        self.runs += o.runs;
+        for s in &o.samples {
+            let pos = self.samples.partition_point(|(r, _)| *r < s.0);
+            self.samples.insert(pos, s.clone());
+        }
+        self.samples.truncate(self.sample_limit as usize);
+    }
+}
