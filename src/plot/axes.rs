@@ -21,7 +21,11 @@ fn add_days(d: NaiveDate, n: u64) -> Option<NaiveDate> {
 /// Builds a date axis spanning `first..=last`, with labels on the first of the
 /// month ("Jan 2026") for spans over two months and on days otherwise.
 pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
-    let (mut start, mut end) = if first <= last { (first, last) } else { (last, first) };
+    let (mut start, mut end) = if first <= last {
+        (first, last)
+    } else {
+        (last, first)
+    };
     if start == end {
         // A single day is drawn as the block first..first+1 (see `widen_single_day`);
         // give it a day's margin on each side.
@@ -36,7 +40,7 @@ pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
     if span_days <= 62 {
         let step = [1u64, 2, 7, 14, 28]
             .into_iter()
-            .find(|s| span_days as u64 / s < 10)
+            .find(|s| span_days as u64 / s < 7)
             .unwrap_or(28);
         let mut ticks = Vec::new();
         let mut d = Some(start);
@@ -47,7 +51,13 @@ pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
             ticks.push(day);
             d = add_days(day, step);
         }
-        return DateAxis { start, end, ticks, light: Vec::new(), format: "%-d %b %Y" };
+        return DateAxis {
+            start,
+            end,
+            ticks,
+            light: Vec::new(),
+            format: "%-d %b %Y",
+        };
     }
 
     // Month ticks, aligned so that January is always a candidate.
@@ -55,8 +65,15 @@ pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
     let first_month = month_index(start) + if start.day() == 1 { 0 } else { 1 };
     let last_month = month_index(end);
     let months = (last_month - first_month).max(0) + 1;
+    // 1, 2, 3 or 6 months, then 1, 2, 5, 10, 20, 50... years.
     let mut step: i64 = 1;
-    for s in [1i64, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000, 60000] {
+    let mut candidates = vec![1i64, 2, 3, 6];
+    let mut years = 1i64;
+    while years < 1_000_000 {
+        candidates.extend([years * 12, years * 24, years * 60]);
+        years *= 10;
+    }
+    for s in candidates {
         step = s;
         if months / s < 10 {
             break;
@@ -68,26 +85,36 @@ pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
     };
     let mut ticks = Vec::new();
     let mut light = Vec::new();
-    let mut m = first_month;
-    // At most `months` iterations; bounded further for absurd spans.
-    let mut guard = 0;
-    while m <= last_month && guard < 2000 {
-        if let Some(d) = month_start(m) {
-            if d >= start && d <= end {
-                if m.rem_euclid(step) == 0 {
-                    ticks.push(d);
-                } else if step <= 12 {
-                    light.push(d);
-                }
+    if step <= 12 {
+        // Every month start gets a grid line; every `step`-th a label.
+        for m in first_month..=last_month {
+            match month_start(m) {
+                Some(d) if m.rem_euclid(step) == 0 => ticks.push(d),
+                Some(d) => light.push(d),
+                None => {}
             }
         }
-        m += if step <= 12 { 1 } else { step.min(12) };
-        guard += 1;
+    } else {
+        // Labels every few years, on January.
+        let mut m = first_month.div_euclid(step) * step;
+        if m < first_month {
+            m += step;
+        }
+        while m <= last_month {
+            ticks.extend(month_start(m));
+            m += step;
+        }
     }
     if ticks.is_empty() {
         ticks.push(start);
     }
-    DateAxis { start, end, ticks, light, format: "%b %Y" }
+    DateAxis {
+        start,
+        end,
+        ticks,
+        light,
+        format: "%b %Y",
+    }
 }
 
 /// A numeric y axis with "nice" round ticks (1, 2, 2.5, 5 × 10^k).
@@ -114,7 +141,12 @@ fn nice_step(span: f64, max_ticks: usize, min_step: f64) -> f64 {
 
 /// An axis covering `data_low..=data_high` (which may be equal, or not finite)
 /// whose ends sit on round ticks. `min_step` keeps unit axes on whole numbers.
-pub(crate) fn value_axis(data_low: f64, data_high: f64, max_ticks: usize, min_step: f64) -> ValueAxis {
+pub(crate) fn value_axis(
+    data_low: f64,
+    data_high: f64,
+    max_ticks: usize,
+    min_step: f64,
+) -> ValueAxis {
     let (mut lo, mut hi) = (data_low, data_high);
     if !lo.is_finite() {
         lo = 0.0;
@@ -158,7 +190,10 @@ pub(crate) fn value_axis(data_low: f64, data_high: f64, max_ticks: usize, min_st
 impl ValueAxis {
     /// The plotters coordinate for this axis.
     pub(crate) fn spec(&self) -> TickedAxis {
-        TickedAxis { inner: (self.low..self.high).into(), ticks: self.ticks.clone() }
+        TickedAxis {
+            inner: (self.low..self.high).into(),
+            ticks: self.ticks.clone(),
+        }
     }
 }
 
@@ -189,7 +224,6 @@ impl Ranged for TickedAxis {
         self.inner.range()
     }
 }
-
 
 /// Horizontal position of `d` as a fraction of the axis.
 pub(crate) fn x_fraction(axis: &DateAxis, d: NaiveDate) -> f64 {

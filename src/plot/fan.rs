@@ -1,13 +1,14 @@
 //! The stock fan chart: percentile bands of one item's stock on hand over
 //! time, the median, a few sample futures and the safe-stock line.
 
-use std::iter;
-
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, msg, text_style};
+use super::axes::{date_axis, widen_single_day, x_fraction};
+use super::frame::{self, LegendEntry, Symbol};
+use super::style;
+use super::text::Target;
 use super::{format_units, FanSeries};
 
 impl style::Chart for FanSeries {
@@ -26,7 +27,10 @@ impl style::Chart for FanSeries {
         ];
         for (name, values) in bands {
             if values.len() != n {
-                return Err(format!("{name} has {} values but there are {n} dates", values.len()));
+                return Err(format!(
+                    "{name} has {} values but there are {n} dates",
+                    values.len()
+                ));
             }
         }
         for (i, sample) in self.samples.iter().enumerate() {
@@ -41,30 +45,35 @@ impl style::Chart for FanSeries {
         Ok(())
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        draw_fan(root, self)
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        target: Target,
+    ) -> Result<(), String> {
+        draw_fan(root, target, self)
     }
 }
 
-/// Draws the fan chart for `s` on any backend. Expects `s` to be validated.
+/// Draws the fan chart for `s` (already validated) on any backend.
 pub(crate) fn draw_fan<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    target: Target,
     s: &FanSeries,
 ) -> Result<(), String> {
     use style::Chart;
     let futures = style::count_phrase(s.runs, "simulated future", "simulated futures");
-    let subtitle = if s.scenario_title.trim().is_empty() {
-        futures
-    } else {
-        format!("{}  ·  {}", s.scenario_title.trim(), futures)
-    };
-    let body = style::page(root, &s.title(), &subtitle)?;
+    let body = style::page(
+        root,
+        target,
+        &s.title(),
+        &style::subtitle(&s.scenario_title, &futures),
+    )?;
     let (Some(&first), Some(&last)) = (s.dates.iter().min(), s.dates.iter().max()) else {
-        return style::no_data(&body, "No data to draw: the series has no dates.");
+        return style::no_data(root, target, "No data to draw: the series has no dates.");
     };
-    let x_axis = style::date_axis(first, last);
+    let x_axis = date_axis(first, last);
     // Points to draw: `dates[k]` shows input index `at[k]`.
-    let (dates, at) = style::widen_single_day(&s.dates);
+    let (dates, at) = widen_single_day(&s.dates);
     let bands = [&s.p5, &s.p25, &s.p50, &s.p75, &s.p95];
     let safe = s.safe_stock.map(|v| v as f64);
 
@@ -86,80 +95,62 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(
         tops.push(hi);
         bottoms.push(lo);
     }
-    let xs: Vec<f64> = dates.iter().map(|d| style::x_fraction(&x_axis, *d)).collect();
-
-    // Legend entries, in reading order.
-    let median_label = "median (P50)".to_string();
-    let inner_label = "middle 50% of futures (P25–P75)".to_string();
-    let outer_label = "90% of futures (P5–P95)".to_string();
-    let sample_label = style::count_phrase(s.samples.len() as u64, "sample future", "sample futures");
-    let safe_label = s.safe_stock.map(|v| format!("safe stock ({})", format_units(v as f64)));
-    let mut labels = vec![median_label.clone(), inner_label.clone(), outer_label.clone()];
-    if !s.samples.is_empty() {
-        labels.push(sample_label.clone());
+    let mut xs: Vec<f64> = dates.iter().map(|d| x_fraction(&x_axis, *d)).collect();
+    if let Some(level) = safe {
+        // The safe-stock line spans the whole axis, beyond the first and last dates.
+        xs.extend([0.0, 1.0]);
+        tops.extend([level, level]);
+        bottoms.extend([level, level]);
     }
-    labels.extend(safe_label.clone());
 
-    let layout = style::plan_layout(&body, &labels, &xs, &tops, &bottoms, format_units, 1.0)?;
-    let y = &layout.y;
-    let x_spec = (x_axis.start..x_axis.end)
-        .with_key_points(x_axis.ticks.clone())
-        .with_light_points(x_axis.light.clone());
-    let y_spec = y.spec();
-    let mut chart = style::builder(&body, &layout.geometry)
-        .build_cartesian_2d(x_spec, y_spec)
-        .map_err(msg)?;
-
-    let x_format = |d: &NaiveDate| d.format(x_axis.format).to_string();
-    let y_format = |v: &f64| format_units(*v);
-    chart
-        .configure_mesh()
-        .x_label_formatter(&x_format)
-        .y_label_formatter(&y_format)
-        .y_desc("units in stock")
-        .label_style(text_style(style::TICK_SIZE, &style::TEXT))
-        .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
-        .axis_style(style::AXIS.stroke_width(1))
-        .bold_line_style(style::GRID.stroke_width(1))
-        .light_line_style(style::GRID_LIGHT.stroke_width(1))
-        .draw()
-        .map_err(msg)?;
-
-    // Legend entries are registered on empty series so that the legend reads
-    // in order of importance while the data are drawn back to front.
-    let no_points = || iter::empty::<PathElement<(NaiveDate, f64)>>();
-    chart
-        .draw_series(no_points())
-        .map_err(msg)?
-        .label(median_label)
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style::MEDIAN.stroke_width(3)));
-    chart
-        .draw_series(no_points())
-        .map_err(msg)?
-        .label(inner_label)
-        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], style::BAND_INNER.filled()));
-    chart
-        .draw_series(no_points())
-        .map_err(msg)?
-        .label(outer_label)
-        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], style::BAND_OUTER.filled()));
+    let sample_style = style::SAMPLE.mix(0.35);
+    let mut legend = vec![
+        LegendEntry {
+            label: "median (P50)".into(),
+            symbol: Symbol::Line(style::MEDIAN.to_rgba(), 3),
+        },
+        LegendEntry {
+            label: "middle 50% of futures (P25–P75)".into(),
+            symbol: Symbol::Band(style::BAND_INNER),
+        },
+        LegendEntry {
+            label: "90% of futures (P5–P95)".into(),
+            symbol: Symbol::Band(style::BAND_OUTER),
+        },
+    ];
     if !s.samples.is_empty() {
-        chart
-            .draw_series(no_points())
-            .map_err(msg)?
-            .label(sample_label)
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], style::SAMPLE.mix(0.6).stroke_width(1))
-            });
-    }
-    if let Some(label) = safe_label {
-        chart.draw_series(no_points()).map_err(msg)?.label(label).legend(|(x, y)| {
-            let line = style::SAFE_STOCK.stroke_width(2);
-            EmptyElement::at((x, y))
-                + PathElement::new(vec![(0, 0), (9, 0)], line)
-                + PathElement::new(vec![(15, 0), (24, 0)], line)
+        legend.push(LegendEntry {
+            label: style::count_phrase(s.samples.len() as u64, "sample future", "sample futures"),
+            symbol: Symbol::Line(style::SAMPLE.mix(0.6), 1),
         });
     }
+    if let Some(v) = s.safe_stock {
+        legend.push(LegendEntry {
+            label: format!("safe stock ({})", format_units(v as f64)),
+            symbol: Symbol::Dashed(style::SAFE_STOCK, 2),
+        });
+    }
+
+    let layout = frame::plan_layout(
+        root,
+        &body,
+        &legend,
+        &xs,
+        &tops,
+        &bottoms,
+        format_units,
+        1.0,
+        10.0,
+    )?;
+    let chart = frame::build_chart(
+        root,
+        &body,
+        target,
+        &layout,
+        &x_axis,
+        "units in stock",
+        format_units,
+    )?;
 
     // Bands, outer then inner, broken wherever a percentile is missing.
     let band_layers = [
@@ -169,41 +160,48 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(
     for (low, high, colour) in band_layers {
         let ok = |k: usize| low[at[k]].is_finite() && high[at[k]].is_finite();
         for run in style::runs(dates.len(), ok) {
-            let upper = run.clone().map(|k| (dates[k], high[at[k]]));
-            let lower = run.clone().rev().map(|k| (dates[k], low[at[k]]));
-            let outline: Vec<(NaiveDate, f64)> = upper.chain(lower).collect();
-            chart
-                .draw_series(iter::once(Polygon::new(outline, colour.filled())))
-                .map_err(msg)?;
+            let upper: Vec<(NaiveDate, f64)> =
+                run.clone().map(|k| (dates[k], high[at[k]])).collect();
+            let lower: Vec<(NaiveDate, f64)> = run.map(|k| (dates[k], low[at[k]])).collect();
+            frame::fill_band(root, &chart, &upper, &lower, colour)?;
         }
     }
 
-    // Sample futures: faint, thin, under the median.
-    let sample_style = style::SAMPLE.mix(0.35).stroke_width(1);
+    // Sample futures: faint and thin, under the median.
     for sample in &s.samples {
-        let points = at.iter().zip(&dates).map(|(&i, d)| (*d, sample[i] as f64));
-        chart.draw_series(LineSeries::new(points, sample_style)).map_err(msg)?;
+        let points: Vec<(NaiveDate, f64)> = at
+            .iter()
+            .zip(&dates)
+            .map(|(&i, d)| (*d, sample[i] as f64))
+            .collect();
+        frame::stroke(root, target, &chart, &points, sample_style, 1, false)?;
     }
 
-    // Median.
     for run in style::runs(dates.len(), |k| s.p50[at[k]].is_finite()) {
-        let points = run.map(|k| (dates[k], s.p50[at[k]]));
-        chart
-            .draw_series(LineSeries::new(points, style::MEDIAN.stroke_width(3)))
-            .map_err(msg)?;
+        let points: Vec<(NaiveDate, f64)> = run.map(|k| (dates[k], s.p50[at[k]])).collect();
+        frame::stroke(
+            root,
+            target,
+            &chart,
+            &points,
+            style::MEDIAN.to_rgba(),
+            3,
+            false,
+        )?;
     }
 
-    // Safe stock across the whole axis.
     if let Some(level) = safe {
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x_axis.start, level), (x_axis.end, level)],
-                12,
-                7,
-                style::SAFE_STOCK.stroke_width(2),
-            ))
-            .map_err(msg)?;
+        let points = [(x_axis.start, level), (x_axis.end, level)];
+        frame::stroke(
+            root,
+            target,
+            &chart,
+            &points,
+            style::SAFE_STOCK.to_rgba(),
+            2,
+            true,
+        )?;
     }
 
-    style::draw_legend(&mut chart, layout.legend)
+    frame::draw_legend(root, target, &chart, &layout, &legend)
 }

@@ -1,13 +1,14 @@
 //! The funding chart: cumulative money pledged, paid and spent over time
 //! (means across runs), in US dollars.
 
-use std::iter;
-
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, msg, text_style};
+use super::axes::{date_axis, widen_single_day, x_fraction};
+use super::frame::{self, LegendEntry, Symbol};
+use super::style;
+use super::text::Target;
 use super::{format_usd, FundingSeries};
 
 const TITLE: &str = "Funding — cumulative money pledged, paid and spent";
@@ -26,43 +27,51 @@ impl style::Chart for FundingSeries {
         ];
         for (name, values) in lines {
             if values.len() != n {
-                return Err(format!("{name} has {} values but there are {n} dates", values.len()));
+                return Err(format!(
+                    "{name} has {} values but there are {n} dates",
+                    values.len()
+                ));
             }
         }
         Ok(())
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        draw_funding(root, self)
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        target: Target,
+    ) -> Result<(), String> {
+        draw_funding(root, target, self)
     }
 }
 
-/// Draws the funding chart for `s` on any backend. Expects `s` to be validated.
+/// Draws the funding chart for `s` (already validated) on any backend.
 pub(crate) fn draw_funding<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    target: Target,
     s: &FundingSeries,
 ) -> Result<(), String> {
-    let means = format!(
-        "means of {}",
-        style::count_phrase(s.runs, "simulated future", "simulated futures")
-    );
-    let subtitle = if s.scenario_title.trim().is_empty() {
-        means
-    } else {
-        format!("{}  ·  {}", s.scenario_title.trim(), means)
-    };
-    let body = style::page(root, TITLE, &subtitle)?;
+    let futures = style::count_phrase(s.runs, "simulated future", "simulated futures");
+    let means = format!("means of {futures}");
+    let body = style::page(
+        root,
+        target,
+        TITLE,
+        &style::subtitle(&s.scenario_title, &means),
+    )?;
     let (Some(&first), Some(&last)) = (s.dates.iter().min(), s.dates.iter().max()) else {
-        return style::no_data(&body, "No data to draw: the series has no dates.");
+        return style::no_data(root, target, "No data to draw: the series has no dates.");
     };
-    let x_axis = style::date_axis(first, last);
-    let (dates, at) = style::widen_single_day(&s.dates);
+    let x_axis = date_axis(first, last);
+    let (dates, at) = widen_single_day(&s.dates);
 
+    // (legend label, values, colour, dashed). Pledged money is a promise, so dashed.
     let lines: [(&str, &[f64], RGBColor, bool); 3] = [
         ("pledged", &s.pledged_usd, style::PLEDGED, true),
         ("paid", &s.paid_usd, style::PAID, false),
         ("spent", &s.spent_usd, style::SPENT, false),
     ];
+    const WIDTH: u32 = 3;
 
     let mut tops = Vec::with_capacity(dates.len());
     let mut bottoms = Vec::with_capacity(dates.len());
@@ -75,62 +84,40 @@ pub(crate) fn draw_funding<DB: DrawingBackend>(
         tops.push(hi);
         bottoms.push(lo);
     }
-    let xs: Vec<f64> = dates.iter().map(|d| style::x_fraction(&x_axis, *d)).collect();
-    let labels: Vec<String> = lines.iter().map(|l| l.0.to_string()).collect();
+    let xs: Vec<f64> = dates.iter().map(|d| x_fraction(&x_axis, *d)).collect();
+    let legend: Vec<LegendEntry> = lines
+        .iter()
+        .map(|(label, _, colour, dashed)| LegendEntry {
+            label: label.to_string(),
+            symbol: if *dashed {
+                Symbol::Dashed(*colour, WIDTH)
+            } else {
+                Symbol::Line(colour.to_rgba(), WIDTH)
+            },
+        })
+        .collect();
 
-    let layout = style::plan_layout(&body, &labels, &xs, &tops, &bottoms, format_usd, 1.0)?;
-    let y = &layout.y;
-    let x_spec = (x_axis.start..x_axis.end)
-        .with_key_points(x_axis.ticks.clone())
-        .with_light_points(x_axis.light.clone());
-    let y_spec = y.spec();
-    let mut chart = style::builder(&body, &layout.geometry)
-        .build_cartesian_2d(x_spec, y_spec)
-        .map_err(msg)?;
-
+    let layout = frame::plan_layout(
+        root, &body, &legend, &xs, &tops, &bottoms, format_usd, 1.0, 10.0,
+    )?;
     let runs = style::count_phrase(s.runs, "run", "runs");
     let y_desc = format!("cumulative US dollars (mean of {runs})");
-    let x_format = |d: &NaiveDate| d.format(x_axis.format).to_string();
-    let y_format = |v: &f64| format_usd(*v);
-    chart
-        .configure_mesh()
-        .x_label_formatter(&x_format)
-        .y_label_formatter(&y_format)
-        .y_desc(y_desc)
-        .label_style(text_style(style::TICK_SIZE, &style::TEXT))
-        .axis_desc_style(text_style(style::AXIS_DESC_SIZE, &style::TEXT))
-        .axis_style(style::AXIS.stroke_width(1))
-        .bold_line_style(style::GRID.stroke_width(1))
-        .light_line_style(style::GRID_LIGHT.stroke_width(1))
-        .draw()
-        .map_err(msg)?;
+    let chart = frame::build_chart(root, &body, target, &layout, &x_axis, &y_desc, format_usd)?;
 
-    for (label, values, colour, dashed) in lines {
-        let line = colour.stroke_width(3);
-        let entry = chart
-            .draw_series(iter::empty::<PathElement<(NaiveDate, f64)>>())
-            .map_err(msg)?
-            .label(label);
-        if dashed {
-            entry.legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new(vec![(0, 0), (9, 0)], line)
-                    + PathElement::new(vec![(15, 0), (24, 0)], line)
-            });
-        } else {
-            entry.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], line));
-        }
+    for (_, values, colour, dashed) in lines {
         for run in style::runs(dates.len(), |k| values[at[k]].is_finite()) {
             let points: Vec<(NaiveDate, f64)> = run.map(|k| (dates[k], values[at[k]])).collect();
-            if dashed {
-                chart
-                    .draw_series(DashedLineSeries::new(points, 12, 7, line))
-                    .map_err(msg)?;
-            } else {
-                chart.draw_series(LineSeries::new(points, line)).map_err(msg)?;
-            }
+            frame::stroke(
+                root,
+                target,
+                &chart,
+                &points,
+                colour.to_rgba(),
+                WIDTH,
+                dashed,
+            )?;
         }
     }
 
-    style::draw_legend(&mut chart, layout.legend)
+    frame::draw_legend(root, target, &chart, &layout, &legend)
 }

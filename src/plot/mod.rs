@@ -13,9 +13,9 @@ mod fan;
 mod frame;
 mod funding;
 mod style;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 /// One item's stock distribution over time, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,11 +93,20 @@ pub fn format_usd(v: f64) -> String {
     const UNITS: [(f64, &str); 5] = [(1.0, ""), (1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T")];
     let a = v.abs();
     // The largest unit not above the amount (plain dollars below $1k).
-    let mut u = UNITS.iter().rposition(|(scale, _)| a >= *scale).unwrap_or(0);
+    let mut u = UNITS
+        .iter()
+        .rposition(|(scale, _)| a >= *scale)
+        .unwrap_or(0);
     loop {
         let (scale, suffix) = UNITS[u];
         let x = a / scale;
-        let decimals = if x < 10.0 { 2 } else if x < 100.0 { 1 } else { 0 };
+        let decimals = if x < 10.0 {
+            2
+        } else if x < 100.0 {
+            1
+        } else {
+            0
+        };
         let text = format!("{x:.decimals$}");
         let rounded: f64 = text.parse().unwrap_or(x);
         // 999.96k rounds to "1000": say "$1M" instead.
@@ -122,14 +131,22 @@ pub fn format_units(v: f64) -> String {
         return "n/a".to_string();
     }
     if v.is_infinite() {
-        return if v < 0.0 { "-∞".to_string() } else { "∞".to_string() };
+        return if v < 0.0 {
+            "-∞".to_string()
+        } else {
+            "∞".to_string()
+        };
     }
     let r = v.round();
     if r == 0.0 {
         return "0".to_string();
     }
     let digits = format!("{:.0}", r.abs());
-    format!("{}{}", if r < 0.0 { "-" } else { "" }, group_thousands(&digits))
+    format!(
+        "{}{}",
+        if r < 0.0 { "-" } else { "" },
+        group_thousands(&digits)
+    )
 }
 
 /// "12.50" -> "12.5", "3.00" -> "3", "40" -> "40".

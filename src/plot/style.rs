@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{register_font, FontStyle};
 
-use super::text::{self, Anchor, TextMode};
+use super::text::{self, Anchor, Target};
 use super::PlotError;
 
 /// Size of every chart, in pixels (PNG) or user units (SVG).
@@ -79,11 +79,18 @@ pub(crate) trait Chart {
     /// Checks the input before anything is drawn.
     fn validate(&self) -> Result<(), String>;
     /// Draws the whole chart on `root` (which is `WIDTH` x `HEIGHT`).
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, mode: TextMode) -> Result<(), String>;
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        target: Target,
+    ) -> Result<(), String>;
 }
 
 fn draw_error<C: Chart>(c: &C, format: &str, message: String) -> PlotError {
-    PlotError::Draw { chart: format!("\"{}\" ({format})", c.title()), message }
+    PlotError::Draw {
+        chart: format!("\"{}\" ({format})", c.title()),
+        message,
+    }
 }
 
 /// Renders a chart to an SVG document.
@@ -94,7 +101,7 @@ pub(crate) fn render_svg<C: Chart>(c: &C) -> Result<String, PlotError> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-        c.draw(&root, TextMode::Whole).map_err(fail)?;
+        c.draw(&root, Target::Vector).map_err(fail)?;
         root.present().map_err(|e| fail(msg(e)))?;
     }
     Ok(out)
@@ -108,7 +115,7 @@ pub(crate) fn render_png<C: Chart>(c: &C) -> Result<Vec<u8>, PlotError> {
     let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-        c.draw(&root, TextMode::PerGlyph).map_err(fail)?;
+        c.draw(&root, Target::Raster).map_err(fail)?;
         root.present().map_err(|e| fail(msg(e)))?;
     }
     let mut png = Vec::new();
@@ -122,7 +129,7 @@ pub(crate) fn render_png<C: Chart>(c: &C) -> Result<Vec<u8>, PlotError> {
 /// returns the area left for the chart body.
 pub(crate) fn page<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    mode: TextMode,
+    target: Target,
     title: &str,
     subtitle: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
@@ -131,8 +138,24 @@ pub(crate) fn page<DB: DrawingBackend>(
     let title = text::fit(root, title, TITLE_SIZE, max_w)?;
     let subtitle = text::fit(root, subtitle, SUBTITLE_SIZE, max_w)?;
     let top_left = Anchor::new(HPos::Left, VPos::Top);
-    text::draw(root, mode, &title, (PAGE_MARGIN_LEFT, 22), TITLE_SIZE, &TEXT, top_left)?;
-    text::draw(root, mode, &subtitle, (PAGE_MARGIN_LEFT, 60), SUBTITLE_SIZE, &SUBTLE_TEXT, top_left)?;
+    text::draw(
+        root,
+        target,
+        &title,
+        (PAGE_MARGIN_LEFT, 22),
+        TITLE_SIZE,
+        &TEXT,
+        top_left,
+    )?;
+    text::draw(
+        root,
+        target,
+        &subtitle,
+        (PAGE_MARGIN_LEFT, 60),
+        SUBTITLE_SIZE,
+        &SUBTLE_TEXT,
+        top_left,
+    )?;
     let (_, body) = root.split_vertically(HEADER_HEIGHT);
     Ok(body)
 }
@@ -140,21 +163,28 @@ pub(crate) fn page<DB: DrawingBackend>(
 /// Writes a centred notice in place of the chart (when there is nothing to draw).
 pub(crate) fn no_data<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    mode: TextMode,
+    target: Target,
     message: &str,
 ) -> Result<(), String> {
     let (left, top) = (40, HEADER_HEIGHT as i32 + 8);
     let (right, bottom) = (WIDTH as i32 - 40, HEIGHT as i32 - 30);
-    root.draw(&Rectangle::new([(left, top), (right, bottom)], GRID.stroke_width(2)))
-        .map_err(msg)?;
+    root.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        GRID.stroke_width(2),
+    ))
+    .map_err(msg)?;
     let centre = ((left + right) / 2, (top + bottom) / 2);
     let anchor = Anchor::new(HPos::Center, VPos::Center);
-    text::draw(root, mode, message, centre, 24.0, &SUBTLE_TEXT, anchor)
+    text::draw(root, target, message, centre, 24.0, &SUBTLE_TEXT, anchor)
 }
 
 /// "1 simulated future" / "1,000 simulated futures".
 pub(crate) fn count_phrase(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", super::format_units(n as f64), if n == 1 { one } else { many })
+    format!(
+        "{} {}",
+        super::format_units(n as f64),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// "<scenario>  ·  <extra>", or just `extra` when there is no scenario title.

@@ -1,6 +1,8 @@
 use chrono::NaiveDate;
 
-use super::style::{self, Corner};
+use super::axes;
+use super::frame::{self, Corner};
+use super::style;
 use super::*;
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -20,7 +22,11 @@ fn sample_fan() -> FanSeries {
     let n = dates.len();
     let level = |t: f64, spread: f64| {
         let drawdown = 900.0 - 0.9 * t;
-        let deliveries = if t > 300.0 { (t - 300.0) * (1.6 + spread * 0.004) } else { 0.0 };
+        let deliveries = if t > 300.0 {
+            (t - 300.0) * (1.6 + spread * 0.004)
+        } else {
+            0.0
+        };
         (drawdown + deliveries + spread * (t / 5.0).sqrt()).max(0.0)
     };
     let band = |spread: f64| (0..n).map(|i| level(i as f64, spread)).collect::<Vec<_>>();
@@ -28,7 +34,8 @@ fn sample_fan() -> FanSeries {
         .map(|k| {
             (0..n)
                 .map(|i| {
-                    let wiggle = ((i as f64 / 17.0 + k as f64).sin() * 25.0) + (k as f64 - 2.0) * 30.0;
+                    let wiggle =
+                        ((i as f64 / 17.0 + k as f64).sin() * 25.0) + (k as f64 - 2.0) * 30.0;
                     (level(i as f64, 0.0) + wiggle).max(0.0).round() as u64
                 })
                 .collect()
@@ -53,7 +60,15 @@ fn sample_funding() -> FundingSeries {
     let dates = days(day(2025, 9, 1), day(2027, 8, 31));
     let n = dates.len();
     let ramp = |rate: f64, delay: usize| {
-        (0..n).map(|i| if i < delay { 0.0 } else { (i - delay) as f64 * rate }).collect::<Vec<_>>()
+        (0..n)
+            .map(|i| {
+                if i < delay {
+                    0.0
+                } else {
+                    (i - delay) as f64 * rate
+                }
+            })
+            .collect::<Vec<_>>()
     };
     FundingSeries {
         scenario_title: "Baseline: European-funded procurement 2025-27".to_string(),
@@ -185,13 +200,20 @@ fn fan_png_is_a_1200x700_png() {
 
 #[test]
 fn fan_png_draws_bands_and_white_background() {
-    let img = image::load_from_memory(&fan_chart_png(&sample_fan()).unwrap()).unwrap().to_rgb8();
+    let img = image::load_from_memory(&fan_chart_png(&sample_fan()).unwrap())
+        .unwrap()
+        .to_rgb8();
     assert_eq!(img.get_pixel(2, 2).0, [255, 255, 255]);
-    let count = |c: plotters::style::RGBColor| {
-        img.pixels().filter(|p| p.0 == [c.0, c.1, c.2]).count()
-    };
-    assert!(count(style::BAND_OUTER) > 5_000, "outer band barely visible");
-    assert!(count(style::BAND_INNER) > 5_000, "inner band barely visible");
+    let count =
+        |c: plotters::style::RGBColor| img.pixels().filter(|p| p.0 == [c.0, c.1, c.2]).count();
+    assert!(
+        count(style::BAND_OUTER) > 5_000,
+        "outer band barely visible"
+    );
+    assert!(
+        count(style::BAND_INNER) > 5_000,
+        "inner band barely visible"
+    );
 }
 
 #[test]
@@ -201,7 +223,10 @@ fn funding_charts_render() {
     assert!(svg.contains("Jan 2026"));
     assert!(svg.contains("pledged") && svg.contains("paid") && svg.contains("spent"));
     assert!(svg.contains("cumulative US dollars (mean of 1,000 runs)"));
-    assert!(svg.contains("$1B") || svg.contains("$1.5B") || svg.contains("$2B"), "money axis labels");
+    assert!(
+        svg.contains("$1B") || svg.contains("$1.5B") || svg.contains("$2B"),
+        "money axis labels"
+    );
     assert_png_1200x700(&funding_chart_png(&s).expect("funding PNG"));
 }
 
@@ -266,7 +291,10 @@ fn negative_and_missing_values_render() {
 fn short_and_long_spans_render() {
     let short = fan_with(10, 120.0);
     let svg = fan_chart_svg(&short).unwrap();
-    assert!(svg.contains("1 Jan 2026"), "short spans are labelled by day");
+    assert!(
+        svg.contains("1 Jan 2026"),
+        "short spans are labelled by day"
+    );
     let mut long = fan_with(365 * 30, 5_000.0);
     long.samples = vec![vec![4_000; 365 * 30]];
     all_outputs_ok(&long, &funding_with(365 * 30, 1.0e9));
@@ -307,63 +335,164 @@ fn text_is_escaped_and_long_titles_are_shortened() {
 
 #[test]
 fn date_axis_labels_months_for_long_spans() {
-    let axis = style::date_axis(day(2025, 9, 1), day(2027, 8, 31));
+    let axis = axes::date_axis(day(2025, 9, 1), day(2027, 8, 31));
     assert!(axis.ticks.contains(&day(2026, 1, 1)));
-    assert!(axis.ticks.len() >= 4 && axis.ticks.len() <= 10, "{:?}", axis.ticks);
-    assert!(axis.ticks.iter().all(|d| *d >= axis.start && *d <= axis.end));
+    assert!(
+        axis.ticks.len() >= 4 && axis.ticks.len() <= 10,
+        "{:?}",
+        axis.ticks
+    );
+    assert!(axis
+        .ticks
+        .iter()
+        .all(|d| *d >= axis.start && *d <= axis.end));
     assert_eq!(day(2026, 1, 1).format(axis.format).to_string(), "Jan 2026");
 
-    let single = style::date_axis(day(2026, 3, 5), day(2026, 3, 5));
+    let single = axes::date_axis(day(2026, 3, 5), day(2026, 3, 5));
     assert!(single.start < day(2026, 3, 5) && single.end > day(2026, 3, 6));
     assert!(!single.ticks.is_empty());
 
-    let extreme = style::date_axis(NaiveDate::MIN, NaiveDate::MAX);
+    let extreme = axes::date_axis(NaiveDate::MIN, NaiveDate::MAX);
     assert!(extreme.start < extreme.end);
-    let edge = style::date_axis(NaiveDate::MAX, NaiveDate::MAX);
+    assert!(extreme.ticks.len() <= 12, "{}", extreme.ticks.len());
+    let edge = axes::date_axis(NaiveDate::MAX, NaiveDate::MAX);
     assert!(edge.start < edge.end);
 }
 
 #[test]
 fn value_axis_is_valid_and_round() {
-    let zero = style::value_axis(0.0, 0.0, 8, 1.0);
-    assert_eq!((zero.low, zero.high), (0.0, 1.0));
+    let zero = axes::value_axis(0.0, 0.0, 8, 1.0);
+    assert!(zero.low == 0.0 && zero.high >= 1.0);
     assert!(zero.ticks.iter().all(|t| t.fract() == 0.0));
 
-    let small = style::value_axis(0.0, 3.0, 8, 1.0);
-    assert!(small.ticks.iter().all(|t| t.fract() == 0.0), "unit ticks are whole: {:?}", small.ticks);
+    let small = axes::value_axis(0.0, 3.0, 8, 1.0);
+    assert!(
+        small.ticks.iter().all(|t| t.fract() == 0.0),
+        "unit ticks are whole: {:?}",
+        small.ticks
+    );
 
-    let a = style::value_axis(0.0, 1234.0, 8, 1.0);
+    let a = axes::value_axis(0.0, 1234.0, 8, 1.0);
     assert!(a.high >= 1234.0 && a.ticks.len() <= 10);
     assert_eq!(a.ticks.first(), Some(&0.0));
 
-    let nan = style::value_axis(f64::NAN, f64::NAN, 8, 1.0);
+    let nan = axes::value_axis(f64::NAN, f64::NAN, 8, 1.0);
     assert!(nan.low < nan.high);
-    let huge = style::value_axis(-f64::MAX, f64::MAX, 8, 1.0);
+    let huge = axes::value_axis(-f64::MAX, f64::MAX, 8, 1.0);
     assert!(huge.low < huge.high && huge.high.is_finite());
 }
 
 #[test]
 fn legend_avoids_data() {
-    let geometry = style::Body { y_label_area: 100, plot_width: 1000, plot_height: 500 };
-    let axis = style::value_axis(0.0, 1000.0, 8, 1.0);
+    let geometry = frame::Body {
+        y_label_area: 100,
+        plot_width: 1000,
+        plot_height: 500,
+    };
+    let axis = axes::value_axis(0.0, 1000.0, 8, 1.0);
     let xs: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).collect();
     let legend = (250, 120);
 
     // High on the left, low on the right: upper right is free.
     let tops: Vec<f64> = xs.iter().map(|x| 950.0 * (1.0 - x)).collect();
-    let placed = style::place_legend(&geometry, legend, &axis, &xs, &tops, &vec![0.0; xs.len()]);
+    let placed = frame::place_legend(&geometry, legend, &axis, &xs, &tops, &vec![0.0; xs.len()]);
     assert_eq!(placed.corner, Corner::UpperRight);
     assert_eq!(placed.y_top, axis.high);
 
     // Rising: upper left is free.
     let tops: Vec<f64> = xs.iter().map(|x| 950.0 * x).collect();
-    let placed = style::place_legend(&geometry, legend, &axis, &xs, &tops, &vec![0.0; xs.len()]);
+    let placed = frame::place_legend(&geometry, legend, &axis, &xs, &tops, &vec![0.0; xs.len()]);
     assert_eq!(placed.corner, Corner::UpperLeft);
 
     // Full everywhere: the axis grows so the data stay under the legend.
     let tops = vec![990.0; xs.len()];
-    let placed = style::place_legend(&geometry, legend, &axis, &xs, &tops, &vec![0.0; xs.len()]);
-    assert!(matches!(placed.corner, Corner::UpperLeft | Corner::UpperRight));
+    let placed = frame::place_legend(&geometry, legend, &axis, &xs, &tops, &vec![0.0; xs.len()]);
+    assert!(matches!(
+        placed.corner,
+        Corner::UpperLeft | Corner::UpperRight
+    ));
     let box_fraction = (12.0 + 120.0 + 10.0) / 500.0;
     assert!(990.0 <= placed.y_top * (1.0 - box_fraction) + 1e-6);
+}
+
+#[test]
+fn text_metrics_match_plotters_layout() {
+    use plotters::prelude::*;
+    style::ensure_font().unwrap();
+    let mut svg = String::new();
+    let root = SVGBackend::with_string(&mut svg, (1200, 700)).into_drawing_area();
+    for text in [
+        "Baseline: European-funded procurement 2025-27",
+        "1,234,567",
+        "AVAWAY To",
+        "Jan 2026",
+    ] {
+        for size in [16.0, 28.0] {
+            let ours = super::text::width(&root, text, size).unwrap() as i64;
+            let theirs = root
+                .estimate_text_size(text, &style::text_style(size, &style::TEXT))
+                .unwrap()
+                .0 as i64;
+            assert!(
+                (ours - theirs).abs() <= 1,
+                "{text:?} at {size}: ours {ours}, plotters {theirs}"
+            );
+        }
+    }
+    assert!(super::text::metrics().is_some(), "embedded font parses");
+}
+
+#[test]
+fn path_simplification_keeps_features() {
+    // A straight ramp collapses to its ends.
+    let ramp: Vec<(f64, f64)> = (0..100)
+        .map(|i| (i as f64 * 1.4, i as f64 * 0.37))
+        .collect();
+    assert_eq!(frame::simplify(&ramp, 0.5), vec![0, 99]);
+    // A step (a delivery) keeps its corners.
+    let step: Vec<(f64, f64)> = (0..100)
+        .map(|i| (i as f64, if i < 50 { 10.0 } else { 60.0 }))
+        .collect();
+    let kept = frame::simplify(&step, 0.5);
+    assert!(kept.contains(&49) && kept.contains(&50), "{kept:?}");
+    // Tiny inputs and repeated points.
+    assert_eq!(frame::simplify(&[], 0.5), Vec::<usize>::new());
+    assert_eq!(frame::simplify(&[(1.0, 1.0)], 0.5), vec![0]);
+    assert_eq!(frame::simplify(&[(1.0, 1.0); 5], 0.5), vec![0, 4]);
+}
+
+#[test]
+fn date_axis_multi_year_spans_label_januaries() {
+    let axis = axes::date_axis(day(2025, 9, 1), day(2047, 3, 1));
+    assert!(!axis.ticks.is_empty() && axis.ticks.len() <= 10, "{:?}", axis.ticks);
+    assert!(axis.ticks.iter().all(|d| d.format("%b").to_string() == "Jan"), "{:?}", axis.ticks);
+    let axis = axes::date_axis(day(2025, 3, 15), day(2026, 2, 20));
+    assert!(axis.ticks.contains(&day(2026, 1, 1)), "{:?}", axis.ticks);
+    assert!(axis.ticks.iter().all(|d| d.format("%d").to_string() == "01"));
+}
+
+#[test]
+fn planned_geometry_matches_the_built_chart() {
+    use plotters::prelude::*;
+    style::ensure_font().unwrap();
+    let s = sample_fan();
+    let mut svg = String::new();
+    let root = SVGBackend::with_string(&mut svg, (1200, 700)).into_drawing_area();
+    let body = root.split_vertically(style::HEADER_HEIGHT).1;
+    let x_axis = axes::date_axis(s.dates[0], *s.dates.last().unwrap());
+    let xs: Vec<f64> = s.dates.iter().map(|d| axes::x_fraction(&x_axis, *d)).collect();
+    let entries = [frame::LegendEntry {
+        label: "median (P50)".into(),
+        symbol: frame::Symbol::Band(style::BAND_OUTER),
+    }];
+    let layout = frame::plan_layout(
+        &root, &body, &entries, &xs, &s.p95, &s.p5, format_units, 1.0, 10.0,
+    )
+    .unwrap();
+    let target = super::text::Target::Vector;
+    let chart =
+        frame::build_chart(&root, &body, target, &layout, &x_axis, "units", format_units).unwrap();
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    assert_eq!((xr.end - xr.start) as u32, layout.geometry.plot_width);
+    assert_eq!((yr.end - yr.start) as u32, layout.geometry.plot_height);
 }

@@ -17,17 +17,19 @@ use plotters::style::FontTransform;
 
 use super::style::{msg, text_style, FONT_BYTES};
 
-/// How strings reach the backend.
+/// What kind of output a chart is drawn for; text and thick lines are drawn
+/// differently for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TextMode {
-    /// One text element per string (SVG).
-    Whole,
-    /// One glyph at a time, correctly placed (bitmaps).
-    PerGlyph,
+pub(crate) enum Target {
+    /// SVG: one text element per string, wide strokes left to the viewer.
+    Vector,
+    /// Bitmap: text placed glyph by glyph, thick lines built from
+    /// anti-aliased thin ones.
+    Raster,
 }
 
 /// Where a string is anchored, and whether it reads bottom-to-top.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub(crate) struct Anchor {
     pub h: HPos,
     pub v: VPos,
@@ -36,10 +38,18 @@ pub(crate) struct Anchor {
 
 impl Anchor {
     pub(crate) const fn new(h: HPos, v: VPos) -> Self {
-        Anchor { h, v, vertical: false }
+        Anchor {
+            h,
+            v,
+            vertical: false,
+        }
     }
     pub(crate) const fn rotated(h: HPos, v: VPos) -> Self {
-        Anchor { h, v, vertical: true }
+        Anchor {
+            h,
+            v,
+            vertical: true,
+        }
     }
 }
 
@@ -50,7 +60,12 @@ fn i16_at(d: &[u8], at: usize) -> Option<i16> {
     u16_at(d, at).map(|v| v as i16)
 }
 fn u32_at(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([*d.get(at)?, *d.get(at + 1)?, *d.get(at + 2)?, *d.get(at + 3)?]))
+    Some(u32::from_be_bytes([
+        *d.get(at)?,
+        *d.get(at + 1)?,
+        *d.get(at + 2)?,
+        *d.get(at + 3)?,
+    ]))
 }
 
 /// Horizontal metrics of a TrueType font, in font units.
@@ -76,7 +91,8 @@ impl FontMetrics {
         let table = |tag: &[u8; 4]| -> Option<usize> {
             (0..n_tables).find_map(|i| {
                 let rec = 12 + 16 * i;
-                (data.get(rec..rec + 4)? == tag).then(|| u32_at(data, rec + 8).map(|o| o as usize))?
+                (data.get(rec..rec + 4)? == tag)
+                    .then(|| u32_at(data, rec + 8).map(|o| o as usize))?
             })
         };
         let head = table(b"head")?;
@@ -103,7 +119,7 @@ impl FontMetrics {
                 (true, 4) => 1,
                 _ => continue,
             };
-            if best.map_or(true, |(r, _, _)| rank > r) {
+            if !matches!(best, Some((r, _, _)) if r >= rank) {
                 best = Some((rank, offset, format));
             }
         }
@@ -117,7 +133,9 @@ impl FontMetrics {
             if u16_at(data, k) == Some(0) {
                 let mut sub = k + 4;
                 for _ in 0..u16_at(data, k + 2).unwrap_or(0) {
-                    let (Some(len), Some(coverage)) = (u16_at(data, sub + 2), u16_at(data, sub + 4)) else {
+                    let (Some(len), Some(coverage)) =
+                        (u16_at(data, sub + 2), u16_at(data, sub + 4))
+                    else {
                         break;
                     };
                     // Horizontal, format 0, not minimum / cross-stream / override.
@@ -125,7 +143,8 @@ impl FontMetrics {
                         let pairs = u16_at(data, sub + 6).unwrap_or(0) as usize;
                         for p in 0..pairs {
                             let at = sub + 14 + 6 * p;
-                            if let (Some(pair), Some(v)) = (u32_at(data, at), i16_at(data, at + 4)) {
+                            if let (Some(pair), Some(v)) = (u32_at(data, at), i16_at(data, at + 4))
+                            {
                                 kern.push((pair, v));
                             }
                         }
@@ -149,7 +168,10 @@ impl FontMetrics {
             cap_height: 0.0,
             descent: -descent,
         };
-        m.cap_height = m.bounds(m.glyph('H')).map(|b| b.3 as f32).unwrap_or(0.72 * m.height * 0.86);
+        m.cap_height = m
+            .bounds(m.glyph('H'))
+            .map(|b| b.3 as f32)
+            .unwrap_or(0.72 * m.height * 0.86);
         Some(m)
     }
 
@@ -216,9 +238,15 @@ impl FontMetrics {
         let glyf = self.glyf?;
         let g = g as usize;
         let (start, end) = if long {
-            (u32_at(self.data, loca + 4 * g)? as usize, u32_at(self.data, loca + 4 * g + 4)? as usize)
+            (
+                u32_at(self.data, loca + 4 * g)? as usize,
+                u32_at(self.data, loca + 4 * g + 4)? as usize,
+            )
         } else {
-            (2 * u16_at(self.data, loca + 2 * g)? as usize, 2 * u16_at(self.data, loca + 2 * g + 2)? as usize)
+            (
+                2 * u16_at(self.data, loca + 2 * g)? as usize,
+                2 * u16_at(self.data, loca + 2 * g + 2)? as usize,
+            )
         };
         if end <= start {
             return None; // no outline (e.g. space)
@@ -239,7 +267,11 @@ impl FontMetrics {
         }
         let n = self.n_hmetrics as usize;
         let g = g as usize;
-        let at = if g < n { self.hmtx + 4 * g + 2 } else { self.hmtx + 4 * n + 2 * (g - n) };
+        let at = if g < n {
+            self.hmtx + 4 * g + 2
+        } else {
+            self.hmtx + 4 * n + 2 * (g - n)
+        };
         i16_at(self.data, at).unwrap_or(0) as f32
     }
 
@@ -279,7 +311,9 @@ impl FontMetrics {
 /// The embedded font's metrics (None only if the font file were unreadable).
 pub(crate) fn metrics() -> Option<&'static FontMetrics> {
     static METRICS: OnceLock<Option<FontMetrics>> = OnceLock::new();
-    METRICS.get_or_init(|| FontMetrics::parse(FONT_BYTES)).as_ref()
+    METRICS
+        .get_or_init(|| FontMetrics::parse(FONT_BYTES))
+        .as_ref()
 }
 
 /// Width in pixels of `text` at `size`.
@@ -307,7 +341,8 @@ pub(crate) fn fit<DB: DrawingBackend>(
     if width(area, text, size)? <= max_width {
         return Ok(text.to_string());
     }
-    let mut chars: Vec<char> = text.chars().collect();
+    // Nothing wider than the page fits: start from a bounded prefix.
+    let mut chars: Vec<char> = text.chars().take(400).collect();
     while !chars.is_empty() {
         chars.pop();
         let candidate = chars.iter().collect::<String>().trim_end().to_string() + "…";
@@ -321,19 +356,27 @@ pub(crate) fn fit<DB: DrawingBackend>(
 /// Draws `text` at `pos` (pixels in `area`) with the given anchor.
 pub(crate) fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    mode: TextMode,
+    target: Target,
     text: &str,
     pos: (i32, i32),
     size: f64,
     color: &RGBColor,
     anchor: Anchor,
 ) -> Result<(), String> {
-    let transform = if anchor.vertical { FontTransform::Rotate270 } else { FontTransform::None };
-    let metrics = match (mode, metrics()) {
-        (TextMode::PerGlyph, Some(m)) => m,
+    let transform = if anchor.vertical {
+        FontTransform::Rotate270
+    } else {
+        FontTransform::None
+    };
+    let metrics = match (target, metrics()) {
+        (Target::Raster, Some(m)) => m,
         _ => {
-            let style = text_style(size, color).pos(Pos::new(anchor.h, anchor.v)).transform(transform);
-            return area.draw(&Text::new(text.to_string(), pos, style)).map_err(msg);
+            let style = text_style(size, color)
+                .pos(Pos::new(anchor.h, anchor.v))
+                .transform(transform);
+            return area
+                .draw(&Text::new(text.to_string(), pos, style))
+                .map_err(msg);
         }
     };
 
@@ -352,16 +395,23 @@ pub(crate) fn draw<DB: DrawingBackend>(
     };
     // plotters puts the baseline of a top-left anchored glyph size/2 below it.
     let v = (baseline - size as f32 / 2.0).round() as i32;
-    let style = text_style(size, color).pos(Pos::new(HPos::Left, VPos::Top)).transform(transform);
+    let style = text_style(size, color)
+        .pos(Pos::new(HPos::Left, VPos::Top))
+        .transform(transform);
     let mut buf = [0u8; 4];
     for (c, pen, bearing) in glyphs {
         if c.is_whitespace() {
             continue;
         }
         let u = (u0 + pen).round() as i32 + bearing.floor() as i32;
-        let at = if anchor.vertical { (pos.0 + v, pos.1 - u) } else { (pos.0 + u, pos.1 + v) };
+        let at = if anchor.vertical {
+            (pos.0 + v, pos.1 - u)
+        } else {
+            (pos.0 + u, pos.1 + v)
+        };
         let glyph: &str = c.encode_utf8(&mut buf);
-        area.draw(&Text::new(glyph, at, style.clone())).map_err(msg)?;
+        area.draw(&Text::new(glyph, at, style.clone()))
+            .map_err(msg)?;
     }
     Ok(())
 }

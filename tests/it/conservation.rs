@@ -1,0 +1,136 @@
+//! Conservation laws, as properties over randomly generated valid scenarios: in every run,
+//! money in = money spent + balance, units ordered = produced + backlog + pending,
+//! produced = delivered + in transit + lost, initial + delivered − consumed = stock, exactly.
+
+use crate::util::{experiment, records, scenario};
+use proptest::prelude::*;
+use std::fmt::Write;
+
+/// A random uncertain number of days, written as TOML.
+fn delay() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u32..40).prop_map(|d| d.to_string()),
+        (0u32..20, 0u32..40).prop_map(|(a, b)| format!("{{ dist = \"uniform\", min = {a}, max = {} }}", a + b)),
+        (1u32..30, 0.1f64..1.0).prop_map(|(m, s)| format!("{{ dist = \"lognormal\", median = {m}, sigma = {s:.3} }}")),
+        (0u32..10, 0u32..10, 0u32..10).prop_map(|(a, b, c)| format!("{{ dist = \"triangular\", min = {a}, mode = {}, max = {} }}", a + b, a + b + c)),
+        (5u32..30, 1u32..10).prop_map(|(m, s)| format!("{{ dist = \"normal\", mean = {m}, sd = {s} }}")),
+        (0u32..10, 0u32..10, 1u32..10).prop_map(|(a, b, c)| format!("{{ dist = \"pert\", min = {a}, mode = {}, max = {} }}", a + b, a + b + c)),
+    ]
+}
+
+fn demand() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0.0f64..50.0).prop_map(|m| format!("{{ dist = \"poisson\", mean = {m:.3} }}")),
+        (0.0f64..50.0, 0.1f64..5.0).prop_map(|(m, k)| format!("{{ dist = \"negative_binomial\", mean = {m:.3}, shape = {k:.3} }}")),
+        (0.0f64..20.0).prop_map(|v| format!("{v:.3}")),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    horizon: u32,
+    items: Vec<(u32, u32, u32, String, String, f64, f64, f64, f64)>,
+    funds: Vec<(u32, f64, String, u32, bool)>,
+    priority: bool,
+    order_every: u32,
+    contract: String,
+    period: Option<(u32, u32, f64)>,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let item = (1u32..5_000, 0u32..500, 0u32..30, delay(), demand(), 0.0f64..0.3, 0.0f64..0.3, 0.0f64..0.8, 0.1f64..40.0);
+    (
+        20u32..400,
+        proptest::collection::vec(item, 1..4),
+        proptest::collection::vec((1u32..100_000, 0.5f64..1.0, delay(), 1u32..40, any::<bool>()), 1..4),
+        any::<bool>(),
+        1u32..45,
+        delay(),
+        proptest::option::of((0u32..200, 0u32..200, 0.0f64..4.0)),
+    )
+        .prop_map(|(horizon, items, funds, priority, order_every, contract, period)| Spec { horizon, items, funds, priority, order_every, contract, period })
+}
+
+fn toml(s: &Spec) -> String {
+    let mut t = format!("[scenario]\nname = \"prop\"\nstart = 2025-01-01\nhorizon_days = {}\n\n", s.horizon);
+    let n = s.items.len();
+    for (i, (cost, init, safe, lag, dem, defect, loss, other, rate)) in s.items.iter().enumerate() {
+        let _ = write!(
+            t,
+            "[[item]]\nname = \"i{i}\"\nunit_cost_usd = {cost}\ninitial_stock = {init}\nsafe_stock = {safe}\n\n\
+             [[line]]\nname = \"l{i}\"\nitem = \"i{i}\"\ncapacity = [{{ date = 2025-01-01, per_day = {rate:.3} }}, {{ date = 2025-04-01, per_day = {:.3} }}]\n\
+             ramp_slip_days = {{ dist = \"uniform\", min = -10, max = 30 }}\nother_customers_share = {other:.3}\ndefect_rate = {defect:.3}\n\
+             transit_loss = {loss:.3}\ndelivery_lag_days = {lag}\n\n[[consumption]]\nitem = \"i{i}\"\ndaily = {dem}\n",
+            rate * 2.0
+        );
+        if let Some((a, b, m)) = s.period {
+            let from = a.min(s.horizon);
+            let to = (a + b).min(s.horizon);
+            let _ = writeln!(t, "[[consumption.period]]\nfrom = {}\nto = {}\nmultiplier = {m:.3}", date(from), date(to));
+        }
+        t.push('\n');
+    }
+    for (c, priority) in [("c0", s.priority), ("c1", !s.priority)] {
+        let _ = writeln!(
+            t,
+            "[[channel]]\nname = \"{c}\"\norder_every_days = {}\nallocation = \"{}\"\ncontract_delay_days = {}",
+            s.order_every,
+            if priority { "priority" } else { "shares" },
+            s.contract
+        );
+        for i in 0..n {
+            let _ = writeln!(t, "[[channel.buy]]\nitem = \"i{i}\"");
+            if priority {
+                let _ = writeln!(t, "max_units_per_order = {}", 5 + 7 * i);
+            } else {
+                let _ = writeln!(t, "share = {}", 1.0 / n as f64);
+            }
+        }
+        t.push('\n');
+    }
+    for (k, (amount, p, delay, every, split)) in s.funds.iter().enumerate() {
+        let pays = if *split { "{ c0 = 0.3, c1 = 0.7 }".to_owned() } else { "\"c0\"".to_owned() };
+        let _ = writeln!(
+            t,
+            "[[funding]]\nname = \"f{k}\"\npays_into = {pays}\npayment_probability = {p:.3}\npayment_delay_days = {delay}\n\
+             [[funding.lump_sum]]\ndate = 2025-01-01\namount_usd = {}\n[[funding.recurring]]\nevery_days = {every}\n\
+             amount_usd = {{ dist = \"lognormal\", median = {amount}, p90 = {} }}\n",
+            amount * 3,
+            amount * 2
+        );
+    }
+    t
+}
+
+fn date(day: u32) -> String {
+    (chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(u64::from(day))).to_string()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_run_conserves_money_and_units(spec in spec(), seed in any::<u64>()) {
+        let text = toml(&spec);
+        let s = scenario(&text);
+        for rec in records(&s, seed, 0..4) {
+            let bad = rec.conservation_violations(&s);
+            prop_assert!(bad.is_empty(), "{bad:?}\n{text}");
+            for (i, it) in rec.items.iter().enumerate() {
+                let days = s.days();
+                prop_assert_eq!(rec.stock_of(i, days)[0], it.initial);
+            }
+        }
+    }
+
+    #[test]
+    fn no_statistic_is_nan(spec in spec(), seed in any::<u64>()) {
+        let s = scenario(&toml(&spec));
+        let acc = experiment(&s, 6, seed, 2);
+        for cell in &acc.daily {
+            prop_assert!(cell.moments.mean().is_finite());
+            prop_assert!(cell.moments.sd().is_finite());
+            prop_assert!(cell.hist.quantiles([0.05, 0.5, 0.95]).iter().all(|v| v.is_finite()));
+        }
+    }
+}

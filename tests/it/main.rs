@@ -1,0 +1,10 @@
+//! The integration tests: one binary, one module per behaviour.
+
+mod bad_input;
+mod cli;
+mod conservation;
+mod determinism;
+mod hand_computed;
+mod outputs;
+mod scenarios;
+mod util;

@@ -1,0 +1,45 @@
+//! Shared helpers: load scenarios from text, run experiments, find bundled files.
+
+use porcupine::engine::{RunRecord, Simulator, Worker};
+use porcupine::runner::{self, RunConfig};
+use porcupine::scenario::{self, Scenario};
+use porcupine::stats::Accumulator;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Parses and validates a scenario, panicking with the rendered error.
+pub fn scenario(toml: &str) -> Scenario {
+    match scenario::from_str(toml, Path::new("test.toml")) {
+        Ok(s) => s,
+        Err(e) => panic!("scenario did not validate:\n{e}"),
+    }
+}
+
+/// Loads a bundled scenario by file name.
+pub fn bundled(name: &str) -> Scenario {
+    let path = root().join("scenarios").join(name);
+    scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs an experiment.
+pub fn experiment(s: &Scenario, runs: u64, seed: u64, threads: usize) -> Accumulator {
+    let cfg = RunConfig { runs, seed, threads: Some(threads), samples: 5 };
+    runner::run(s, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run")
+}
+
+/// Simulates single runs, returning their records.
+pub fn records(s: &Scenario, seed: u64, runs: std::ops::Range<u64>) -> Vec<RunRecord> {
+    let sim = Simulator::new(s);
+    let mut w = Worker::new(s);
+    runs.map(|r| {
+        let mut rec = RunRecord::new(s);
+        w.simulate(&sim, seed, r, &mut rec);
+        rec
+    })
+    .collect()
+}
