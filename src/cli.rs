@@ -137,11 +137,23 @@ fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runs = args.runs.or(scenario.default_runs).unwrap_or(crate::DEFAULT_RUNS);
-    let seed = args.seed.or(scenario.default_seed).unwrap_or(crate::DEFAULT_SEED);
-    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let runs = args
+        .runs
+        .or(scenario.default_runs)
+        .unwrap_or(crate::DEFAULT_RUNS);
+    let seed = args
+        .seed
+        .or(scenario.default_seed)
+        .unwrap_or(crate::DEFAULT_SEED);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
     // Refuse early, before spending minutes simulating, if the results could not be written.
-    if !args.force && out_dir.is_dir() && std::fs::read_dir(&out_dir).is_ok_and(|mut d| d.next().is_some()) {
+    if !args.force
+        && out_dir.is_dir()
+        && std::fs::read_dir(&out_dir).is_ok_and(|mut d| d.next().is_some())
+    {
         eprintln!("error: {}", OutputError::Exists(out_dir));
         return ExitCode::from(2);
     }
@@ -165,7 +177,12 @@ fn run(args: &RunArgs) -> ExitCode {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let cfg = RunConfig { runs, seed, threads: args.threads.map(|t| t as usize), samples: crate::SAMPLE_PATHS };
+    let cfg = RunConfig {
+        runs,
+        seed,
+        threads: args.threads.map(|t| t as usize),
+        samples: crate::SAMPLE_PATHS,
+    };
     let started = std::time::Instant::now();
     let acc = match runner::run(&scenario, &cfg, &|done| bar.set_position(done), &cancel) {
         Ok(a) => a,
@@ -184,7 +201,11 @@ fn run(args: &RunArgs) -> ExitCode {
     let elapsed = started.elapsed();
     let reproduce = format!(
         "porcupine run {} --runs {runs} --seed {seed}",
-        if origin.ends_with("(built in)") { String::new() } else { shell_quote(&origin) }
+        if origin.ends_with("(built in)") {
+            String::new()
+        } else {
+            shell_quote(&origin)
+        }
     )
     .replace("run  --", "run --");
     let meta = Metadata {
@@ -215,7 +236,9 @@ fn run(args: &RunArgs) -> ExitCode {
 }
 
 fn shell_quote(s: &str) -> String {
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
         s.to_owned()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -231,21 +254,53 @@ pub fn scenario_hash(text: &str) -> String {
     format!("{:016x}", h.finish())
 }
 
-fn print_summary(s: &Scenario, r: &report::Results, dir: &Path, elapsed: std::time::Duration, files: &[output::OutFile]) {
+fn print_summary(
+    s: &Scenario,
+    r: &report::Results,
+    dir: &Path,
+    elapsed: std::time::Duration,
+    files: &[output::OutFile],
+) {
     use crate::plot::format_units;
     let m = &r.summary.metadata;
-    println!("{} — {} runs, seed {}, {} to {} ({:.1} s)", s.title, format_units(m.runs as f64), m.seed, r.summary.start, r.summary.end, elapsed.as_secs_f64());
+    println!(
+        "{} — {} runs, seed {}, {} to {} ({:.1} s)",
+        s.title,
+        format_units(m.runs as f64),
+        m.seed,
+        r.summary.start,
+        r.summary.end,
+        elapsed.as_secs_f64()
+    );
     println!();
-    println!("{:<28} {:>10} {:>22} {:>14} {:>22}", "item", "start", "end stock P50 [P5–P95]", "any shortfall", "first below safe (P50)");
+    println!(
+        "{:<28} {:>10} {:>22} {:>14} {:>22}",
+        "item", "start", "end stock P50 [P5–P95]", "any shortfall", "first below safe (P50)"
+    );
     for it in &r.summary.items {
-        let range = format!("{} [{}–{}]", format_units(it.end_stock.p50), format_units(it.end_stock.p5), format_units(it.end_stock.p95));
+        let range = format!(
+            "{} [{}–{}]",
+            format_units(it.end_stock.p50),
+            format_units(it.end_stock.p5),
+            format_units(it.end_stock.p95)
+        );
         let first = match &it.first_below_safe {
             None => "no safe level".to_owned(),
-            Some(f) => f.p50.map_or_else(|| "after horizon".to_owned(), |d| d.to_string()),
+            Some(f) => f
+                .p50
+                .map_or_else(|| "after horizon".to_owned(), |d| d.to_string()),
         };
         let label: String = it.label.chars().take(28).collect();
-        println!("{label:<28} {:>10} {range:>22} {:>13.1}% {first:>22}", format_units(it.initial_stock as f64), it.prob_any_shortfall * 100.0);
+        println!(
+            "{label:<28} {:>10} {range:>22} {:>13.1}% {first:>22}",
+            format_units(it.initial_stock as f64),
+            it.prob_any_shortfall * 100.0
+        );
     }
     println!();
-    println!("wrote {} files to {}/ (start with report.md)", files.len(), dir.display());
+    println!(
+        "wrote {} files to {}/ (start with report.md)",
+        files.len(),
+        dir.display()
+    );
 }

@@ -76,7 +76,15 @@ pub struct Spread {
 impl Spread {
     fn of(t: &TotalDist) -> Spread {
         let [p5, p25, p50, p75, p95] = t.hist.quantiles(PERCENTILES);
-        Spread { mean: t.moments.mean(), sd: t.moments.sd(), p5, p25, p50, p75, p95 }
+        Spread {
+            mean: t.moments.mean(),
+            sd: t.moments.sd(),
+            p5,
+            p25,
+            p50,
+            p75,
+            p95,
+        }
     }
 }
 
@@ -271,7 +279,9 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
                 days_short: Spread::of(&t.days_short),
                 prob_any_shortfall: t.runs_short as f64 / runs as f64,
                 prob_below_safe_at_end: it.safe_stock.map(|_| last.below_safe as f64 / runs as f64),
-                first_below_safe: it.safe_stock.map(|_| first_below(s, &t.first_below_safe, t.never_below_safe, runs)),
+                first_below_safe: it
+                    .safe_stock
+                    .map(|_| first_below(s, &t.first_below_safe, t.never_below_safe, runs)),
             }
         })
         .collect();
@@ -324,12 +334,19 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
         for (k, c) in cum.iter_mut().enumerate() {
             *c += acc.money_per_day[k][d];
         }
-        money.push((s.date(Day(d as u32)), usd(cum[0], runs), usd(cum[1], runs), usd(cum[2], runs)));
+        money.push((
+            s.date(Day(d as u32)),
+            usd(cum[0], runs),
+            usd(cum[1], runs),
+            usd(cum[2], runs),
+        ));
     }
     let samples = acc
         .samples
         .iter()
-        .flat_map(|(run, stock)| (0..s.items.len()).map(move |i| (*run, i, stock[i * days..(i + 1) * days].to_vec())))
+        .flat_map(|(run, stock)| {
+            (0..s.items.len()).map(move |i| (*run, i, stock[i * days..(i + 1) * days].to_vec()))
+        })
         .collect();
     Results {
         summary: Summary {
@@ -362,7 +379,12 @@ fn first_below(s: &Scenario, counts: &[u64], never: u64, runs: u64) -> FirstBelo
         }
         None
     };
-    FirstBelow { p5: date_at(0.05), p50: date_at(0.5), p95: date_at(0.95), share_never: never as f64 / runs as f64 }
+    FirstBelow {
+        p5: date_at(0.05),
+        p50: date_at(0.5),
+        p95: date_at(0.95),
+        share_never: never as f64 / runs as f64,
+    }
 }
 
 /// The percentile method, in words, for metadata and reports.
@@ -378,7 +400,11 @@ impl Results {
     /// The fan-chart series of item `i`.
     #[must_use]
     pub fn fan_series(&self, s: &Scenario, i: usize) -> FanSeries {
-        let rows: Vec<&DailyRow> = self.daily.iter().filter(|r| r.item == s.items[i].name).collect();
+        let rows: Vec<&DailyRow> = self
+            .daily
+            .iter()
+            .filter(|r| r.item == s.items[i].name)
+            .collect();
         FanSeries {
             scenario_title: s.title.clone(),
             item_label: s.items[i].label.clone(),
@@ -389,7 +415,13 @@ impl Results {
             p75: rows.iter().map(|r| r.p75).collect(),
             p95: rows.iter().map(|r| r.p95).collect(),
             safe_stock: s.items[i].safe_stock,
-            samples: self.samples.iter().filter(|(_, item, _)| *item == i).take(10).map(|(_, _, v)| v.clone()).collect(),
+            samples: self
+                .samples
+                .iter()
+                .filter(|(_, item, _)| *item == i)
+                .take(10)
+                .map(|(_, _, v)| v.clone())
+                .collect(),
             runs: self.summary.metadata.runs,
         }
     }

@@ -65,7 +65,10 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
-        .map_err(|e| RunError::Threads { threads: cfg.threads.unwrap_or(0), reason: e.to_string() })?;
+        .map_err(|e| RunError::Threads {
+            threads: cfg.threads.unwrap_or(0),
+            reason: e.to_string(),
+        })?;
     pool.install(|| run_in_pool(scenario, cfg, progress, cancel))
 }
 
@@ -82,7 +85,9 @@ fn run_in_pool(
     let block = (32 << 20) / record_bytes(scenario);
     let block = block.clamp(threads * 2, 1024).min(cfg.runs.max(1) as usize);
     let mut records: Vec<RunRecord> = (0..block).map(|_| RunRecord::new(scenario)).collect();
-    let workers: Vec<Mutex<Worker>> = (0..threads).map(|_| Mutex::new(Worker::new(scenario))).collect();
+    let workers: Vec<Mutex<Worker>> = (0..threads)
+        .map(|_| Mutex::new(Worker::new(scenario)))
+        .collect();
     let cells = acc.daily.len();
     let chunk = (cells / (threads * 8)).max(64);
     let days = acc.days;
@@ -90,23 +95,32 @@ fn run_in_pool(
     let mut done = 0u64;
     while done < cfg.runs {
         if cancel.load(Ordering::Relaxed) {
-            return Err(RunError::Interrupted { done, runs: cfg.runs });
+            return Err(RunError::Interrupted {
+                done,
+                runs: cfg.runs,
+            });
         }
         let n = (cfg.runs - done).min(block as u64) as usize;
         let first = done;
-        records[..n].par_iter_mut().enumerate().for_each(|(k, rec)| {
-            let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
-            let mut w = workers[slot].lock().unwrap_or_else(PoisonError::into_inner);
-            w.simulate(&sim, cfg.seed, first + k as u64, rec);
-        });
+        records[..n]
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(k, rec)| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                let mut w = workers[slot].lock().unwrap_or_else(PoisonError::into_inner);
+                w.simulate(&sim, cfg.seed, first + k as u64, rec);
+            });
         let batch = &records[..n];
         let Accumulator { daily, safe, .. } = &mut acc;
         let safe: &[Option<u64>] = safe;
-        daily.par_chunks_mut(chunk).enumerate().for_each(|(c, cells)| {
-            for rec in batch {
-                Accumulator::add_daily_slice(cells, c * chunk, days, safe, rec);
-            }
-        });
+        daily
+            .par_chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(c, cells)| {
+                for rec in batch {
+                    Accumulator::add_daily_slice(cells, c * chunk, days, safe, rec);
+                }
+            });
         for rec in batch {
             acc.add_run_totals(rec);
         }

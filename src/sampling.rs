@@ -87,6 +87,7 @@ pub enum Dist {
 
 impl Dist {
     /// One draw.
+    #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(v) => *v,
@@ -131,11 +132,18 @@ impl Dist {
 /// A whole number of days from an uncertain delay: an arrival at any time during a day counts
 /// on that day, so fractional delays round up.
 #[must_use]
+#[inline]
 pub fn whole_days(delay: f64) -> u32 {
     if delay <= 0.0 {
         0
     } else {
-        delay.ceil().min(f64::from(u32::MAX)) as u32
+        // Truncate then round up: the same as ceil for positive numbers, without a libm call.
+        let t = delay as u32; // saturates at u32::MAX
+        if f64::from(t) < delay {
+            t.saturating_add(1)
+        } else {
+            t
+        }
     }
 }
 
@@ -174,7 +182,11 @@ mod tests {
 
     #[test]
     fn truncated_normal_stays_in_bounds() {
-        let d = Dist::Normal { normal: Normal::new(0.0, 10.0).unwrap(), lo: 0.0, hi: 5.0 };
+        let d = Dist::Normal {
+            normal: Normal::new(0.0, 10.0).unwrap(),
+            lo: 0.0,
+            hi: 5.0,
+        };
         let mut r = stream(1, 1, StreamKey::new("t", "t", "t"));
         for _ in 0..10_000 {
             let x = d.sample(&mut r);

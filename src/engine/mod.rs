@@ -49,7 +49,9 @@ impl<'s> Simulator<'s> {
             .consumption
             .iter()
             .map(|c| {
-                let Some(c) = c else { return vec![(0, DemandDraw::None)] };
+                let Some(c) = c else {
+                    return vec![(0, DemandDraw::None)];
+                };
                 // Cut the horizon at every period boundary; each stretch has one multiplier.
                 let mut cuts: Vec<u32> = vec![0];
                 for &(from, to, _) in &c.periods {
@@ -61,7 +63,12 @@ impl<'s> Simulator<'s> {
                 cuts.into_iter()
                     .filter(|&d| d <= scenario.horizon)
                     .map(|d| {
-                        let mult: f64 = c.periods.iter().filter(|(f, t, _)| f.0 <= d && d <= t.0).map(|p| p.2).product();
+                        let mult: f64 = c
+                            .periods
+                            .iter()
+                            .filter(|(f, t, _)| f.0 <= d && d <= t.0)
+                            .map(|p| p.2)
+                            .product();
                         (d, demand_draw(c.demand, mult))
                     })
                     .collect()
@@ -80,7 +87,9 @@ impl<'s> Simulator<'s> {
 fn demand_draw(d: Demand, mult: f64) -> DemandDraw {
     match d {
         Demand::Fixed(v) => DemandDraw::Fixed(v * mult),
-        Demand::Poisson { mean } => Poisson::new(mean * mult).map_or(DemandDraw::None, DemandDraw::Poisson),
+        Demand::Poisson { mean } => {
+            Poisson::new(mean * mult).map_or(DemandDraw::None, DemandDraw::Poisson)
+        }
         Demand::NegBinomial { mean, shape } => {
             Gamma::new(shape, mean * mult / shape).map_or(DemandDraw::None, DemandDraw::NegBinomial)
         }
@@ -156,7 +165,8 @@ impl Worker {
     fn start(&mut self, s: &Scenario, seed: u64, run: u64, out: &mut RunRecord) {
         self.queue.reset();
         let st = &mut self.streams;
-        let fill = |v: &mut Vec<StreamRng>, keys: &mut dyn Iterator<Item = crate::sampling::StreamKey>| {
+        let fill = |v: &mut Vec<StreamRng>,
+                    keys: &mut dyn Iterator<Item = crate::sampling::StreamKey>| {
             v.clear();
             v.extend(keys.map(|k| stream(seed, run, k)));
         };
@@ -170,30 +180,62 @@ impl Worker {
         fill(&mut st.defects, &mut s.lines.iter().map(|l| l.key_defects));
         fill(&mut st.lag, &mut s.lines.iter().map(|l| l.key_lag));
         fill(&mut st.loss, &mut s.lines.iter().map(|l| l.key_loss));
-        fill(&mut st.demand, &mut s.items.iter().zip(&s.consumption).map(|(it, c)| c.as_ref().map_or_else(|| crate::sampling::StreamKey::new("item", &it.name, "none"), |c| c.key_demand)));
+        fill(
+            &mut st.demand,
+            &mut s.items.iter().zip(&s.consumption).map(|(it, c)| {
+                c.as_ref().map_or_else(
+                    || crate::sampling::StreamKey::new("item", &it.name, "none"),
+                    |c| c.key_demand,
+                )
+            }),
+        );
 
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
             let slip = line.slip.sample(&mut stream(seed, run, line.key_slip));
-            let other = line.other_share.sample(&mut stream(seed, run, line.key_share)).clamp(0.0, 1.0);
+            let other = line
+                .other_share
+                .sample(&mut stream(seed, run, line.key_share))
+                .clamp(0.0, 1.0);
             ls.ramp.clear();
-            ls.ramp.extend(line.ramp.iter().enumerate().map(|(k, &(d, r))| (if k == 0 { d } else { d + slip }, r)));
+            ls.ramp.extend(
+                line.ramp
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(d, r))| (if k == 0 { d } else { d + slip }, r)),
+            );
             // A negative slip must not reorder points.
             for k in 1..ls.ramp.len() {
                 if ls.ramp[k].0 <= ls.ramp[k - 1].0 {
                     ls.ramp[k].0 = ls.ramp[k - 1].0 + 1e-9;
                 }
             }
-            ls.segment = ls.ramp.iter().take_while(|p| p.0 <= 0.0).count().saturating_sub(1);
+            ls.segment = ls
+                .ramp
+                .iter()
+                .take_while(|p| p.0 <= 0.0)
+                .count()
+                .saturating_sub(1);
             ls.our_share = 1.0 - other;
             ls.carry = 0.0;
             ls.queue.clear();
             for (k, &(d, _)) in ls.ramp.iter().enumerate() {
                 if d > 0.0 && d <= f64::from(s.horizon) {
-                    self.queue.schedule(Day(d.ceil() as u32), Event::RampMilestone { line: n as u32, point: k as u32 });
+                    self.queue.schedule(
+                        Day(d.ceil() as u32),
+                        Event::RampMilestone {
+                            line: n as u32,
+                            point: k as u32,
+                        },
+                    );
                 }
             }
         }
-        for ((st, it), led) in self.items.iter_mut().zip(&s.items).zip(out.items.iter_mut()) {
+        for ((st, it), led) in self
+            .items
+            .iter_mut()
+            .zip(&s.items)
+            .zip(out.items.iter_mut())
+        {
             st.stock = it.initial_stock;
             st.demand_segment = 0;
             st.fixed_carry = 0.0;
@@ -202,15 +244,22 @@ impl Worker {
         self.balances.iter_mut().for_each(|b| *b = 0);
         for (k, f) in s.funding.iter().enumerate() {
             for (i, inst) in f.installments.iter().enumerate() {
-                self.queue.schedule(inst.due, Event::InstallmentDue { source: k as u32, index: i as u32 });
+                self.queue.schedule(
+                    inst.due,
+                    Event::InstallmentDue {
+                        source: k as u32,
+                        index: i as u32,
+                    },
+                );
             }
         }
         for (c, ch) in s.channels.iter().enumerate() {
-            self.queue.schedule(ch.first, Event::OrderPlaced { channel: c as u32 });
+            self.queue
+                .schedule(ch.first, Event::OrderPlaced { channel: c as u32 });
         }
-        self.queue.schedule(Day(0), Event::ReportTick);
-        self.queue.schedule(Day(1), Event::DailyProduction);
-        self.queue.schedule(Day(1), Event::DailyConsumption);
+        self.queue.schedule_daily(Day(0), Event::ReportTick);
+        self.queue.schedule_daily(Day(1), Event::DailyProduction);
+        self.queue.schedule_daily(Day(1), Event::DailyConsumption);
     }
 
     fn handle(&mut self, sim: &Simulator<'_>, day: Day, ev: Event, out: &mut RunRecord) {
@@ -220,12 +269,18 @@ impl Worker {
                 let ls = &mut self.lines[line as usize];
                 ls.segment = ls.segment.max(point as usize);
             }
-            Event::InstallmentDue { source, index } => self.installment_due(s, day, source as usize, index as usize, out),
+            Event::InstallmentDue { source, index } => {
+                self.installment_due(s, day, source as usize, index as usize, out)
+            }
             Event::InstallmentPaid { source, cents } => {
                 let f = &s.funding[source as usize];
                 let mut left = cents;
                 for (k, &(ch, share)) in f.split.iter().enumerate() {
-                    let part = if k + 1 == f.split.len() { left } else { ((cents as f64 * share).floor() as i64).min(left) };
+                    let part = if k + 1 == f.split.len() {
+                        left
+                    } else {
+                        ((cents as f64 * share).floor() as i64).min(left)
+                    };
                     left -= part;
                     self.balances[ch.0] += part;
                     out.channels[ch.0].received += part;
@@ -234,21 +289,23 @@ impl Worker {
                 out.paid[day.index()] += cents;
             }
             Event::OrderPlaced { channel } => self.place_orders(s, day, channel as usize, out),
-            Event::ContractStart { line, channel, units } => {
+            Event::ContractStart {
+                line,
+                channel,
+                units,
+            } => {
                 let l = &mut out.lines[line as usize];
                 l.pending -= units;
                 l.backlog += units;
                 self.lines[line as usize].queue.push_back((channel, units));
             }
-            Event::DailyProduction => {
-                self.produce(s, day, out);
-                self.queue.schedule(day.plus(1), Event::DailyProduction);
-            }
+            Event::DailyProduction => self.produce(s, day, out),
             Event::ShipmentArrived { line, units } => {
                 let n = line as usize;
                 let def = &s.lines[n];
                 let lost = if def.transit_loss > 0.0 {
-                    Binomial::new(units, def.transit_loss).map_or(0, |b| b.sample(&mut self.streams.loss[n]))
+                    Binomial::new(units, def.transit_loss)
+                        .map_or(0, |b| b.sample(&mut self.streams.loss[n]))
                 } else {
                     0
                 };
@@ -261,10 +318,7 @@ impl Worker {
                 self.items[item].stock += arrived;
                 out.items[item].delivered += arrived;
             }
-            Event::DailyConsumption => {
-                self.consume(sim, day, out);
-                self.queue.schedule(day.plus(1), Event::DailyConsumption);
-            }
+            Event::DailyConsumption => self.consume(sim, day, out),
             Event::ReportTick => {
                 let days = s.days();
                 for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
@@ -275,25 +329,33 @@ impl Worker {
                         led.first_below_safe.get_or_insert(day.0);
                     }
                 }
-                self.queue.schedule(day.plus(1), Event::ReportTick);
             }
         }
     }
 
     fn installment_due(&mut self, s: &Scenario, day: Day, k: usize, i: usize, out: &mut RunRecord) {
         let f = &s.funding[k];
-        let usd = f.installments[i].amount_usd.sample(&mut self.streams.amount[k]);
+        let usd = f.installments[i]
+            .amount_usd
+            .sample(&mut self.streams.amount[k]);
         let cents = crate::units::Cents::from_usd(usd).0.max(0);
         let led = &mut out.funding[k];
         led.pledged += cents;
         out.pledged[day.index()] += cents;
-        let paid = f.pay_probability >= 1.0 || self.streams.paid[k].random::<f64>() < f.pay_probability;
+        let paid =
+            f.pay_probability >= 1.0 || self.streams.paid[k].random::<f64>() < f.pay_probability;
         if !paid {
             led.defaulted += cents;
             return;
         }
         let delay = whole_days(f.delay.sample(&mut self.streams.delay[k]));
-        if !self.queue.schedule(day.plus(delay), Event::InstallmentPaid { source: k as u32, cents }) {
+        if !self.queue.schedule(
+            day.plus(delay),
+            Event::InstallmentPaid {
+                source: k as u32,
+                cents,
+            },
+        ) {
             led.in_flight += cents;
         }
     }
@@ -323,14 +385,22 @@ impl Worker {
             let l = &mut out.lines[buy.line.0];
             l.ordered += units;
             l.pending += units;
-            let delay = whole_days(sample_or_fixed(&buy.contract_delay, &mut self.streams.contract[c][b]));
-            let ev = Event::ContractStart { line: buy.line.0 as u32, channel: c as u32, units };
+            let delay = whole_days(sample_or_fixed(
+                &buy.contract_delay,
+                &mut self.streams.contract[c][b],
+            ));
+            let ev = Event::ContractStart {
+                line: buy.line.0 as u32,
+                channel: c as u32,
+                units,
+            };
             if !self.queue.schedule(day.plus(delay), ev) {
                 // The contract starts after the horizon: the units stay pending.
             }
         }
         self.balances[c] = left;
-        self.queue.schedule(day.plus(ch.every), Event::OrderPlaced { channel: c as u32 });
+        self.queue
+            .schedule(day.plus(ch.every), Event::OrderPlaced { channel: c as u32 });
     }
 
     fn produce(&mut self, s: &Scenario, day: Day, out: &mut RunRecord) {
@@ -338,7 +408,8 @@ impl Worker {
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
             let rate = ramp_rate(&ls.ramp, ls.segment, d);
             ls.carry += rate * ls.our_share;
-            let whole = ls.carry.floor();
+            // carry ≥ 0, so truncation is floor (and much cheaper than a libm call).
+            let whole = (ls.carry as u64) as f64;
             ls.carry -= whole;
             let led = &mut out.lines[n];
             let made = (whole as u64).min(led.backlog);
@@ -346,7 +417,8 @@ impl Worker {
                 continue;
             }
             let defective = if line.defect_rate > 0.0 {
-                Binomial::new(made, line.defect_rate).map_or(0, |b| b.sample(&mut self.streams.defects[n]))
+                Binomial::new(made, line.defect_rate)
+                    .map_or(0, |b| b.sample(&mut self.streams.defects[n]))
             } else {
                 0
             };
@@ -358,7 +430,9 @@ impl Worker {
             // First in, first out across the orders waiting at this line.
             let mut need = good;
             while need > 0 {
-                let Some(front) = ls.queue.front_mut() else { break };
+                let Some(front) = ls.queue.front_mut() else {
+                    break;
+                };
                 let take = front.1.min(need);
                 front.1 -= take;
                 need -= take;
@@ -371,7 +445,13 @@ impl Worker {
             led.in_transit += good;
             let lag = whole_days(sample_or_fixed(&line.lag, &mut self.streams.lag[n]));
             // A shipment arriving after the horizon stays in transit.
-            self.queue.schedule(day.plus(lag), Event::ShipmentArrived { line: n as u32, units: good });
+            self.queue.schedule(
+                day.plus(lag),
+                Event::ShipmentArrived {
+                    line: n as u32,
+                    units: good,
+                },
+            );
         }
     }
 
@@ -386,9 +466,9 @@ impl Worker {
                 DemandDraw::None => continue,
                 DemandDraw::Fixed(v) => {
                     st.fixed_carry += v;
-                    let w = st.fixed_carry.floor();
-                    st.fixed_carry -= w;
-                    w as u64
+                    let w = st.fixed_carry as u64;
+                    st.fixed_carry -= w as f64;
+                    w
                 }
                 DemandDraw::Poisson(p) => p.sample(rng) as u64,
                 DemandDraw::NegBinomial(g) => {
@@ -419,11 +499,16 @@ impl Worker {
         for (i, st) in self.items.iter().enumerate() {
             out.items[i].end_stock = st.stock;
         }
-        debug_assert!(out.conservation_violations(s).is_empty(), "{:?}", out.conservation_violations(s));
+        debug_assert!(
+            out.conservation_violations(s).is_empty(),
+            "{:?}",
+            out.conservation_violations(s)
+        );
     }
 }
 
 /// Draws only when the distribution is uncertain (a fixed value needs no randomness).
+#[inline]
 fn sample_or_fixed(d: &Dist, rng: &mut StreamRng) -> f64 {
     match d.fixed_value() {
         Some(v) => v,

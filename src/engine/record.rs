@@ -120,9 +120,11 @@ impl RunRecord {
         self.lines.clear();
         self.lines.resize(s.lines.len(), LineLedger::default());
         self.funding.clear();
-        self.funding.resize(s.funding.len(), FundingLedger::default());
+        self.funding
+            .resize(s.funding.len(), FundingLedger::default());
         self.channels.clear();
-        self.channels.resize(s.channels.len(), ChannelLedger::default());
+        self.channels
+            .resize(s.channels.len(), ChannelLedger::default());
     }
 
     /// The stock path of one item.
@@ -137,48 +139,81 @@ impl RunRecord {
         let mut bad = Vec::new();
         for (c, l) in self.channels.iter().enumerate() {
             if l.received != l.spent + l.balance || l.balance < 0 {
-                bad.push(format!("channel {c}: received {} != spent {} + balance {}", l.received, l.spent, l.balance));
+                bad.push(format!(
+                    "channel {c}: received {} != spent {} + balance {}",
+                    l.received, l.spent, l.balance
+                ));
             }
         }
         let paid: i64 = self.funding.iter().map(|f| f.paid).sum();
         let received: i64 = self.channels.iter().map(|c| c.received).sum();
         if paid != received {
-            bad.push(format!("money paid by sources {paid} != received by channels {received}"));
+            bad.push(format!(
+                "money paid by sources {paid} != received by channels {received}"
+            ));
         }
         for (k, f) in self.funding.iter().enumerate() {
             if f.pledged != f.paid + f.defaulted + f.in_flight {
-                bad.push(format!("funding {k}: pledged {} != paid {} + defaulted {} + in flight {}", f.pledged, f.paid, f.defaulted, f.in_flight));
+                bad.push(format!(
+                    "funding {k}: pledged {} != paid {} + defaulted {} + in flight {}",
+                    f.pledged, f.paid, f.defaulted, f.in_flight
+                ));
             }
         }
         let spent_days: i64 = self.spent.iter().sum();
         let spent: i64 = self.channels.iter().map(|c| c.spent).sum();
         if spent_days != spent {
-            bad.push(format!("daily spending {spent_days} != channel spending {spent}"));
+            bad.push(format!(
+                "daily spending {spent_days} != channel spending {spent}"
+            ));
         }
         let mut spent_on_units: i64 = 0;
         for (n, l) in self.lines.iter().enumerate() {
             if l.ordered != l.produced + l.backlog + l.pending {
-                bad.push(format!("line {n}: ordered {} != produced {} + backlog {} + pending {}", l.ordered, l.produced, l.backlog, l.pending));
+                bad.push(format!(
+                    "line {n}: ordered {} != produced {} + backlog {} + pending {}",
+                    l.ordered, l.produced, l.backlog, l.pending
+                ));
             }
             if l.produced != l.delivered + l.in_transit + l.lost {
-                bad.push(format!("line {n}: produced {} != delivered {} + in transit {} + lost {}", l.produced, l.delivered, l.in_transit, l.lost));
+                bad.push(format!(
+                    "line {n}: produced {} != delivered {} + in transit {} + lost {}",
+                    l.produced, l.delivered, l.in_transit, l.lost
+                ));
             }
             spent_on_units += l.ordered as i64 * s.items[s.lines[n].item.0].unit_cost.0;
         }
         if spent_on_units != spent {
-            bad.push(format!("units ordered × unit cost {spent_on_units} != money spent {spent}"));
+            bad.push(format!(
+                "units ordered × unit cost {spent_on_units} != money spent {spent}"
+            ));
         }
         let days = s.days();
         for (i, it) in self.items.iter().enumerate() {
-            let from_lines: u64 = s.lines.iter().zip(&self.lines).filter(|(l, _)| l.item.0 == i).map(|(_, l)| l.delivered).sum();
+            let from_lines: u64 = s
+                .lines
+                .iter()
+                .zip(&self.lines)
+                .filter(|(l, _)| l.item.0 == i)
+                .map(|(_, l)| l.delivered)
+                .sum();
             if from_lines != it.delivered {
-                bad.push(format!("item {i}: delivered {} != delivered by its lines {from_lines}", it.delivered));
+                bad.push(format!(
+                    "item {i}: delivered {} != delivered by its lines {from_lines}",
+                    it.delivered
+                ));
             }
             if it.initial + it.delivered != it.consumed + it.end_stock {
-                bad.push(format!("item {i}: initial {} + delivered {} != consumed {} + stock {}", it.initial, it.delivered, it.consumed, it.end_stock));
+                bad.push(format!(
+                    "item {i}: initial {} + delivered {} != consumed {} + stock {}",
+                    it.initial, it.delivered, it.consumed, it.end_stock
+                ));
             }
             if it.consumed + it.unmet != it.demand {
-                bad.push(format!("item {i}: consumed {} + unmet {} != demand {}", it.consumed, it.unmet, it.demand));
+                bad.push(format!(
+                    "item {i}: consumed {} + unmet {} != demand {}",
+                    it.consumed, it.unmet, it.demand
+                ));
             }
             if self.stock_of(i, days)[days - 1] != it.end_stock {
                 bad.push(format!("item {i}: last daily stock != end stock"));

@@ -48,12 +48,18 @@ pub fn report(s: &Scenario, r: &Results) -> String {
             format_units(it.end_stock.p5),
             format_units(it.end_stock.p95),
             pct(it.prob_any_shortfall),
-            it.prob_below_safe_at_end.map_or_else(|| "no safe level set".into(), pct),
-            it.first_below_safe.as_ref().map_or_else(|| "–".into(), |f| date_or(f.p50)),
+            it.prob_below_safe_at_end
+                .map_or_else(|| "no safe level set".into(), pct),
+            it.first_below_safe
+                .as_ref()
+                .map_or_else(|| "–".into(), |f| date_or(f.p50)),
         );
     }
     let _ = writeln!(o, "\n## Deliveries and unmet demand (means over runs)\n");
-    let _ = writeln!(o, "| item | ordered | delivered | unmet demand | days short |");
+    let _ = writeln!(
+        o,
+        "| item | ordered | delivered | unmet demand | days short |"
+    );
     let _ = writeln!(o, "|---|---:|---:|---:|---:|");
     for it in &r.summary.items {
         let _ = writeln!(
@@ -68,17 +74,35 @@ pub fn report(s: &Scenario, r: &Results) -> String {
     }
     if !r.summary.funding.is_empty() {
         let _ = writeln!(o, "\n## Funding (means over runs, US dollars)\n");
-        let _ = writeln!(o, "| source | pledged | paid | never paid | still in transit |");
+        let _ = writeln!(
+            o,
+            "| source | pledged | paid | never paid | still in transit |"
+        );
         let _ = writeln!(o, "|---|---:|---:|---:|---:|");
         for f in &r.summary.funding {
-            let _ = writeln!(o, "| {} | {} | {} | {} | {} |", f.label, format_usd(f.pledged_usd), format_usd(f.paid_usd), format_usd(f.defaulted_usd), format_usd(f.in_flight_usd));
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                f.label,
+                format_usd(f.pledged_usd),
+                format_usd(f.paid_usd),
+                format_usd(f.defaulted_usd),
+                format_usd(f.in_flight_usd)
+            );
         }
     }
     if !r.summary.channels.is_empty() {
         let _ = writeln!(o, "\n| channel | received | spent | unspent at end |");
         let _ = writeln!(o, "|---|---:|---:|---:|");
         for c in &r.summary.channels {
-            let _ = writeln!(o, "| {} | {} | {} | {} |", c.label, format_usd(c.received_usd), format_usd(c.spent_usd), format_usd(c.balance_usd));
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                c.label,
+                format_usd(c.received_usd),
+                format_usd(c.spent_usd),
+                format_usd(c.balance_usd)
+            );
         }
     }
     let _ = writeln!(o, "\n## Charts\n");

@@ -54,7 +54,9 @@ pub enum OutputError {
         message: String,
     },
     /// Interrupted before the results were put in place.
-    #[error("interrupted while writing; earlier results (if any) are untouched and nothing was written")]
+    #[error(
+        "interrupted while writing; earlier results (if any) are untouched and nothing was written"
+    )]
     Interrupted,
 }
 
@@ -63,38 +65,79 @@ fn io_help(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
             "the folder is not writable: choose another place with --out DIR".into()
         }
-        std::io::ErrorKind::StorageFull => "the disk is full: free some space or write elsewhere with --out DIR".into(),
-        _ => "check that the folder exists and is writable, or choose another place with --out DIR".into(),
+        std::io::ErrorKind::StorageFull => {
+            "the disk is full: free some space or write elsewhere with --out DIR".into()
+        }
+        _ => "check that the folder exists and is writable, or choose another place with --out DIR"
+            .into(),
     }
 }
 
 fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
-    move |source| OutputError::Io { action, path: path.to_owned(), help: io_help(&source), source }
+    move |source| OutputError::Io {
+        action,
+        path: path.to_owned(),
+        help: io_help(&source),
+        source,
+    }
 }
 
 /// Serialises everything: CSV, JSON, Markdown, charts and a copy of the scenario.
 pub fn render(s: &Scenario, r: &Results, scenario_text: &str) -> Result<Vec<OutFile>, OutputError> {
     let mut files = vec![
-        OutFile { name: "daily.csv".into(), bytes: daily_csv(r)? },
-        OutFile { name: "funding.csv".into(), bytes: funding_csv(r)? },
-        OutFile { name: "trajectories.csv".into(), bytes: trajectories_csv(s, r)? },
-        OutFile { name: "summary.json".into(), bytes: summary_json(r)? },
-        OutFile { name: "report.md".into(), bytes: markdown::report(s, r).into_bytes() },
-        OutFile { name: "scenario.toml".into(), bytes: scenario_text.as_bytes().to_vec() },
+        OutFile {
+            name: "daily.csv".into(),
+            bytes: daily_csv(r)?,
+        },
+        OutFile {
+            name: "funding.csv".into(),
+            bytes: funding_csv(r)?,
+        },
+        OutFile {
+            name: "trajectories.csv".into(),
+            bytes: trajectories_csv(s, r)?,
+        },
+        OutFile {
+            name: "summary.json".into(),
+            bytes: summary_json(r)?,
+        },
+        OutFile {
+            name: "report.md".into(),
+            bytes: markdown::report(s, r).into_bytes(),
+        },
+        OutFile {
+            name: "scenario.toml".into(),
+            bytes: scenario_text.as_bytes().to_vec(),
+        },
     ];
     for (i, it) in s.items.iter().enumerate() {
         let series = r.fan_series(s, i);
-        files.push(OutFile { name: format!("stock_{}.png", it.name), bytes: plot::fan_chart_png(&series)? });
-        files.push(OutFile { name: format!("stock_{}.svg", it.name), bytes: plot::fan_chart_svg(&series)?.into_bytes() });
+        files.push(OutFile {
+            name: format!("stock_{}.png", it.name),
+            bytes: plot::fan_chart_png(&series)?,
+        });
+        files.push(OutFile {
+            name: format!("stock_{}.svg", it.name),
+            bytes: plot::fan_chart_svg(&series)?.into_bytes(),
+        });
     }
     let money = r.funding_series(s);
-    files.push(OutFile { name: "funding.png".into(), bytes: plot::funding_chart_png(&money)? });
-    files.push(OutFile { name: "funding.svg".into(), bytes: plot::funding_chart_svg(&money)?.into_bytes() });
+    files.push(OutFile {
+        name: "funding.png".into(),
+        bytes: plot::funding_chart_png(&money)?,
+    });
+    files.push(OutFile {
+        name: "funding.svg".into(),
+        bytes: plot::funding_chart_svg(&money)?.into_bytes(),
+    });
     Ok(files)
 }
 
 fn csv_err(file: &'static str) -> impl Fn(csv::Error) -> OutputError {
-    move |e| OutputError::Serialize { file, message: e.to_string() }
+    move |e| OutputError::Serialize {
+        file,
+        message: e.to_string(),
+    }
 }
 
 /// Rounds for CSV: enough digits for analysis, no float noise.
@@ -107,7 +150,20 @@ fn round(v: f64, digits: i32) -> f64 {
 pub fn daily_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
     let e = csv_err("daily.csv");
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["date", "item", "mean", "sd", "p5", "p25", "p50", "p75", "p95", "prob_below_safe", "prob_zero"]).map_err(&e)?;
+    w.write_record([
+        "date",
+        "item",
+        "mean",
+        "sd",
+        "p5",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+        "prob_below_safe",
+        "prob_zero",
+    ])
+    .map_err(&e)?;
     for row in &r.daily {
         w.write_record([
             row.date.to_string(),
@@ -119,41 +175,69 @@ pub fn daily_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
             row.p50.to_string(),
             row.p75.to_string(),
             row.p95.to_string(),
-            row.prob_below_safe.map(|p| round(p, 6).to_string()).unwrap_or_default(),
+            row.prob_below_safe
+                .map(|p| round(p, 6).to_string())
+                .unwrap_or_default(),
             round(row.prob_zero, 6).to_string(),
         ])
         .map_err(&e)?;
     }
-    w.into_inner().map_err(|x| OutputError::Serialize { file: "daily.csv", message: x.to_string() })
+    w.into_inner().map_err(|x| OutputError::Serialize {
+        file: "daily.csv",
+        message: x.to_string(),
+    })
 }
 
 /// `funding.csv`: cumulative mean pledged, paid and spent per date.
 pub fn funding_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
     let e = csv_err("funding.csv");
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["date", "pledged_usd", "paid_usd", "spent_usd"]).map_err(&e)?;
+    w.write_record(["date", "pledged_usd", "paid_usd", "spent_usd"])
+        .map_err(&e)?;
     for (d, p, q, s) in &r.money {
-        w.write_record([d.to_string(), round(*p, 2).to_string(), round(*q, 2).to_string(), round(*s, 2).to_string()]).map_err(&e)?;
+        w.write_record([
+            d.to_string(),
+            round(*p, 2).to_string(),
+            round(*q, 2).to_string(),
+            round(*s, 2).to_string(),
+        ])
+        .map_err(&e)?;
     }
-    w.into_inner().map_err(|x| OutputError::Serialize { file: "funding.csv", message: x.to_string() })
+    w.into_inner().map_err(|x| OutputError::Serialize {
+        file: "funding.csv",
+        message: x.to_string(),
+    })
 }
 
 /// `trajectories.csv`: the stock paths of the first runs, for spaghetti plots.
 pub fn trajectories_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
     let e = csv_err("trajectories.csv");
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["date", "item", "run", "stock"]).map_err(&e)?;
+    w.write_record(["date", "item", "run", "stock"])
+        .map_err(&e)?;
     for (run, item, path) in &r.samples {
         for (d, v) in path.iter().enumerate() {
-            w.write_record([s.date(crate::units::Day(d as u32)).to_string(), s.items[*item].name.clone(), run.to_string(), v.to_string()]).map_err(&e)?;
+            w.write_record([
+                s.date(crate::units::Day(d as u32)).to_string(),
+                s.items[*item].name.clone(),
+                run.to_string(),
+                v.to_string(),
+            ])
+            .map_err(&e)?;
         }
     }
-    w.into_inner().map_err(|x| OutputError::Serialize { file: "trajectories.csv", message: x.to_string() })
+    w.into_inner().map_err(|x| OutputError::Serialize {
+        file: "trajectories.csv",
+        message: x.to_string(),
+    })
 }
 
 /// `summary.json`.
 pub fn summary_json(r: &Results) -> Result<Vec<u8>, OutputError> {
-    let mut v = serde_json::to_vec_pretty(&r.summary).map_err(|e| OutputError::Serialize { file: "summary.json", message: e.to_string() })?;
+    let mut v = serde_json::to_vec_pretty(&r.summary).map_err(|e| OutputError::Serialize {
+        file: "summary.json",
+        message: e.to_string(),
+    })?;
     v.push(b'\n');
     Ok(v)
 }
@@ -161,7 +245,12 @@ pub fn summary_json(r: &Results) -> Result<Vec<u8>, OutputError> {
 /// Writes `files` into `dir` whole or not at all: into a staging folder beside it, then renamed
 /// into place. An existing non-empty `dir` is replaced only with `force`, and only once the new
 /// results are complete. Setting `cancel` before the swap leaves everything as it was.
-pub fn write_folder(dir: &Path, files: &[OutFile], force: bool, cancel: &AtomicBool) -> Result<(), OutputError> {
+pub fn write_folder(
+    dir: &Path,
+    files: &[OutFile],
+    force: bool,
+    cancel: &AtomicBool,
+) -> Result<(), OutputError> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -175,7 +264,9 @@ pub fn write_folder(dir: &Path, files: &[OutFile], force: bool, cancel: &AtomicB
         return Err(OutputError::Exists(dir.to_owned()));
     }
     fs::create_dir_all(&parent).map_err(io("create the folder", &parent))?;
-    let base = dir.file_name().map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+    let base = dir
+        .file_name()
+        .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{base}.partial-"))
         .tempdir_in(&parent)

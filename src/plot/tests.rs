@@ -464,11 +464,24 @@ fn path_simplification_keeps_features() {
 #[test]
 fn date_axis_multi_year_spans_label_januaries() {
     let axis = axes::date_axis(day(2025, 9, 1), day(2047, 3, 1));
-    assert!(!axis.ticks.is_empty() && axis.ticks.len() <= 10, "{:?}", axis.ticks);
-    assert!(axis.ticks.iter().all(|d| d.format("%b").to_string() == "Jan"), "{:?}", axis.ticks);
+    assert!(
+        !axis.ticks.is_empty() && axis.ticks.len() <= 10,
+        "{:?}",
+        axis.ticks
+    );
+    assert!(
+        axis.ticks
+            .iter()
+            .all(|d| d.format("%b").to_string() == "Jan"),
+        "{:?}",
+        axis.ticks
+    );
     let axis = axes::date_axis(day(2025, 3, 15), day(2026, 2, 20));
     assert!(axis.ticks.contains(&day(2026, 1, 1)), "{:?}", axis.ticks);
-    assert!(axis.ticks.iter().all(|d| d.format("%d").to_string() == "01"));
+    assert!(axis
+        .ticks
+        .iter()
+        .all(|d| d.format("%d").to_string() == "01"));
 }
 
 #[test]
@@ -480,18 +493,38 @@ fn planned_geometry_matches_the_built_chart() {
     let root = SVGBackend::with_string(&mut svg, (1200, 700)).into_drawing_area();
     let body = root.split_vertically(style::HEADER_HEIGHT).1;
     let x_axis = axes::date_axis(s.dates[0], *s.dates.last().unwrap());
-    let xs: Vec<f64> = s.dates.iter().map(|d| axes::x_fraction(&x_axis, *d)).collect();
+    let xs: Vec<f64> = s
+        .dates
+        .iter()
+        .map(|d| axes::x_fraction(&x_axis, *d))
+        .collect();
     let entries = [frame::LegendEntry {
         label: "median (P50)".into(),
         symbol: frame::Symbol::Band(style::BAND_OUTER),
     }];
     let layout = frame::plan_layout(
-        &root, &body, &entries, &xs, &s.p95, &s.p5, format_units, 1.0, 10.0,
+        &root,
+        &body,
+        &entries,
+        &xs,
+        &s.p95,
+        &s.p5,
+        format_units,
+        1.0,
+        10.0,
     )
     .unwrap();
     let target = super::text::Target::Vector;
-    let chart =
-        frame::build_chart(&root, &body, target, &layout, &x_axis, "units", format_units).unwrap();
+    let chart = frame::build_chart(
+        &root,
+        &body,
+        target,
+        &layout,
+        &x_axis,
+        "units",
+        format_units,
+    )
+    .unwrap();
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     assert_eq!((xr.end - xr.start) as u32, layout.geometry.plot_width);
     assert_eq!((yr.end - yr.start) as u32, layout.geometry.plot_height);

@@ -76,7 +76,12 @@ impl Problem {
     /// A problem at `path` with a message and a hint.
     #[must_use]
     pub fn new(path: KeyPath, message: impl Into<String>, help: Option<String>) -> Problem {
-        Problem { path, message: message.into(), help, span: None }
+        Problem {
+            path,
+            message: message.into(),
+            help,
+            span: None,
+        }
     }
 }
 
@@ -157,6 +162,10 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 fn render(path: &std::path::Path, text: &str, problems: &[Problem]) -> String {
     let origin = path.display().to_string();
+    // The snippet renderer widens tabs but not the caret under them; a space has the same length,
+    // so every span stays valid.
+    let shown = text.replace('\t', " ");
+    let text = shown.as_str();
     let renderer = Renderer::plain();
     let mut out = String::new();
     let count = problems.len();
@@ -165,10 +174,22 @@ fn render(path: &std::path::Path, text: &str, problems: &[Problem]) -> String {
         let rendered = match &p.span {
             Some(span) if !text.is_empty() => {
                 let mut span = span.start.min(text.len())..span.end.min(text.len());
-                if span.is_empty() && span.start < text.len() {
-                    span.end = span.start + text[span.start..].chars().next().map_or(1, char::len_utf8);
+                let (mut line, mut col) = line_col(text, span.start);
+                if span.start == text.len() {
+                    // At the very end of the file (e.g. an unclosed string): mark the last character,
+                    // as the renderer cannot show an empty span past the end.
+                    let last = text
+                        .trim_end_matches(['\n', '\r'])
+                        .char_indices()
+                        .last()
+                        .map_or(0, |(i, _)| i);
+                    span = last..last;
+                    (line, col) = line_col(text, last);
                 }
-                let (line, col) = line_col(text, span.start);
+                if span.is_empty() && span.start < text.len() {
+                    span.end =
+                        span.start + text[span.start..].chars().next().map_or(1, char::len_utf8);
+                }
                 let label = format!("{origin}:{line}:{col}");
                 let mut msg = Level::Error.title(&title).snippet(
                     Snippet::source(text)
@@ -222,7 +243,9 @@ pub fn locate(text: &str, path: &KeyPath) -> Option<Range<usize>> {
             _ => None,
         };
         let inline = match node {
-            Node::Item(Item::Value(Value::InlineTable(t))) | Node::Value(Value::InlineTable(t)) => Some(t),
+            Node::Item(Item::Value(Value::InlineTable(t))) | Node::Value(Value::InlineTable(t)) => {
+                Some(t)
+            }
             _ => None,
         };
         let next = match seg {
@@ -239,7 +262,9 @@ pub fn locate(text: &str, path: &KeyPath) -> Option<Range<usize>> {
             }
             Seg::Index(i) => match node {
                 Node::Item(Item::ArrayOfTables(a)) => Node::Table(a.get(*i)?),
-                Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => Node::Value(a.get(*i)?),
+                Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+                    Node::Value(a.get(*i)?)
+                }
                 _ => break,
             },
         };

@@ -259,16 +259,37 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge { path: path.to_owned(), bytes: meta.len(), limit: MAX_FILE_BYTES });
+        return Err(LoadError::TooLarge {
+            path: path.to_owned(),
+            bytes: meta.len(),
+            limit: MAX_FILE_BYTES,
+        });
     }
-    let bytes = std::fs::read(path).map_err(|e| read_err(e.to_string(), "check the path"))?;
+    // Read at most one byte past the limit: a device or pipe (e.g. /dev/zero) reports no size.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| read_err(e.to_string(), "check the path"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(read_err(
+            format!("it is longer than {MAX_FILE_BYTES} bytes, the most a scenario file may be"),
+            "is this really a scenario file? Scenarios are short TOML files",
+        ));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let good = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
             let (line, column) = line_col(&good, offset);
-            return Err(LoadError::NotText { path: path.to_owned(), line, column, offset });
+            return Err(LoadError::NotText {
+                path: path.to_owned(),
+                line,
+                column,
+                offset,
+            });
         }
     };
     from_str(&text, path)
@@ -282,6 +303,10 @@ pub fn from_str(text: &str, origin: &Path) -> Result<Scenario, LoadError> {
                 p.span = locate(text, &p.path);
             }
         }
-        LoadError::Invalid { path: origin.to_owned(), source_text: text.to_owned(), problems }
+        LoadError::Invalid {
+            path: origin.to_owned(),
+            source_text: text.to_owned(),
+            problems,
+        }
     })
 }

@@ -86,7 +86,8 @@ impl<'de> Deserialize<'de> for RawSplit {
                 Ok(RawSplit::One(v.to_owned()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSplit, A::Error> {
-                BTreeMap::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawSplit::Shares)
+                BTreeMap::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawSplit::Shares)
             }
         }
         d.deserialize_any(V)
@@ -226,7 +227,8 @@ impl<'de> Deserialize<'de> for RawDist {
                 Ok(RawDist::Number(v))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawDist, A::Error> {
-                RawDistTable::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawDist::Table)
+                RawDistTable::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawDist::Table)
             }
         }
         d.deserialize_any(V)

@@ -159,7 +159,13 @@ impl Accumulator {
             safe: s.items.iter().map(|i| i.safe_stock).collect(),
             daily: vec![DailyCell::default(); s.items.len() * days],
             money_per_day: [vec![0; days], vec![0; days], vec![0; days]],
-            items: vec![ItemTotals { first_below_safe: vec![0; days], ..ItemTotals::default() }; s.items.len()],
+            items: vec![
+                ItemTotals {
+                    first_below_safe: vec![0; days],
+                    ..ItemTotals::default()
+                };
+                s.items.len()
+            ],
             funding: vec![MoneySums::default(); s.funding.len()],
             channels: vec![MoneySums::default(); s.channels.len()],
             lines: vec![LineSums::default(); s.lines.len()],
@@ -172,7 +178,13 @@ impl Accumulator {
     /// Adds the daily cells `daily[offset..offset + cells.len()]` of one run. Used by the runner
     /// to update disjoint slices in parallel.
     #[inline]
-    pub fn add_daily_slice(cells: &mut [DailyCell], offset: usize, days: usize, safe: &[Option<u64>], rec: &RunRecord) {
+    pub fn add_daily_slice(
+        cells: &mut [DailyCell],
+        offset: usize,
+        days: usize,
+        safe: &[Option<u64>],
+        rec: &RunRecord,
+    ) {
         let stock = &rec.stock[offset..offset + cells.len()];
         for (k, (cell, &v)) in cells.iter_mut().zip(stock).enumerate() {
             cell.add(v, safe[(offset + k) / days]);
@@ -182,7 +194,11 @@ impl Accumulator {
     /// Adds everything of one run except the daily cells (see [`Accumulator::add_daily_slice`]).
     pub fn add_run_totals(&mut self, rec: &RunRecord) {
         self.runs += 1;
-        for (acc, flows) in self.money_per_day.iter_mut().zip([&rec.pledged, &rec.paid, &rec.spent]) {
+        for (acc, flows) in self
+            .money_per_day
+            .iter_mut()
+            .zip([&rec.pledged, &rec.paid, &rec.spent])
+        {
             for (a, &f) in acc.iter_mut().zip(flows.iter()) {
                 *a += i128::from(f);
             }
@@ -256,7 +272,12 @@ impl Accumulator {
             a.never_below_safe += b.never_below_safe;
             a.runs_short += b.runs_short;
         }
-        for (a, b) in self.funding.iter_mut().chain(self.channels.iter_mut()).zip(o.funding.iter().chain(&o.channels)) {
+        for (a, b) in self
+            .funding
+            .iter_mut()
+            .chain(self.channels.iter_mut())
+            .zip(o.funding.iter().chain(&o.channels))
+        {
             a.a += b.a;
             a.b += b.b;
             a.c += b.c;

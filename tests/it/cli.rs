@@ -15,7 +15,15 @@ fn run_writes_every_output_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("bench");
     porcupine()
-        .args(["run", "scenarios/bench-canonical.toml", "--runs", "40", "--seed", "3", "--out"])
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--runs",
+            "40",
+            "--seed",
+            "3",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success()
@@ -39,22 +47,46 @@ fn run_writes_every_output_and_refuses_to_overwrite() {
 
     // A second run must not replace the results without --force.
     porcupine()
-        .args(["run", "scenarios/bench-canonical.toml", "--runs", "40", "--seed", "4", "--out"])
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--runs",
+            "40",
+            "--seed",
+            "4",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("already holds results").and(predicate::str::contains("--force")));
+        .stderr(
+            predicate::str::contains("already holds results")
+                .and(predicate::str::contains("--force")),
+        );
     assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
 
     porcupine()
-        .args(["run", "scenarios/bench-canonical.toml", "--runs", "40", "--seed", "4", "--force", "--quiet", "--out"])
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--runs",
+            "40",
+            "--seed",
+            "4",
+            "--force",
+            "--quiet",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success()
         .stdout(predicate::str::is_empty());
     assert_ne!(std::fs::read(out.join("summary.json")).unwrap(), before);
     // No staging folders are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("bench")]);
 }
 
@@ -63,12 +95,31 @@ fn same_seed_same_bytes_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     for (k, threads) in ["1", "2"].iter().enumerate() {
         porcupine()
-            .args(["run", "scenarios/baseline.toml", "--runs", "30", "--seed", "5", "-q", "--threads", threads, "--out"])
+            .args([
+                "run",
+                "scenarios/baseline.toml",
+                "--runs",
+                "30",
+                "--seed",
+                "5",
+                "-q",
+                "--threads",
+                threads,
+                "--out",
+            ])
             .arg(dir.path().join(k.to_string()))
             .assert()
             .success();
     }
-    for f in ["daily.csv", "summary.json", "funding.csv", "trajectories.csv", "report.md", "stock_pac3-mse.svg", "funding.svg"] {
+    for f in [
+        "daily.csv",
+        "summary.json",
+        "funding.csv",
+        "trajectories.csv",
+        "report.md",
+        "stock_pac3-mse.svg",
+        "funding.svg",
+    ] {
         let a = std::fs::read(dir.path().join("0").join(f)).unwrap();
         let b = std::fs::read(dir.path().join("1").join(f)).unwrap();
         assert!(a == b, "{f} differs");
@@ -88,18 +139,41 @@ fn validate_reports_problems_with_location_and_exit_code() {
         .arg(&bad)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("item[0].unit_cost_usd").and(predicate::str::contains("bad.toml:")));
-    porcupine().args(["validate", "scenarios/baseline.toml"]).assert().success().stdout(predicate::str::starts_with("ok:"));
+        .stderr(
+            predicate::str::contains("item[0].unit_cost_usd")
+                .and(predicate::str::contains("bad.toml:")),
+        );
+    porcupine()
+        .args(["validate", "scenarios/baseline.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok:"));
 }
 
 #[test]
 fn help_shows_examples() {
-    porcupine().arg("--help").assert().success().stdout(predicate::str::contains("Examples:"));
-    porcupine().args(["run", "--help"]).assert().success().stdout(predicate::str::contains("--runs"));
+    porcupine()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    porcupine()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--runs"));
 }
 
 #[test]
 fn bad_arguments_are_refused_clearly() {
-    porcupine().args(["run", "--runs", "0"]).assert().code(2).stderr(predicate::str::contains("--runs"));
-    porcupine().args(["run", "no/such/file.toml"]).assert().code(2).stderr(predicate::str::contains("no such file"));
+    porcupine()
+        .args(["run", "--runs", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--runs"));
+    porcupine()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
 }

@@ -10,18 +10,31 @@ use std::fmt::Write;
 fn delay() -> impl Strategy<Value = String> {
     prop_oneof![
         (0u32..40).prop_map(|d| d.to_string()),
-        (0u32..20, 0u32..40).prop_map(|(a, b)| format!("{{ dist = \"uniform\", min = {a}, max = {} }}", a + b)),
-        (1u32..30, 0.1f64..1.0).prop_map(|(m, s)| format!("{{ dist = \"lognormal\", median = {m}, sigma = {s:.3} }}")),
-        (0u32..10, 0u32..10, 0u32..10).prop_map(|(a, b, c)| format!("{{ dist = \"triangular\", min = {a}, mode = {}, max = {} }}", a + b, a + b + c)),
-        (5u32..30, 1u32..10).prop_map(|(m, s)| format!("{{ dist = \"normal\", mean = {m}, sd = {s} }}")),
-        (0u32..10, 0u32..10, 1u32..10).prop_map(|(a, b, c)| format!("{{ dist = \"pert\", min = {a}, mode = {}, max = {} }}", a + b, a + b + c)),
+        (0u32..20, 0u32..40)
+            .prop_map(|(a, b)| format!("{{ dist = \"uniform\", min = {a}, max = {} }}", a + b)),
+        (1u32..30, 0.1f64..1.0)
+            .prop_map(|(m, s)| format!("{{ dist = \"lognormal\", median = {m}, sigma = {s:.3} }}")),
+        (0u32..10, 0u32..10, 0u32..10).prop_map(|(a, b, c)| format!(
+            "{{ dist = \"triangular\", min = {a}, mode = {}, max = {} }}",
+            a + b,
+            a + b + c
+        )),
+        (5u32..30, 1u32..10)
+            .prop_map(|(m, s)| format!("{{ dist = \"normal\", mean = {m}, sd = {s} }}")),
+        (0u32..10, 0u32..10, 1u32..10).prop_map(|(a, b, c)| format!(
+            "{{ dist = \"pert\", min = {a}, mode = {}, max = {} }}",
+            a + b,
+            a + b + c
+        )),
     ]
 }
 
 fn demand() -> impl Strategy<Value = String> {
     prop_oneof![
         (0.0f64..50.0).prop_map(|m| format!("{{ dist = \"poisson\", mean = {m:.3} }}")),
-        (0.0f64..50.0, 0.1f64..5.0).prop_map(|(m, k)| format!("{{ dist = \"negative_binomial\", mean = {m:.3}, shape = {k:.3} }}")),
+        (0.0f64..50.0, 0.1f64..5.0).prop_map(|(m, k)| format!(
+            "{{ dist = \"negative_binomial\", mean = {m:.3}, shape = {k:.3} }}"
+        )),
         (0.0f64..20.0).prop_map(|v| format!("{v:.3}")),
     ]
 }
@@ -38,21 +51,47 @@ struct Spec {
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
-    let item = (1u32..5_000, 0u32..500, 0u32..30, delay(), demand(), 0.0f64..0.3, 0.0f64..0.3, 0.0f64..0.8, 0.1f64..40.0);
+    let item = (
+        1u32..5_000,
+        0u32..500,
+        0u32..30,
+        delay(),
+        demand(),
+        0.0f64..0.3,
+        0.0f64..0.3,
+        0.0f64..0.8,
+        0.1f64..40.0,
+    );
     (
         20u32..400,
         proptest::collection::vec(item, 1..4),
-        proptest::collection::vec((1u32..100_000, 0.5f64..1.0, delay(), 1u32..40, any::<bool>()), 1..4),
+        proptest::collection::vec(
+            (1u32..100_000, 0.5f64..1.0, delay(), 1u32..40, any::<bool>()),
+            1..4,
+        ),
         any::<bool>(),
         1u32..45,
         delay(),
         proptest::option::of((0u32..200, 0u32..200, 0.0f64..4.0)),
     )
-        .prop_map(|(horizon, items, funds, priority, order_every, contract, period)| Spec { horizon, items, funds, priority, order_every, contract, period })
+        .prop_map(
+            |(horizon, items, funds, priority, order_every, contract, period)| Spec {
+                horizon,
+                items,
+                funds,
+                priority,
+                order_every,
+                contract,
+                period,
+            },
+        )
 }
 
 fn toml(s: &Spec) -> String {
-    let mut t = format!("[scenario]\nname = \"prop\"\nstart = 2025-01-01\nhorizon_days = {}\n\n", s.horizon);
+    let mut t = format!(
+        "[scenario]\nname = \"prop\"\nstart = 2025-01-01\nhorizon_days = {}\n\n",
+        s.horizon
+    );
     let n = s.items.len();
     for (i, (cost, init, safe, lag, dem, defect, loss, other, rate)) in s.items.iter().enumerate() {
         let _ = write!(
@@ -66,7 +105,12 @@ fn toml(s: &Spec) -> String {
         if let Some((a, b, m)) = s.period {
             let from = a.min(s.horizon);
             let to = (a + b).min(s.horizon);
-            let _ = writeln!(t, "[[consumption.period]]\nfrom = {}\nto = {}\nmultiplier = {m:.3}", date(from), date(to));
+            let _ = writeln!(
+                t,
+                "[[consumption.period]]\nfrom = {}\nto = {}\nmultiplier = {m:.3}",
+                date(from),
+                date(to)
+            );
         }
         t.push('\n');
     }
@@ -89,7 +133,11 @@ fn toml(s: &Spec) -> String {
         t.push('\n');
     }
     for (k, (amount, p, delay, every, split)) in s.funds.iter().enumerate() {
-        let pays = if *split { "{ c0 = 0.3, c1 = 0.7 }".to_owned() } else { "\"c0\"".to_owned() };
+        let pays = if *split {
+            "{ c0 = 0.3, c1 = 0.7 }".to_owned()
+        } else {
+            "\"c0\"".to_owned()
+        };
         let _ = writeln!(
             t,
             "[[funding]]\nname = \"f{k}\"\npays_into = {pays}\npayment_probability = {p:.3}\npayment_delay_days = {delay}\n\
@@ -103,7 +151,8 @@ fn toml(s: &Spec) -> String {
 }
 
 fn date(day: u32) -> String {
-    (chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(u64::from(day))).to_string()
+    (chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(u64::from(day)))
+        .to_string()
 }
 
 proptest! {

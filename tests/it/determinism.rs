@@ -20,7 +20,10 @@ fn rendered(s: &porcupine::scenario::Scenario, threads: usize) -> Vec<(String, V
     vec![
         ("daily.csv".into(), output::daily_csv(&r).unwrap()),
         ("funding.csv".into(), output::funding_csv(&r).unwrap()),
-        ("trajectories.csv".into(), output::trajectories_csv(s, &r).unwrap()),
+        (
+            "trajectories.csv".into(),
+            output::trajectories_csv(s, &r).unwrap(),
+        ),
         ("summary.json".into(), output::summary_json(&r).unwrap()),
     ]
 }
@@ -46,7 +49,10 @@ fn a_run_is_reproducible_alone() {
     let alone = records(&s, 42, 5..6);
     assert_eq!(batch[5].stock, alone[0].stock);
     assert_eq!(batch[5].items, alone[0].items);
-    assert_ne!(batch[5].stock, batch[6].stock, "different runs should differ");
+    assert_ne!(
+        batch[5].stock, batch[6].stock,
+        "different runs should differ"
+    );
 }
 
 #[test]
@@ -105,8 +111,15 @@ fn pinned_result_of_the_canonical_benchmark() {
     // releases unless the model changes on purpose (then update them in the same commit).
     let s = bundled("bench-canonical.toml");
     let recs = records(&s, 1, 0..3);
-    let ends: Vec<Vec<u64>> = recs.iter().map(|r| r.items.iter().map(|i| i.end_stock).collect()).collect();
+    let ends: Vec<Vec<u64>> = recs
+        .iter()
+        .map(|r| r.items.iter().map(|i| i.end_stock).collect())
+        .collect();
     assert_eq!(ends, PINNED.iter().map(|r| r.to_vec()).collect::<Vec<_>>());
 }
 
-const PINNED: [[u64; 5]; 3] = [[369, 4482, 533, 338, 0], [444, 4805, 518, 407, 0], [403, 4504, 554, 333, 0]];
+const PINNED: [[u64; 5]; 3] = [
+    [369, 4482, 533, 338, 0],
+    [444, 4805, 518, 407, 0],
+    [403, 4504, 554, 333, 0],
+];

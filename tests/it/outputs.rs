@@ -26,17 +26,29 @@ fn daily_csv_is_long_form_with_one_row_per_date_and_item() {
     let (s, r) = results();
     let text = String::from_utf8(output::daily_csv(&r).unwrap()).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), "date,item,mean,sd,p5,p25,p50,p75,p95,prob_below_safe,prob_zero");
+    assert_eq!(
+        lines.next().unwrap(),
+        "date,item,mean,sd,p5,p25,p50,p75,p95,prob_below_safe,prob_zero"
+    );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), s.items.len() * s.days());
-    assert!(rows[0].starts_with("2025-09-01,pac3-mse,80,0,80,80,80,80,80,0,0"), "{}", rows[0]);
+    assert!(
+        rows[0].starts_with("2025-09-01,pac3-mse,80,0,80,80,80,80,80,0,0"),
+        "{}",
+        rows[0]
+    );
     for row in &rows {
         assert_eq!(row.split(',').count(), 11);
         assert!(!row.contains("NaN"));
     }
     // Ordered percentiles on every row.
     for row in &rows {
-        let f: Vec<f64> = row.split(',').skip(4).take(5).map(|v| v.parse().unwrap()).collect();
+        let f: Vec<f64> = row
+            .split(',')
+            .skip(4)
+            .take(5)
+            .map(|v| v.parse().unwrap())
+            .collect();
         assert!(f.windows(2).all(|w| w[0] <= w[1]), "{row}");
     }
 }
@@ -49,7 +61,13 @@ fn summary_json_has_items_funding_channels_and_metadata() {
     assert_eq!(v["metadata"]["runs"], 50);
     let pac = &v["items"][0];
     assert_eq!(pac["name"], "pac3-mse");
-    for k in ["end_stock", "delivered", "unmet_demand", "days_below_safe", "first_below_safe"] {
+    for k in [
+        "end_stock",
+        "delivered",
+        "unmet_demand",
+        "days_below_safe",
+        "first_below_safe",
+    ] {
         assert!(pac.get(k).is_some(), "missing {k}");
     }
     assert!(pac["first_below_safe"]["share_never"].as_f64().unwrap() <= 1.0);
@@ -62,13 +80,43 @@ fn summary_json_has_items_funding_channels_and_metadata() {
 fn charts_are_real_images_with_calendar_dates() {
     let (s, r) = results();
     let files = output::render(&s, &r, "").unwrap();
-    let png = files.iter().find(|f| f.name == "stock_pac3-mse.png").unwrap();
+    let png = files
+        .iter()
+        .find(|f| f.name == "stock_pac3-mse.png")
+        .unwrap();
     assert!(png.bytes.starts_with(b"\x89PNG"));
-    let svg = String::from_utf8(files.iter().find(|f| f.name == "stock_pac3-mse.svg").unwrap().bytes.clone()).unwrap();
-    assert!(svg.contains("Jan 2026"), "x axis should show calendar dates");
+    let svg = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.name == "stock_pac3-mse.svg")
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        svg.contains("Jan 2026"),
+        "x axis should show calendar dates"
+    );
     assert!(svg.contains("PAC-3 MSE interceptor"));
-    let money = String::from_utf8(files.iter().find(|f| f.name == "funding.svg").unwrap().bytes.clone()).unwrap();
+    let money = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.name == "funding.svg")
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
     assert!(money.contains('$'), "money axis should be in dollars");
-    let report = String::from_utf8(files.iter().find(|f| f.name == "report.md").unwrap().bytes.clone()).unwrap();
+    let report = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.name == "report.md")
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
     assert!(report.contains("porcupine run scenarios/baseline.toml --runs 50 --seed 2"));
 }

@@ -14,7 +14,10 @@ fn every_bundled_scenario_validates() {
             n += 1;
         }
     }
-    assert!(n >= 2, "expected at least the baseline and the benchmark scenario");
+    assert!(
+        n >= 2,
+        "expected at least the baseline and the benchmark scenario"
+    );
 }
 
 #[test]
@@ -27,13 +30,24 @@ fn builtin_baseline_is_the_bundled_file() {
 fn bench_canonical_agrees_with_the_yardstick() {
     // Mean end stock per item of the yardstick (a hand-written day-stepped loop of the same
     // model), measured over 20,000 runs. Tolerance: 4 standard errors of the difference.
-    let yard = [(429.9, 46.8), (4611.1, 116.3), (534.9, 19.8), (307.9, 147.7), (80.9, 297.9)];
+    let yard = [
+        (429.9, 46.8),
+        (4611.1, 116.3),
+        (534.9, 19.8),
+        (307.9, 147.7),
+        (80.9, 297.9),
+    ];
     let s = crate::util::bundled("bench-canonical.toml");
     let runs = 4000;
     let acc = crate::util::experiment(&s, runs, 11, 2);
     for (i, (mean, sd)) in yard.iter().enumerate() {
         let got = acc.items[i].end_stock.moments.mean();
         let se = sd * (1.0 / runs as f64 + 1.0 / 20_000.0).sqrt();
-        assert!((got - mean).abs() < 4.0 * se, "{}: {got:.1} vs yardstick {mean} (4 SE = {:.1})", s.items[i].name, 4.0 * se);
+        assert!(
+            (got - mean).abs() < 4.0 * se,
+            "{}: {got:.1} vs yardstick {mean} (4 SE = {:.1})",
+            s.items[i].name,
+            4.0 * se
+        );
     }
 }

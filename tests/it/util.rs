@@ -28,7 +28,12 @@ pub fn bundled(name: &str) -> Scenario {
 
 /// Runs an experiment.
 pub fn experiment(s: &Scenario, runs: u64, seed: u64, threads: usize) -> Accumulator {
-    let cfg = RunConfig { runs, seed, threads: Some(threads), samples: 5 };
+    let cfg = RunConfig {
+        runs,
+        seed,
+        threads: Some(threads),
+        samples: 5,
+    };
     runner::run(s, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run")
 }
 
