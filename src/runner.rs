@@ -1,11 +1,11 @@
 //! Many futures in parallel: the only place that uses rayon.
 //!
-//! Runs are simulated in blocks. Within a block every run fills its own reusable record (in
-//! parallel, each thread with its own reusable [`Worker`]); then the block is folded into one
-//! [`Accumulator`], the daily cells in parallel over disjoint slices. Each run's randomness
-//! depends only on (seed, run index) and every statistic is an integer count or sum, so the
-//! result is bit-identical for any thread count, and memory is bounded by one block, not by the
-//! number of runs.
+//! Each worker thread owns a reusable [`Worker`], a small batch of [`RunRecord`]s and its own
+//! [`Accumulator`]: it simulates runs into the batch and folds a full batch into its accumulator
+//! cell by cell (each cell's histogram is then fetched once per batch, not once per run). At the end the per-thread accumulators are merged. Each run's
+//! randomness depends only on (seed, run index) and every statistic is an integer count or sum
+//! whose merge is exact and order-free, so the result is bit-identical for any thread count and
+//! any scheduling; memory is bounded by one accumulator per thread, not by the number of runs.
 
 use crate::engine::{RunRecord, Simulator, Worker};
 use crate::scenario::Scenario;
@@ -48,12 +48,6 @@ pub enum RunError {
     },
 }
 
-/// Bytes one run record takes, to size blocks.
-#[must_use]
-pub fn record_bytes(s: &Scenario) -> usize {
-    (s.items.len() + 3) * s.days() * 8 + 256
-}
-
 /// Runs the experiment. `progress` is told how many runs are done after each block; setting
 /// `cancel` stops at the next block boundary.
 pub fn run(
@@ -80,52 +74,54 @@ fn run_in_pool(
 ) -> Result<Accumulator, RunError> {
     let sim = Simulator::new(scenario);
     let threads = rayon::current_num_threads();
-    let mut acc = Accumulator::new(scenario, cfg.samples);
-    // Blocks of at most 32 MiB of records (and at least a few runs per thread).
-    let block = (32 << 20) / record_bytes(scenario);
-    let block = block.clamp(threads * 2, 1024).min(cfg.runs.max(1) as usize);
-    let mut records: Vec<RunRecord> = (0..block).map(|_| RunRecord::new(scenario)).collect();
-    let workers: Vec<Mutex<Worker>> = (0..threads)
-        .map(|_| Mutex::new(Worker::new(scenario)))
+    let slots: Vec<Mutex<Slot>> = (0..threads)
+        .map(|_| {
+            Mutex::new(Slot {
+                worker: Worker::new(scenario),
+                batch: (0..BATCH).map(|_| RunRecord::new(scenario)).collect(),
+                filled: 0,
+                acc: Accumulator::new(scenario, cfg.samples),
+            })
+        })
         .collect();
-    let cells = acc.daily.len();
-    let chunk = (cells / (threads * 8)).max(64);
-    let days = acc.days;
-
+    // Progress is reported, and Ctrl-C noticed, between chunks of runs.
+    let chunk = (threads as u64 * 256).max(1024);
     let mut done = 0u64;
     while done < cfg.runs {
         if cancel.load(Ordering::Relaxed) {
-            return Err(RunError::Interrupted {
-                done,
-                runs: cfg.runs,
-            });
+            return Err(RunError::Interrupted { done, runs: cfg.runs });
         }
-        let n = (cfg.runs - done).min(block as u64) as usize;
-        let first = done;
-        records[..n]
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(k, rec)| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                let mut w = workers[slot].lock().unwrap_or_else(PoisonError::into_inner);
-                w.simulate(&sim, cfg.seed, first + k as u64, rec);
-            });
-        let batch = &records[..n];
-        let Accumulator { daily, safe, .. } = &mut acc;
-        let safe: &[Option<u64>] = safe;
-        daily
-            .par_chunks_mut(chunk)
-            .enumerate()
-            .for_each(|(c, cells)| {
-                for rec in batch {
-                    Accumulator::add_daily_slice(cells, c * chunk, days, safe, rec);
-                }
-            });
-        for rec in batch {
-            acc.add_run_totals(rec);
-        }
-        done += n as u64;
+        let end = (done + chunk).min(cfg.runs);
+        (done..end).into_par_iter().for_each(|run| {
+            let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+            let mut guard = slots[slot].lock().unwrap_or_else(PoisonError::into_inner);
+            let Slot { worker, batch, filled, acc } = &mut *guard;
+            worker.simulate(&sim, cfg.seed, run, &mut batch[*filled]);
+            *filled += 1;
+            if *filled == batch.len() {
+                acc.add_runs(batch);
+                *filled = 0;
+            }
+        });
+        done = end;
         progress(done);
     }
-    Ok(acc)
+    let mut total = Accumulator::new(scenario, cfg.samples);
+    for slot in slots {
+        let mut slot = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
+        slot.acc.add_runs(&slot.batch[..slot.filled]);
+        total.merge(&slot.acc);
+    }
+    Ok(total)
+}
+
+/// Runs simulated before they are folded into a thread's accumulator.
+const BATCH: usize = 32;
+
+/// What one worker thread owns.
+struct Slot {
+    worker: Worker,
+    batch: Vec<RunRecord>,
+    filled: usize,
+    acc: Accumulator,
 }

@@ -409,8 +409,8 @@ impl Worker {
             let rate = ramp_rate(&ls.ramp, ls.segment, d);
             ls.carry += rate * ls.our_share;
             // carry ≥ 0, so truncation is floor (and much cheaper than a libm call).
-            let whole = (ls.carry as u64) as f64;
-            ls.carry -= whole;
+            let whole = ls.carry as i64;
+            ls.carry -= whole as f64;
             let led = &mut out.lines[n];
             let made = (whole as u64).min(led.backlog);
             if made == 0 {
