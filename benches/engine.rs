@@ -12,7 +12,8 @@ use rand_distr::{LogNormal, Poisson};
 use std::path::Path;
 
 fn canonical() -> porcupine::scenario::Scenario {
-    porcupine::scenario::load(Path::new("scenarios/bench-canonical.toml")).expect("bench-canonical.toml")
+    porcupine::scenario::load(Path::new("scenarios/bench-canonical.toml"))
+        .expect("bench-canonical.toml")
 }
 
 fn one_run(c: &mut Criterion) {
@@ -42,7 +43,13 @@ fn queue(c: &mut Criterion) {
                 x ^= x >> 7;
                 x ^= x << 17;
                 let day = (i / 6 + (x % 120) as u32).min(1095);
-                q.schedule(Day(day), Event::ShipmentArrived { line: i % 5, units: 1 });
+                q.schedule(
+                    Day(day),
+                    Event::ShipmentArrived {
+                        line: i % 5,
+                        units: 1,
+                    },
+                );
             }
             let mut n = 0;
             while let Some((_, e)) = q.pop() {
@@ -55,12 +62,21 @@ fn queue(c: &mut Criterion) {
 
 fn sampling(c: &mut Criterion) {
     let mut rng = stream(1, 2, StreamKey::new("bench", "x", "y"));
-    let lognormal = Dist::LogNormal { d: LogNormal::new(120f64.ln(), 0.35).unwrap(), hi: 3650.0 };
+    let lognormal = Dist::LogNormal {
+        d: LogNormal::new(120f64.ln(), 0.35).unwrap(),
+        hi: 3650.0,
+    };
     let poisson_small = Dist::Poisson(Poisson::new(1.2).unwrap());
     let poisson_large = Dist::Poisson(Poisson::new(1500.0).unwrap());
-    c.bench_function("sampling/lognormal lag", |b| b.iter(|| black_box(lognormal.sample(&mut rng))));
-    c.bench_function("sampling/poisson mean 1.2", |b| b.iter(|| black_box(poisson_small.sample(&mut rng))));
-    c.bench_function("sampling/poisson mean 1500", |b| b.iter(|| black_box(poisson_large.sample(&mut rng))));
+    c.bench_function("sampling/lognormal lag", |b| {
+        b.iter(|| black_box(lognormal.sample(&mut rng)))
+    });
+    c.bench_function("sampling/poisson mean 1.2", |b| {
+        b.iter(|| black_box(poisson_small.sample(&mut rng)))
+    });
+    c.bench_function("sampling/poisson mean 1500", |b| {
+        b.iter(|| black_box(poisson_large.sample(&mut rng)))
+    });
     c.bench_function("sampling/new stream", |b| {
         let k = StreamKey::new("line", "fire-point", "ramp slip");
         let mut r = 0;
@@ -84,10 +100,16 @@ fn accumulator(c: &mut Criterion) {
         .collect();
     let mut acc = Accumulator::new(&s, 0);
     acc.add_runs(&batch);
-    c.bench_function("stats/add a batch of 32 runs (5 items x 1,096 days)", |b| b.iter(|| acc.add_runs(black_box(&batch))));
+    c.bench_function("stats/add a batch of 32 runs (5 items x 1,096 days)", |b| {
+        b.iter(|| acc.add_runs(black_box(&batch)))
+    });
     let other = acc.clone();
     c.bench_function("stats/merge two accumulators", |b| {
-        b.iter_batched(|| acc.clone(), |mut a| a.merge(black_box(&other)), BatchSize::LargeInput);
+        b.iter_batched(
+            || acc.clone(),
+            |mut a| a.merge(black_box(&other)),
+            BatchSize::LargeInput,
+        );
     });
 }
 

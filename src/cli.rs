@@ -158,6 +158,25 @@ fn run(args: &RunArgs) -> ExitCode {
         return ExitCode::from(2);
     }
 
+    // Refuse clearly, instead of running out of memory half-way.
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |t| t as usize,
+    );
+    let need = runner::memory_estimate(&scenario, threads);
+    if let Some(available) = available_memory() {
+        if need > available / 10 * 8 {
+            eprintln!(
+                "error: this scenario needs about {} of memory ({} items × {} days, {threads} threads) but only {} is available\n  = help: use fewer threads (--threads 1), fewer items or a shorter horizon",
+                human_bytes(need),
+                scenario.items.len(),
+                scenario.days(),
+                human_bytes(available)
+            );
+            return ExitCode::from(2);
+        }
+    }
+
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let c = Arc::clone(&cancel);
@@ -233,6 +252,22 @@ fn run(args: &RunArgs) -> ExitCode {
         print_summary(&scenario, &results, &out_dir, elapsed, &files);
     }
     ExitCode::SUCCESS
+}
+
+/// Memory the system can still give, from /proc/meminfo (None where unknown).
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn human_bytes(b: u64) -> String {
+    if b >= 1 << 30 {
+        format!("{:.1} GiB", b as f64 / f64::from(1u32 << 30))
+    } else {
+        format!("{:.0} MiB", b as f64 / f64::from(1u32 << 20))
+    }
 }
 
 fn shell_quote(s: &str) -> String {

@@ -48,6 +48,24 @@ pub enum RunError {
     },
 }
 
+/// A generous estimate of the memory an experiment needs, in bytes: per thread a batch of run
+/// records, an accumulator and a worker, plus the merged accumulator. It does not depend on the
+/// number of runs.
+#[must_use]
+pub fn memory_estimate(s: &Scenario, threads: usize) -> u64 {
+    let days = s.days() as u64;
+    let items = s.items.len() as u64;
+    let record = (items + 3) * days * 8;
+    // A cell's histogram spans the spread of stock across runs; 512 counters is generous for
+    // realistic scenarios (see stats::histogram).
+    let accumulator =
+        items * days * (std::mem::size_of::<crate::stats::DailyCell>() as u64 + 512 * 4)
+            + 3 * days * 16;
+    let worker = days * 8 * 24 + days * 32;
+    let per_thread = BATCH as u64 * record + accumulator + worker;
+    per_thread * threads as u64 + accumulator + (16 << 20)
+}
+
 /// Runs the experiment. `progress` is told how many runs are done after each block; setting
 /// `cancel` stops at the next block boundary.
 pub fn run(
@@ -89,13 +107,21 @@ fn run_in_pool(
     let mut done = 0u64;
     while done < cfg.runs {
         if cancel.load(Ordering::Relaxed) {
-            return Err(RunError::Interrupted { done, runs: cfg.runs });
+            return Err(RunError::Interrupted {
+                done,
+                runs: cfg.runs,
+            });
         }
         let end = (done + chunk).min(cfg.runs);
         (done..end).into_par_iter().for_each(|run| {
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
             let mut guard = slots[slot].lock().unwrap_or_else(PoisonError::into_inner);
-            let Slot { worker, batch, filled, acc } = &mut *guard;
+            let Slot {
+                worker,
+                batch,
+                filled,
+                acc,
+            } = &mut *guard;
             worker.simulate(&sim, cfg.seed, run, &mut batch[*filled]);
             *filled += 1;
             if *filled == batch.len() {

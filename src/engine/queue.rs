@@ -119,11 +119,21 @@ impl EventQueue {
             // Today, already sorted: insert after every waiting event of the same or an
             // earlier phase.
             let p = event.phase();
-            debug_assert!(p as usize >= self.phase, "event scheduled in the past: {event:?} at {day}");
-            let at = self.next + self.today[self.next..].iter().take_while(|e| e.phase() <= p).count();
+            debug_assert!(
+                p as usize >= self.phase,
+                "event scheduled in the past: {event:?} at {day}"
+            );
+            let at = self.next
+                + self.today[self.next..]
+                    .iter()
+                    .take_while(|e| e.phase() <= p)
+                    .count();
             self.today.insert(at, event);
         } else {
-            debug_assert!(d > self.day || !self.started, "event scheduled in the past: {event:?} at {day}");
+            debug_assert!(
+                d > self.day || !self.started,
+                "event scheduled in the past: {event:?} at {day}"
+            );
             let k = self.used[d] as usize;
             if k < INLINE {
                 self.inline[d * INLINE + k] = event;
@@ -145,7 +155,9 @@ impl EventQueue {
             if !self.started {
                 let d = self.day;
                 self.today.clear();
-                self.today.extend_from_slice(&self.inline[d * INLINE..d * INLINE + self.used[d] as usize]);
+                self.today.extend_from_slice(
+                    &self.inline[d * INLINE..d * INLINE + self.used[d] as usize],
+                );
                 self.today.append(&mut self.overflow[d]);
                 sort_by_phase(&mut self.today);
                 self.started = true;
@@ -153,14 +165,23 @@ impl EventQueue {
                 self.daily_phase = 0;
                 self.phase = 0;
             }
-            let waiting = self.today.get(self.next).map_or(Phase::COUNT, |e| e.phase() as usize);
+            let waiting = self
+                .today
+                .get(self.next)
+                .map_or(Phase::COUNT, |e| e.phase() as usize);
             while self.daily_phase < Phase::COUNT && self.daily_phase <= waiting {
                 let p = self.daily_phase;
                 self.daily_phase += 1;
                 if let Some((ev, first)) = self.daily[p] {
                     if self.day as u32 >= first {
                         self.phase = p;
-                        return Some((EventTime { day: Day(self.day as u32), phase: ev.phase() }, ev));
+                        return Some((
+                            EventTime {
+                                day: Day(self.day as u32),
+                                phase: ev.phase(),
+                            },
+                            ev,
+                        ));
                     }
                 }
             }
@@ -168,7 +189,13 @@ impl EventQueue {
                 self.next += 1;
                 self.len -= 1;
                 self.phase = ev.phase() as usize;
-                return Some((EventTime { day: Day(self.day as u32), phase: ev.phase() }, ev));
+                return Some((
+                    EventTime {
+                        day: Day(self.day as u32),
+                        phase: ev.phase(),
+                    },
+                    ev,
+                ));
             }
             self.day += 1;
             self.started = false;

@@ -6,5 +6,6 @@ mod conservation;
 mod determinism;
 mod hand_computed;
 mod outputs;
+mod reliability;
 mod scenarios;
 mod util;
