@@ -113,5 +113,57 @@ fn accumulator(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, one_run, queue, sampling, accumulator);
+/// Charts, CSV, JSON and the report for 10 items over 1,095 days (the bench scenario's five
+/// items twice over).
+fn render(c: &mut Criterion) {
+    let text =
+        std::fs::read_to_string("scenarios/bench-canonical.toml").expect("bench-canonical.toml");
+    let mut ten = text.clone();
+    for n in ["interceptor", "cruise", "ballistic", "drone", "artillery"] {
+        ten = ten.replace(&format!("\"{n}\""), &format!("\"{n}-a\""));
+        ten = ten.replace(&format!("\"{n}-line\""), &format!("\"{n}-a-line\""));
+    }
+    // Append a second copy of the items, lines and consumption with other names.
+    let extra: String = text[text.find("[[item]]").unwrap_or(0)..].to_owned();
+    let ten = format!("{ten}\n{extra}");
+    let s = porcupine::scenario::from_str(&ten, Path::new("ten.toml")).expect("ten items");
+    assert_eq!(s.items.len(), 10);
+    let cfg = porcupine::runner::RunConfig {
+        runs: 200,
+        seed: 1,
+        threads: Some(1),
+        samples: 20,
+    };
+    let acc = porcupine::runner::run(
+        &s,
+        &cfg,
+        &|_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("run");
+    let meta = porcupine::report::Metadata {
+        version: "bench".into(),
+        seed: 1,
+        runs: 200,
+        scenario_file: "ten.toml".into(),
+        scenario_hash: "0".into(),
+        percentile_method: porcupine::report::percentile_method(),
+        reproduce: String::new(),
+    };
+    let mut g = c.benchmark_group("output");
+    g.sample_size(10);
+    g.bench_function("prepare + render all files, 10 items x 1,096 days", |b| {
+        b.iter(|| {
+            let r = porcupine::report::prepare(&s, &acc, meta.clone());
+            black_box(
+                porcupine::output::render(&s, &r, &ten)
+                    .expect("render")
+                    .len(),
+            )
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, one_run, queue, sampling, accumulator, render);
 criterion_main!(benches);

@@ -15,6 +15,8 @@
 
 pub mod cli;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod output;
 pub mod plot;
 pub mod report;

@@ -132,13 +132,18 @@ fn run_in_pool(
         done = end;
         progress(done);
     }
-    let mut total = Accumulator::new(scenario, cfg.samples);
+    // Merge into the first thread's accumulator rather than a fresh one: one copy less in memory.
+    let mut total: Option<Accumulator> = None;
     for slot in slots {
         let mut slot = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
         slot.acc.add_runs(&slot.batch[..slot.filled]);
-        total.merge(&slot.acc);
+        drop(slot.batch);
+        match &mut total {
+            None => total = Some(slot.acc),
+            Some(t) => t.merge(&slot.acc),
+        }
     }
-    Ok(total)
+    Ok(total.unwrap_or_else(|| Accumulator::new(scenario, cfg.samples)))
 }
 
 /// Runs simulated before they are folded into a thread's accumulator.

@@ -119,6 +119,21 @@ impl Dist {
         }
     }
 
+    /// The largest value a draw can take (infinite for unbounded distributions).
+    #[must_use]
+    pub fn upper_bound(&self) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Uniform(_)
+            | Dist::Triangular(_)
+            | Dist::Pert(_)
+            | Dist::Poisson(_)
+            | Dist::NegBinomial { .. } => f64::INFINITY,
+            Dist::Normal { hi, .. } | Dist::LogNormal { hi, .. } => *hi,
+            Dist::Bernoulli(_) => 1.0,
+        }
+    }
+
     /// True when the distribution always returns the same value (no randomness is drawn).
     #[must_use]
     pub fn fixed_value(&self) -> Option<f64> {

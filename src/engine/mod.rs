@@ -335,9 +335,11 @@ impl Worker {
 
     fn installment_due(&mut self, s: &Scenario, day: Day, k: usize, i: usize, out: &mut RunRecord) {
         let f = &s.funding[k];
+        // Validation bounds every amount's distribution; the clamp also bounds heavy tails.
         let usd = f.installments[i]
             .amount_usd
-            .sample(&mut self.streams.amount[k]);
+            .sample(&mut self.streams.amount[k])
+            .clamp(0.0, crate::scenario::MAX_USD);
         let cents = crate::units::Cents::from_usd(usd).0.max(0);
         let led = &mut out.funding[k];
         led.pledged += cents;

@@ -24,6 +24,8 @@ use toml::value::Datetime;
 const Z90: f64 = 1.281_551_565_544_600_4;
 /// Longest delay or lag accepted, in days (10 years).
 const MAX_DELAY_DAYS: f64 = 3_650.0;
+/// Most money all installments together may add up to, in cents (half of what an i64 holds).
+const MAX_TOTAL_CENTS: f64 = 4.0e18;
 /// Largest capacity accepted, in units per day.
 const MAX_RATE_PER_DAY: f64 = 1e9;
 
@@ -583,6 +585,24 @@ impl Validator {
             consumption[item] = self.consumption(&path, c, &cal);
         }
 
+        // Money is counted exactly in integer cents (64-bit): refuse funding that could overflow.
+        let most_cents: f64 = funding
+            .iter()
+            .flatten()
+            .flat_map(|f| f.installments.iter())
+            .map(|i| i.amount_usd.upper_bound().min(MAX_USD) * 100.0)
+            .sum();
+        if most_cents > MAX_TOTAL_CENTS {
+            self.err(
+                KeyPath::root().key("funding"),
+                format!(
+                    "all installments together could reach ${:e}, more than the ${:e} the simulator can count exactly",
+                    most_cents / 100.0,
+                    MAX_TOTAL_CENTS / 100.0
+                ),
+                Some("use fewer installments (a longer interval) or bounded amounts (uniform, triangular or pert instead of lognormal)".into()),
+            );
+        }
         if !self.problems.is_empty() {
             return None;
         }

@@ -1276,3 +1276,45 @@ fn files_that_cannot_be_read() {
         "{msg}"
     );
 }
+
+#[test]
+fn funding_that_could_overflow_exact_cents_is_refused() {
+    let toml = r#"
+[scenario]
+name = "overflow"
+start = 2025-01-01
+horizon_days = 36000
+
+[[item]]
+name = "x"
+unit_cost_usd = 1
+initial_stock = 0
+
+[[channel]]
+name = "c"
+order_every_days = 30
+[[channel.buy]]
+item = "x"
+share = 1.0
+
+[[line]]
+name = "l"
+item = "x"
+capacity = [{ date = 2025-01-01, per_day = 1 }]
+
+[[funding]]
+name = "f"
+pays_into = "c"
+[[funding.recurring]]
+every_days = 1
+amount_usd = { dist = "lognormal", median = 1e12, p90 = 5e12 }
+"#;
+    let e = porcupine::scenario::from_str(toml, std::path::Path::new("bad.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("funding: all installments together could reach"),
+        "{e}"
+    );
+    assert!(e.contains("help: use fewer installments"), "{e}");
+}
