@@ -1120,7 +1120,7 @@ impl Validator {
                     }
                 }
                 if out.len() == map.len() && (sum - 1.0).abs() > 1e-9 {
-                    self.err(path, format!("the shares add up to {sum}, not 1"), Some("make the shares of pays_into sum to 1, e.g. { purl = 0.6, direct = 0.4 }".into()));
+                    self.err(path, format!("the shares add up to {}, not 1", fmt_share(sum)), Some("make the shares of pays_into sum to 1, e.g. { purl = 0.6, direct = 0.4 }".into()));
                     return None;
                 }
                 (out.len() == map.len()).then_some(out)
@@ -1285,14 +1285,15 @@ impl Validator {
                     contract_delay,
                     key_contract: StreamKey::new(
                         "channel",
-                        &format!("{}/{}", c.name, b.item),
+                        // Keyed by channel, item and line, so two buys never share draws.
+                        &format!("{}/{}/{}", c.name, b.item, raw_lines[line.0].name),
                         "contract delay",
                     ),
                 });
             }
         }
         if allocation == Some(Allocation::Shares) && share_sum > 1.0 + 1e-9 {
-            self.err(p.key("buy"), format!("the shares of the buys add up to {share_sum:.4}, more than 1"), Some("make the shares sum to 1 or less (what is left stays in the pool for the next order)".into()));
+            self.err(p.key("buy"), format!("the shares of the buys add up to {}, more than 1", fmt_share(share_sum)), Some("make the shares sum to 1 or less (what is left stays in the pool for the next order)".into()));
             return None;
         }
         Some(Channel {
@@ -1889,6 +1890,12 @@ impl Calendar {
     fn date(&self, d: Day) -> NaiveDate {
         self.start + chrono::Days::new(u64::from(d.0))
     }
+}
+
+/// A sum of shares without float noise: 0.8999999999999999 → "0.9".
+fn fmt_share(v: f64) -> String {
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// A number as a person writes it: 1500000000 → "1.5e9", 0.25 → "0.25".

@@ -1014,7 +1014,7 @@ fn funding_channels_and_lines() {
         ]),
         case("buy shares over 1", "share = 1.0", "share = 0.7\n[[channel.buy]]\nitem = \"shell\"\nshare = 0.6", &[
             "bad.toml:25:1",
-            "channel[0].buy: the shares of the buys add up to 1.3000, more than 1",
+            "channel[0].buy: the shares of the buys add up to 1.3, more than 1",
             "help: make the shares sum to 1 or less",
         ]),
         case("shares mode without share", "share = 1.0\n", "", &[
