@@ -1,14 +1,7 @@
 //! The command line as a user meets it: run, validate, help, refusing to overwrite results.
 
-use crate::util::root;
-use assert_cmd::Command;
+use crate::util::{porcupine, root};
 use predicates::prelude::*;
-
-fn porcupine() -> Command {
-    let mut c = Command::cargo_bin("porcupine").unwrap();
-    c.current_dir(root());
-    c
-}
 
 #[test]
 fn run_writes_every_output_and_refuses_to_overwrite() {

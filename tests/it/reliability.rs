@@ -2,17 +2,10 @@
 //! unwritable destinations give a clear error; oversized scenarios are refused before running;
 //! the same seed gives the same bytes in every output file for 1, 2 and 4 threads.
 
-use crate::util::root;
-use assert_cmd::Command;
+use crate::util::{porcupine, root};
 use predicates::prelude::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn porcupine() -> Command {
-    let mut c = Command::cargo_bin("porcupine").unwrap();
-    c.current_dir(root());
-    c
-}
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

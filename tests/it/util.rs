@@ -48,3 +48,10 @@ pub fn records(s: &Scenario, seed: u64, runs: std::ops::Range<u64>) -> Vec<RunRe
     })
     .collect()
 }
+
+/// The `porcupine` binary, run from the repository root.
+pub fn porcupine() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("porcupine").unwrap();
+    c.current_dir(root());
+    c
+}
