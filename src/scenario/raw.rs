@@ -187,7 +187,7 @@ pub struct RawPeriod {
 #[derive(Debug, Clone)]
 pub enum RawDist {
     Number(f64),
-    Table(RawDistTable),
+    Table(Box<RawDistTable>),
 }
 
 /// The keys a distribution table may have; which ones are required depends on `dist`.
@@ -228,7 +228,7 @@ impl<'de> Deserialize<'de> for RawDist {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawDist, A::Error> {
                 RawDistTable::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(RawDist::Table)
+                    .map(|t| RawDist::Table(Box::new(t)))
             }
         }
         d.deserialize_any(V)

@@ -39,10 +39,14 @@ fn demand() -> impl Strategy<Value = String> {
     ]
 }
 
+/// (unit cost, initial stock, safe stock, delivery lag, daily use, defect rate, transit loss,
+/// other customers' share, units per day).
+type ItemSpec = (u32, u32, u32, String, String, f64, f64, f64, f64);
+
 #[derive(Debug, Clone)]
 struct Spec {
     horizon: u32,
-    items: Vec<(u32, u32, u32, String, String, f64, f64, f64, f64)>,
+    items: Vec<ItemSpec>,
     funds: Vec<(u32, f64, String, u32, bool)>,
     priority: bool,
     order_every: u32,
