@@ -63,8 +63,6 @@ pub enum Event {
     ContractStart {
         /// Line index.
         line: u32,
-        /// Channel that ordered.
-        channel: u32,
         /// Units.
         units: u64,
     },

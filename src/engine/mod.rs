@@ -22,7 +22,6 @@ use crate::scenario::{Allocation, Demand, Scenario};
 use crate::units::Day;
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
-use std::collections::VecDeque;
 
 /// How one item's demand is drawn over one stretch of days.
 #[derive(Debug, Clone)]
@@ -103,7 +102,6 @@ struct LineState {
     segment: usize,
     our_share: f64,
     carry: f64,
-    queue: VecDeque<(u32, u64)>,
 }
 
 /// Per-item state within a run.
@@ -217,7 +215,6 @@ impl Worker {
                 .saturating_sub(1);
             ls.our_share = 1.0 - other;
             ls.carry = 0.0;
-            ls.queue.clear();
             for (k, &(d, _)) in ls.ramp.iter().enumerate() {
                 if d > 0.0 && d <= f64::from(s.horizon) {
                     self.queue.schedule(
@@ -289,15 +286,12 @@ impl Worker {
                 out.paid[day.index()] += cents;
             }
             Event::OrderPlaced { channel } => self.place_orders(s, day, channel as usize, out),
-            Event::ContractStart {
-                line,
-                channel,
-                units,
-            } => {
+            Event::ContractStart { line, units } => {
+                // Units of one item are interchangeable, so the line's first-in, first-out
+                // queue of orders is its backlog count.
                 let l = &mut out.lines[line as usize];
                 l.pending -= units;
                 l.backlog += units;
-                self.lines[line as usize].queue.push_back((channel, units));
             }
             Event::DailyProduction => self.produce(s, day, out),
             Event::ShipmentArrived { line, units } => {
@@ -393,7 +387,6 @@ impl Worker {
             ));
             let ev = Event::ContractStart {
                 line: buy.line.0 as u32,
-                channel: c as u32,
                 units,
             };
             if !self.queue.schedule(day.plus(delay), ev) {
@@ -428,19 +421,6 @@ impl Worker {
             led.defective += defective;
             if good == 0 {
                 continue;
-            }
-            // First in, first out across the orders waiting at this line.
-            let mut need = good;
-            while need > 0 {
-                let Some(front) = ls.queue.front_mut() else {
-                    break;
-                };
-                let take = front.1.min(need);
-                front.1 -= take;
-                need -= take;
-                if front.1 == 0 {
-                    ls.queue.pop_front();
-                }
             }
             led.backlog -= good;
             led.produced += good;

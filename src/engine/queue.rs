@@ -244,7 +244,6 @@ mod tests {
             },
             _ => Event::ContractStart {
                 line: tag,
-                channel: 0,
                 units: 1,
             },
         }
