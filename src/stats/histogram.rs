@@ -63,23 +63,33 @@ impl LogHistogram {
         self.add_count(bucket_of(v), 1);
     }
 
-    #[inline]
+    #[inline(always)]
     fn add_count(&mut self, b: usize, n: u32) {
+        // Fast path: the bucket is inside the window (wrapping_sub turns "below" into "huge").
+        let i = b.wrapping_sub(self.base);
+        if i < self.counts.len() {
+            self.counts[i] += n;
+        } else {
+            self.widen(b);
+            self.counts[b - self.base] += n;
+        }
+        self.total += u64::from(n);
+    }
+
+    /// Widens the window to include bucket `b` (rare once the spread of values is known).
+    #[cold]
+    #[inline(never)]
+    fn widen(&mut self, b: usize) {
         if self.counts.is_empty() {
             self.base = b;
-        }
-        if b < self.base {
-            // Grow the window downwards (rare once the spread of values is known).
+            self.counts.push(0);
+        } else if b < self.base {
             let grow = self.base - b;
             self.counts.splice(0..0, std::iter::repeat(0).take(grow));
             self.base = b;
+        } else {
+            self.counts.resize(b - self.base + 1, 0);
         }
-        let i = b - self.base;
-        if i >= self.counts.len() {
-            self.counts.resize(i + 1, 0);
-        }
-        self.counts[i] += n;
-        self.total += u64::from(n);
     }
 
     /// Adds another histogram's counts (exact, order-free).
