@@ -116,8 +116,9 @@ fn validate(files: &[PathBuf]) -> ExitCode {
 fn load(file: Option<&Path>) -> Result<(Scenario, String, String), LoadError> {
     match file {
         Some(f) => {
-            let s = scenario::load(f)?;
-            let text = std::fs::read_to_string(f).unwrap_or_default();
+            // Read once: the text that is validated is the text that is hashed and copied.
+            let text = scenario::read_text(f)?;
+            let s = scenario::from_str(&text, f)?;
             Ok((s, text, f.display().to_string()))
         }
         None if Path::new(BASELINE_PATH).is_file() => load(Some(Path::new(BASELINE_PATH))),

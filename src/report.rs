@@ -292,10 +292,10 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
         .map(|(f, m)| FundingSummary {
             name: f.name.clone(),
             label: f.label.clone(),
-            pledged_usd: usd(m.a, runs),
-            paid_usd: usd(m.b, runs),
-            defaulted_usd: usd(m.c, runs),
-            in_flight_usd: usd(m.d, runs),
+            pledged_usd: usd(m.pledged, runs),
+            paid_usd: usd(m.paid, runs),
+            defaulted_usd: usd(m.defaulted, runs),
+            in_flight_usd: usd(m.in_flight, runs),
         })
         .collect();
     let channels = s
@@ -305,9 +305,9 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
         .map(|(c, m)| ChannelSummary {
             name: c.name.clone(),
             label: c.label.clone(),
-            received_usd: usd(m.a, runs),
-            spent_usd: usd(m.b, runs),
-            balance_usd: usd(m.c, runs),
+            received_usd: usd(m.received, runs),
+            spent_usd: usd(m.spent, runs),
+            balance_usd: usd(m.balance, runs),
         })
         .collect();
     let per_run = |v: u128| v as f64 / runs as f64;

@@ -91,12 +91,6 @@ impl EventQueue {
         self.len = 0;
     }
 
-    /// The last day the queue can hold.
-    #[must_use]
-    pub fn horizon(&self) -> Day {
-        Day(self.used.len() as u32 - 1)
-    }
-
     /// Registers `event` to happen every day from `first` to the horizon, first in its phase.
     /// At most one daily event per phase.
     pub fn schedule_daily(&mut self, first: Day, event: Event) {

@@ -239,6 +239,12 @@ pub enum Demand {
 
 /// Reads, parses and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    from_str(&read_text(path)?, path)
+}
+
+/// Reads a scenario file's text, refusing folders, oversized or endless files and non-UTF-8
+/// bytes with a clear error.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
     let read_err = |reason: String, help: &str| LoadError::Read {
         path: path.to_owned(),
         reason,
@@ -278,21 +284,20 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
             "is this really a scenario file? Scenarios are short TOML files",
         ));
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok(t),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let good = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
             let (line, column) = line_col(&good, offset);
-            return Err(LoadError::NotText {
+            Err(LoadError::NotText {
                 path: path.to_owned(),
                 line,
                 column,
                 offset,
-            });
+            })
         }
-    };
-    from_str(&text, path)
+    }
 }
 
 /// Parses and validates scenario text; `origin` names it in messages.

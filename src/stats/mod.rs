@@ -90,17 +90,28 @@ pub struct ItemTotals {
     pub runs_short: u64,
 }
 
-/// Exact sums of a money ledger across runs, in cents.
+/// Exact sums of a funding source's ledger across runs, in cents.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MoneySums {
-    /// Σ pledged (or received, for channels).
-    pub a: i128,
-    /// Σ paid (or spent).
-    pub b: i128,
-    /// Σ defaulted (or balance).
-    pub c: i128,
-    /// Σ in flight (unused for channels).
-    pub d: i128,
+pub struct FundingSums {
+    /// Σ pledged.
+    pub pledged: i128,
+    /// Σ paid.
+    pub paid: i128,
+    /// Σ never paid.
+    pub defaulted: i128,
+    /// Σ still in flight at the horizon.
+    pub in_flight: i128,
+}
+
+/// Exact sums of a channel's ledger across runs, in cents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChannelSums {
+    /// Σ received.
+    pub received: i128,
+    /// Σ spent.
+    pub spent: i128,
+    /// Σ unspent at the horizon.
+    pub balance: i128,
 }
 
 /// Exact sums of line ledgers across runs, in units.
@@ -136,9 +147,9 @@ pub struct Accumulator {
     /// Per-item totals.
     pub items: Vec<ItemTotals>,
     /// Per funding source: pledged, paid, defaulted, in flight.
-    pub funding: Vec<MoneySums>,
+    pub funding: Vec<FundingSums>,
     /// Per channel: received, spent, balance.
-    pub channels: Vec<MoneySums>,
+    pub channels: Vec<ChannelSums>,
     /// Per line sums.
     pub lines: Vec<LineSums>,
     /// Runs counted.
@@ -166,8 +177,8 @@ impl Accumulator {
                 };
                 s.items.len()
             ],
-            funding: vec![MoneySums::default(); s.funding.len()],
-            channels: vec![MoneySums::default(); s.channels.len()],
+            funding: vec![FundingSums::default(); s.funding.len()],
+            channels: vec![ChannelSums::default(); s.channels.len()],
             lines: vec![LineSums::default(); s.lines.len()],
             runs: 0,
             sample_limit,
@@ -201,15 +212,15 @@ impl Accumulator {
             }
         }
         for (t, f) in self.funding.iter_mut().zip(&rec.funding) {
-            t.a += i128::from(f.pledged);
-            t.b += i128::from(f.paid);
-            t.c += i128::from(f.defaulted);
-            t.d += i128::from(f.in_flight);
+            t.pledged += i128::from(f.pledged);
+            t.paid += i128::from(f.paid);
+            t.defaulted += i128::from(f.defaulted);
+            t.in_flight += i128::from(f.in_flight);
         }
         for (t, c) in self.channels.iter_mut().zip(&rec.channels) {
-            t.a += i128::from(c.received);
-            t.b += i128::from(c.spent);
-            t.c += i128::from(c.balance);
+            t.received += i128::from(c.received);
+            t.spent += i128::from(c.spent);
+            t.balance += i128::from(c.balance);
         }
         for (t, l) in self.lines.iter_mut().zip(&rec.lines) {
             t.ordered += u128::from(l.ordered);
@@ -270,16 +281,16 @@ impl Accumulator {
             a.never_below_safe += b.never_below_safe;
             a.runs_short += b.runs_short;
         }
-        for (a, b) in self
-            .funding
-            .iter_mut()
-            .chain(self.channels.iter_mut())
-            .zip(o.funding.iter().chain(&o.channels))
-        {
-            a.a += b.a;
-            a.b += b.b;
-            a.c += b.c;
-            a.d += b.d;
+        for (a, b) in self.funding.iter_mut().zip(&o.funding) {
+            a.pledged += b.pledged;
+            a.paid += b.paid;
+            a.defaulted += b.defaulted;
+            a.in_flight += b.in_flight;
+        }
+        for (a, b) in self.channels.iter_mut().zip(&o.channels) {
+            a.received += b.received;
+            a.spent += b.spent;
+            a.balance += b.balance;
         }
         for (a, b) in self.lines.iter_mut().zip(&o.lines) {
             a.ordered += b.ordered;
