@@ -24,6 +24,7 @@ pub mod runner;
 pub mod sampling;
 pub mod scenario;
 pub mod stats;
+pub mod text;
 pub mod units;
 
 /// Most runs one experiment may ask for.
