@@ -1,15 +1,16 @@
 //! The command line: arguments (clap), then load → run → report → write, with a progress bar
-//! and Ctrl-C handling. Exit codes: 0 success, 1 failure while running or writing, 2 bad input.
+//! and signal handling. Exit codes: 0 success, 1 failure while running or writing, 2 bad input,
+//! 128 + N when signal N stopped the run (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 
 use crate::output::{self, OutputError};
 use crate::report::{self, Metadata};
 use crate::runner::{self, RunConfig, RunError};
 use crate::scenario::{self, LoadError, Scenario};
 use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// The bundled baseline scenario, used when no file is given and scenarios/baseline.toml is not
@@ -74,44 +75,140 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Why a command failed; each kind carries its exit code (see [`CliError::exit_code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The scenario file is wrong (its message carries its own location and "error" header).
+    #[error("{}", crate::text::terminal_multiline(&.0.to_string()))]
+    Load(#[from] LoadError),
+    /// The scenario cannot run on this machine.
+    #[error("error: {0}")]
+    TooBig(String),
+    /// The results folder cannot be used, or writing failed.
+    #[error("error: {0}")]
+    Output(#[from] OutputError),
+    /// The simulation could not run.
+    #[error("error: {0}")]
+    Run(RunError),
+    /// A signal stopped the run before the results were in place.
+    #[error("{what}; nothing was written and earlier results (if any) are untouched")]
+    Interrupted {
+        /// What was interrupted, for the message.
+        what: String,
+        /// The signal's number.
+        signal: i32,
+    },
+    /// Already reported on standard error; only the exit code is left to give.
+    #[error("")]
+    Reported(u8),
+    /// Standard output could not be written (not a closed pipe, which ends output quietly).
+    #[error("error: could not write to standard output: {0}")]
+    Stdout(std::io::Error),
+}
+
+impl CliError {
+    /// The process exit code: 2 for bad input (the scenario, the options or a destination that
+    /// may not be used), 1 for a failure while running or writing, 128 + N for signal N
+    /// (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Load(_) | CliError::TooBig(_) => 2,
+            CliError::Output(
+                OutputError::Exists(_)
+                | OutputError::NotAFolder(_)
+                | OutputError::Refused { .. }
+                | OutputError::NotResults { .. },
+            ) => 2,
+            CliError::Interrupted { signal, .. } => u8::try_from(128 + signal).unwrap_or(130),
+            CliError::Reported(code) => *code,
+            CliError::Output(_) | CliError::Run(_) | CliError::Stdout(_) => 1,
+        }
+    }
+}
+
 /// Entry point of the binary.
 #[must_use]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate { files } => validate(&files),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Standard error may itself be closed: nothing more can be said then.
+            if !matches!(e, CliError::Reported(_)) {
+                let _ = writeln!(std::io::stderr(), "{e}");
+            }
+            ExitCode::from(e.exit_code())
+        }
     }
 }
 
-fn validate(files: &[PathBuf]) -> ExitCode {
-    let mut ok = true;
-    for f in files {
-        match scenario::load(f) {
-            Ok(s) => println!(
-                "ok: {} — \"{}\", {} items, {} funding sources, {} channels, {} lines, {} days from {}",
-                f.display(),
-                s.title,
-                s.items.len(),
-                s.funding.len(),
-                s.channels.len(),
-                s.lines.len(),
-                s.horizon,
-                s.start
-            ),
+/// Writes to standard output. A closed pipe (`porcupine … | head -1`) is not an error: output
+/// just ends. Other failures (a full disk) are reported once.
+#[derive(Debug, Default)]
+struct Stdout {
+    closed: bool,
+}
+
+impl Stdout {
+    fn print(&mut self, text: &str) -> Result<(), CliError> {
+        if self.closed {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
             Err(e) => {
-                eprintln!("{e}\n");
-                ok = false;
+                self.closed = true;
+                Err(CliError::Stdout(e))
             }
         }
     }
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    }
 }
 
+fn validate(files: &[PathBuf]) -> Result<(), CliError> {
+    let mut out = Stdout::default();
+    let mut failed = None;
+    let mut stdout_error = None;
+    for f in files {
+        match scenario::load(f) {
+            Ok(s) => {
+                let line = format!(
+                    "ok: {} — \"{}\", {} items, {} funding sources, {} channels, {} lines, {} days from {}\n",
+                    crate::text::terminal(&f.display().to_string()),
+                    crate::text::terminal(&s.title),
+                    s.items.len(),
+                    s.funding.len(),
+                    s.channels.len(),
+                    s.lines.len(),
+                    s.horizon,
+                    s.start
+                );
+                if let Err(e) = out.print(&line) {
+                    stdout_error.get_or_insert(e);
+                }
+            }
+            Err(e) => {
+                let e = CliError::from(e);
+                let _ = writeln!(std::io::stderr(), "{e}\n");
+                failed = Some(e.exit_code());
+            }
+        }
+    }
+    match (failed, stdout_error) {
+        (Some(code), _) => Err(CliError::Reported(code)),
+        (None, Some(e)) => Err(e),
+        (None, None) => Ok(()),
+    }
+}
 /// Loads the scenario named on the command line, or the baseline.
 fn load(file: Option<&Path>) -> Result<(Scenario, String, String), LoadError> {
     match file {
@@ -130,14 +227,38 @@ fn load(file: Option<&Path>) -> Result<(Scenario, String, String), LoadError> {
     }
 }
 
-fn run(args: &RunArgs) -> ExitCode {
-    let (scenario, text, origin) = match load(args.file.as_deref()) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
+/// The signals that stop a run cleanly: Ctrl-C, `kill` (and a scheduler's time limit), a closed
+/// terminal. Each sets the cancel flag and records its number for the exit code.
+fn install_signal_handlers() -> (Arc<AtomicBool>, Arc<AtomicUsize>) {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let signal = Arc::new(AtomicUsize::new(0));
+    #[cfg(unix)]
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        // The number first, then the flag, so whoever sees the flag also sees the number. If a
+        // handler cannot be installed the signal keeps its default effect, which stops the
+        // process before anything is moved into place: results only ever move in whole.
+        let _ = signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize);
+        let _ = signal_hook::flag::register(sig, Arc::clone(&cancel));
+    }
+    #[cfg(not(unix))]
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&cancel));
+    (cancel, signal)
+}
+
+fn interrupted(what: String, signal: &AtomicUsize) -> CliError {
+    let n = signal.load(Ordering::SeqCst);
+    CliError::Interrupted {
+        what,
+        signal: if n == 0 { 2 } else { n as i32 },
+    }
+}
+
+fn run(args: &RunArgs) -> Result<(), CliError> {
+    let (scenario, text, origin) = load(args.file.as_deref())?;
     let runs = args
         .runs
         .or(scenario.default_runs)
@@ -150,41 +271,21 @@ fn run(args: &RunArgs) -> ExitCode {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    // Refuse early, before spending minutes simulating, if the results could not be written.
-    if !args.force
-        && out_dir.is_dir()
-        && std::fs::read_dir(&out_dir).is_ok_and(|mut d| d.next().is_some())
-    {
-        eprintln!("error: {}", OutputError::Exists(out_dir));
-        return ExitCode::from(2);
-    }
-
-    // Refuse clearly, instead of running out of memory half-way.
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         |t| t as usize,
     );
-    let need = runner::memory_estimate(&scenario, threads);
-    if let Some(available) = available_memory() {
-        if need > available / 10 * 8 {
-            eprintln!(
-                "error: this scenario needs about {} of memory ({} items × {} days, {threads} threads) but only {} is available\n  = help: use fewer threads (--threads 1), fewer items or a shorter horizon",
-                human_bytes(need),
-                scenario.items.len(),
-                scenario.days(),
-                human_bytes(available)
-            );
-            return ExitCode::from(2);
-        }
-    }
+    check_memory(&scenario, threads)?;
+    let (cancel, signal) = install_signal_handlers();
+    // Checked, locked and proven writable before spending minutes simulating.
+    let scenario_file = args
+        .file
+        .as_deref()
+        .filter(|_| !origin.ends_with("(built in)"));
+    let dest = output::Destination::prepare(&out_dir, args.force, scenario_file, &mut |note| {
+        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
+    })?;
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let c = Arc::clone(&cancel);
-        // If a handler cannot be installed, Ctrl-C still stops the process before anything
-        // is renamed into place: results are only ever moved in whole.
-        let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
-    }
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show {
         let b = indicatif::ProgressBar::new(runs);
@@ -206,15 +307,16 @@ fn run(args: &RunArgs) -> ExitCode {
     let started = std::time::Instant::now();
     let acc = match runner::run(&scenario, &cfg, &|done| bar.set_position(done), &cancel) {
         Ok(a) => a,
-        Err(e @ RunError::Interrupted { .. }) => {
+        Err(RunError::Interrupted { done, runs }) => {
             bar.abandon();
-            eprintln!("{e}");
-            return ExitCode::from(130);
+            return Err(interrupted(
+                format!("interrupted after {done} of {runs} runs"),
+                &signal,
+            ));
         }
         Err(e) => {
             bar.abandon();
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return Err(CliError::Run(e));
         }
     };
     bar.finish_and_clear();
@@ -238,29 +340,104 @@ fn run(args: &RunArgs) -> ExitCode {
         reproduce,
     };
     let results = report::prepare(&scenario, &acc, meta);
-    let files = match output::render(&scenario, &results, &text) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+    if cancel.load(Ordering::SeqCst) {
+        return Err(interrupted(
+            "interrupted while preparing results".into(),
+            &signal,
+        ));
+    }
+    let files = output::render(&scenario, &results, &text)?;
+    if cancel.load(Ordering::SeqCst) {
+        return Err(interrupted(
+            "interrupted while drawing charts".into(),
+            &signal,
+        ));
+    }
+    match dest.commit(&files, &cancel) {
+        Ok(()) => {}
+        Err(OutputError::Interrupted) => {
+            return Err(interrupted("interrupted while writing".into(), &signal))
         }
-    };
-    if let Err(e) = output::write_folder(&out_dir, &files, args.force, &cancel) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
+        Err(e) => return Err(e.into()),
     }
-    if !args.quiet {
-        print_summary(&scenario, &results, &out_dir, elapsed, &files);
+    if args.quiet {
+        return Ok(());
     }
-    ExitCode::SUCCESS
+    Stdout::default().print(&summary_text(
+        &scenario, &results, &out_dir, elapsed, &files,
+    ))
 }
 
-/// Memory the system can still give, from /proc/meminfo (None where unknown).
+/// Refuses, before allocating, a run whose memory bound exceeds what this machine (or its
+/// container) can give. The bound is an upper bound of resident memory (see
+/// [`runner::memory_estimate`]), so a run that passes never dies of memory.
+fn check_memory(scenario: &Scenario, threads: usize) -> Result<(), CliError> {
+    let need = runner::memory_estimate(scenario, threads);
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    if need <= available {
+        return Ok(());
+    }
+    let mut help = Vec::new();
+    if threads > 1 {
+        let one = runner::memory_estimate(scenario, 1);
+        help.push(format!(
+            "use fewer threads (--threads 1 needs about {})",
+            human_bytes(one)
+        ));
+    }
+    help.push("fewer items or a shorter horizon".to_owned());
+    Err(CliError::TooBig(format!(
+        "this scenario needs up to {} of memory ({} items × {} days, {threads} thread{}) but only {} is available\n  = help: {}",
+        human_bytes(need),
+        scenario.items.len(),
+        scenario.days(),
+        if threads == 1 { "" } else { "s" },
+        human_bytes(available),
+        help.join(", or ")
+    )))
+}
+
+/// Environment variable, for tests: pretend this many bytes of memory are available.
+const AVAILABLE_MEMORY_OVERRIDE: &str = "PORCUPINE_TEST_AVAILABLE_MEMORY";
+
+/// Memory this process may still use: the container's limit (cgroup v2 `memory.max` less
+/// `memory.current`, or cgroup v1 `memory.limit_in_bytes` less `memory.usage_in_bytes`) where
+/// one is set, and never more than the machine's available memory (`MemAvailable`). `None`
+/// where neither is known. Address-space limits (`ulimit -v`) count reserved, not used, memory
+/// and are not consulted.
 fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    if let Some(v) = std::env::var(AVAILABLE_MEMORY_OVERRIDE)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(v);
+    }
+    let read = |p: &str| -> Option<u64> { std::fs::read_to_string(p).ok()?.trim().parse().ok() };
+    let machine = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    let cgroup = read("/sys/fs/cgroup/memory.max")
+        .map(|max| max.saturating_sub(read("/sys/fs/cgroup/memory.current").unwrap_or(0)))
+        .or_else(|| {
+            // cgroup v1 reports "no limit" as a huge number.
+            read("/sys/fs/cgroup/memory/memory.limit_in_bytes")
+                .filter(|&l| l < 1 << 60)
+                .map(|l| {
+                    l.saturating_sub(
+                        read("/sys/fs/cgroup/memory/memory.usage_in_bytes").unwrap_or(0),
+                    )
+                })
+        });
+    match (machine, cgroup) {
+        (Some(m), Some(c)) => Some(m.min(c)),
+        (m, c) => m.or(c),
+    }
 }
 
 fn human_bytes(b: u64) -> String {
@@ -290,26 +467,30 @@ pub fn scenario_hash(text: &str) -> String {
     format!("{:016x}", h.finish())
 }
 
-fn print_summary(
+fn summary_text(
     s: &Scenario,
     r: &report::Results,
     dir: &Path,
     elapsed: std::time::Duration,
     files: &[output::OutFile],
-) {
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     use crate::plot::format_units;
     let m = &r.summary.metadata;
-    println!(
+    let _ = writeln!(
+        out,
         "{} — {} runs, seed {}, {} to {} ({:.1} s)",
-        s.title,
+        crate::text::terminal(&s.title),
         format_units(m.runs as f64),
         m.seed,
         r.summary.start,
         r.summary.end,
         elapsed.as_secs_f64()
     );
-    println!();
-    println!(
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
         "{:<28} {:>10} {:>22} {:>14} {:>22}",
         "item", "start", "end stock P50 [P5–P95]", "any shortfall", "first below safe (P50)"
     );
@@ -326,17 +507,20 @@ fn print_summary(
                 .p50
                 .map_or_else(|| "after horizon".to_owned(), |d| d.to_string()),
         };
-        let label: String = it.label.chars().take(28).collect();
-        println!(
+        let label: String = crate::text::terminal(&it.label).chars().take(28).collect();
+        let _ = writeln!(
+            out,
             "{label:<28} {:>10} {range:>22} {:>13.1}% {first:>22}",
             format_units(it.initial_stock as f64),
             it.prob_any_shortfall * 100.0
         );
     }
-    println!();
-    println!(
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
         "wrote {} files to {}/ (start with report.md)",
         files.len(),
-        dir.display()
+        crate::text::terminal(&dir.display().to_string())
     );
+    out
 }

@@ -67,7 +67,7 @@ pub fn memory_estimate(s: &Scenario, threads: usize) -> u64 {
 }
 
 /// Runs the experiment. `progress` is told how many runs are done after each block; setting
-/// `cancel` stops at the next block boundary.
+/// `cancel` stops every worker at its next day boundary and returns [`RunError::Interrupted`].
 pub fn run(
     scenario: &Scenario,
     cfg: &RunConfig,
@@ -114,6 +114,9 @@ fn run_in_pool(
         }
         let end = (done + chunk).min(cfg.runs);
         (done..end).into_par_iter().for_each(|run| {
+            if cancel.load(Ordering::Relaxed) {
+                return; // the experiment is abandoned: skip quickly to the chunk's end
+            }
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
             let mut guard = slots[slot].lock().unwrap_or_else(PoisonError::into_inner);
             let Slot {
@@ -122,7 +125,9 @@ fn run_in_pool(
                 filled,
                 acc,
             } = &mut *guard;
-            worker.simulate(&sim, cfg.seed, run, &mut batch[*filled]);
+            if !worker.simulate_cancellable(&sim, cfg.seed, run, &mut batch[*filled], cancel) {
+                return;
+            }
             *filled += 1;
             if *filled == batch.len() {
                 acc.add_runs(batch);

@@ -22,6 +22,7 @@ use crate::scenario::{Allocation, Demand, Scenario};
 use crate::units::Day;
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How one item's demand is drawn over one stretch of days.
 #[derive(Debug, Clone)]
@@ -150,14 +151,37 @@ impl Worker {
 
     /// Simulates run `run` of experiment `seed` into `out` (which is reset first).
     pub fn simulate(&mut self, sim: &Simulator<'_>, seed: u64, run: u64, out: &mut RunRecord) {
+        let never = AtomicBool::new(false);
+        self.simulate_cancellable(sim, seed, run, out, &never);
+    }
+
+    /// Like [`Worker::simulate`], but looks at `cancel` at every day boundary and stops there
+    /// once it is set (one run of a century-long horizon takes seconds), returning `false`: the
+    /// record is then incomplete and must be discarded.
+    pub fn simulate_cancellable(
+        &mut self,
+        sim: &Simulator<'_>,
+        seed: u64,
+        run: u64,
+        out: &mut RunRecord,
+        cancel: &AtomicBool,
+    ) -> bool {
         let s = sim.scenario;
         out.reset(s);
         out.run = run;
         self.start(s, seed, run, out);
+        let mut today = Day(0);
         while let Some((t, ev)) = self.queue.pop() {
+            if t.day != today {
+                today = t.day;
+                if cancel.load(Ordering::Relaxed) {
+                    return false;
+                }
+            }
             self.handle(sim, t.day, ev, out);
         }
         self.finish(s, out);
+        true
     }
 
     fn start(&mut self, s: &Scenario, seed: u64, run: u64, out: &mut RunRecord) {

@@ -1,9 +1,21 @@
 //! `report.md`: a short human-readable report of an experiment, with the charts embedded.
+//!
+//! Every text taken from the scenario file (title, description, labels, the file's name) goes
+//! through [`md`], so a `|` cannot break a table and raw HTML or `javascript:` links cannot pass
+//! through to whoever renders the report.
 
 use crate::plot::{format_units, format_usd};
 use crate::report::Results;
 use crate::scenario::Scenario;
+use crate::text::markdown as md;
 use std::fmt::Write;
+
+/// A fenced code block that no run of backticks inside `code` can close early.
+fn fenced(code: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}\n{code}\n{fence}")
+}
 
 fn pct(p: f64) -> String {
     format!("{:.1}%", p * 100.0)
@@ -18,23 +30,24 @@ fn date_or(d: Option<chrono::NaiveDate>) -> String {
 pub fn report(s: &Scenario, r: &Results) -> String {
     let m = &r.summary.metadata;
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n", s.title);
+    let _ = writeln!(o, "# {}\n", md(&s.title));
     if let Some(d) = &s.description {
-        let _ = writeln!(o, "{}\n", d.trim());
+        let lines: Vec<_> = d.trim().lines().map(|l| md(l.trim_end())).collect();
+        let _ = writeln!(o, "{}\n", lines.join("\n"));
     }
     let _ = writeln!(
         o,
-        "{} simulated futures from {} to {} ({} days), seed {}. Scenario file `{}` (hash `{}`), steel-porcupine {}.\n",
+        "{} simulated futures from {} to {} ({} days), seed {}. Scenario file {} (hash `{}`), steel-porcupine {}.\n",
         format_units(m.runs as f64),
         r.summary.start,
         r.summary.end,
         r.summary.horizon_days,
         m.seed,
-        m.scenario_file,
+        md(&m.scenario_file),
         m.scenario_hash,
         m.version
     );
-    let _ = writeln!(o, "Reproduce with:\n\n```\n{}\n```\n", m.reproduce);
+    let _ = writeln!(o, "Reproduce with:\n\n{}\n", fenced(&m.reproduce));
     let _ = writeln!(o, "## Stock at the end of the horizon\n");
     let _ = writeln!(o, "| item | start | median end stock | 90% range (P5–P95) | runs with any shortfall | below safe stock at end | first date below safe stock (median) |");
     let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---|");
@@ -42,7 +55,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} – {} | {} | {} | {} |",
-            it.label,
+            md(&it.label),
             format_units(it.initial_stock as f64),
             format_units(it.end_stock.p50),
             format_units(it.end_stock.p5),
@@ -65,7 +78,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {:.1} |",
-            it.label,
+            md(&it.label),
             format_units(it.ordered.mean),
             format_units(it.delivered.mean),
             format_units(it.unmet_demand.mean),
@@ -83,7 +96,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} |",
-                f.label,
+                md(&f.label),
                 format_usd(f.pledged_usd),
                 format_usd(f.paid_usd),
                 format_usd(f.defaulted_usd),
@@ -98,7 +111,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} |",
-                c.label,
+                md(&c.label),
                 format_usd(c.received_usd),
                 format_usd(c.spent_usd),
                 format_usd(c.balance_usd)
@@ -107,7 +120,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
     }
     let _ = writeln!(o, "\n## Charts\n");
     for it in &s.items {
-        let _ = writeln!(o, "![{}](stock_{}.png)\n", it.label, it.name);
+        let _ = writeln!(o, "![{}](stock_{}.png)\n", md(&it.label), it.name);
     }
     let _ = writeln!(o, "![Funding](funding.png)\n");
     let _ = writeln!(o, "## Method\n");

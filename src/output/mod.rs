@@ -1,16 +1,17 @@
-//! Writes results: pure serialisers turn prepared [`Results`] into named byte buffers, then
-//! [`write_folder`] puts them on disk whole or not at all (a staging folder renamed into place),
-//! never replacing earlier results unless asked to.
+//! Writes results: pure serialisers turn prepared [`Results`] into named byte buffers, then a
+//! [`Destination`] puts them on disk whole or not at all (a staging folder swapped into place),
+//! never replacing earlier results unless asked to, and never anything porcupine did not write.
 
+mod folder;
 mod markdown;
+
+pub use folder::{results_folder, Destination, MARKER};
 
 use crate::plot;
 use crate::report::Results;
 use crate::scenario::Scenario;
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// A file to write: name inside the results folder and its bytes.
 #[derive(Debug, Clone)]
@@ -27,6 +28,33 @@ pub enum OutputError {
     /// The folder already holds earlier results.
     #[error("{} already holds results from an earlier run\n  = help: pass --force to replace them, or --out DIR to write somewhere else", .0.display())]
     Exists(PathBuf),
+    /// The destination must never be replaced.
+    #[error("refusing to write results into {}: {why}\n  = help: choose a new folder with --out DIR, e.g. --out output/my-results", dir.display())]
+    Refused {
+        /// The destination.
+        dir: PathBuf,
+        /// Why.
+        why: String,
+    },
+    /// The folder is not a porcupine results folder, so `--force` may not replace it.
+    #[error("refusing to replace {} even with --force: {why}\n  = help: --force only replaces a folder that porcupine wrote; choose a new folder with --out DIR, or move your files elsewhere first", dir.display())]
+    NotResults {
+        /// The destination.
+        dir: PathBuf,
+        /// Why it is not a results folder.
+        why: String,
+    },
+    /// Another porcupine process holds the destination's lock.
+    #[error("another porcupine process is writing results into {}\n  = help: wait for it to finish, or write elsewhere with --out DIR", .0.display())]
+    Busy(PathBuf),
+    /// A folder appeared at the destination while simulating; it was left alone.
+    #[error("{} appeared while the simulation was running (another program created it), so it was left untouched; {}", dir.display(), kept.as_ref().map_or_else(|| "the new results could not be kept".to_owned(), |k| format!("the new results are in {}", k.display())))]
+    AppearedMeanwhile {
+        /// The destination.
+        dir: PathBuf,
+        /// Where the new results were put instead.
+        kept: Option<PathBuf>,
+    },
     /// A path exists but is not a folder.
     #[error("{} exists and is not a folder\n  = help: choose another place with --out DIR", .0.display())]
     NotAFolder(PathBuf),
@@ -242,61 +270,14 @@ pub fn summary_json(r: &Results) -> Result<Vec<u8>, OutputError> {
     Ok(v)
 }
 
-/// Writes `files` into `dir` whole or not at all: into a staging folder beside it, then renamed
-/// into place. An existing non-empty `dir` is replaced only with `force`, and only once the new
-/// results are complete. Setting `cancel` before the swap leaves everything as it was.
+/// Writes `files` into `dir` whole or not at all: [`Destination::prepare`] then
+/// [`Destination::commit`]. Programs that simulate should prepare the destination before
+/// simulating, so that a destination that cannot be used is refused first.
 pub fn write_folder(
     dir: &Path,
     files: &[OutFile],
     force: bool,
     cancel: &AtomicBool,
 ) -> Result<(), OutputError> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let existing = match fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => return Err(OutputError::NotAFolder(dir.to_owned())),
-        Ok(_) => fs::read_dir(dir).map_err(io("read", dir))?.next().is_some(),
-        Err(_) => false,
-    };
-    if existing && !force {
-        return Err(OutputError::Exists(dir.to_owned()));
-    }
-    fs::create_dir_all(&parent).map_err(io("create the folder", &parent))?;
-    let base = dir
-        .file_name()
-        .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{base}.partial-"))
-        .tempdir_in(&parent)
-        .map_err(io("create a staging folder in", &parent))?;
-    for f in files {
-        let path = staging.path().join(&f.name);
-        let mut file = fs::File::create(&path).map_err(io("create", &path))?;
-        file.write_all(&f.bytes).map_err(io("write", &path))?;
-        file.sync_all().map_err(io("write", &path))?;
-    }
-    if cancel.load(Ordering::Relaxed) {
-        return Err(OutputError::Interrupted);
-    }
-    if dir.exists() {
-        // Move the old results aside, put the new ones in place, then delete the old ones.
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{base}.old-"))
-            .tempdir_in(&parent)
-            .map_err(io("create a folder in", &parent))?;
-        let old_path = old.path().join("previous");
-        fs::rename(dir, &old_path).map_err(io("move aside", dir))?;
-        if let Err(e) = fs::rename(staging.path(), dir) {
-            let _ = fs::rename(&old_path, dir);
-            return Err(io("move results into", dir)(e));
-        }
-        drop(old); // removes the previous results
-    } else {
-        fs::rename(staging.path(), dir).map_err(io("move results into", dir))?;
-    }
-    // The staging folder now is `dir`; make sure the guard does not delete it.
-    let _ = staging.keep();
-    Ok(())
+    Destination::prepare(dir, force, None, &mut |_| {})?.commit(files, cancel)
 }

@@ -76,11 +76,12 @@ fn run_writes_every_output_and_refuses_to_overwrite() {
         .stdout(predicate::str::is_empty());
     assert_ne!(std::fs::read(out.join("summary.json")).unwrap(), before);
     // No staging folders are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+    let mut leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(leftovers, vec![std::ffi::OsString::from("bench")]);
+    leftovers.sort();
+    assert_eq!(leftovers, [".bench.lock", "bench"]);
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod conservation;
 mod determinism;
 mod fuzz_regressions;
 mod hand_computed;
+mod no_loss;
 mod outputs;
 mod reliability;
 mod scenarios;

@@ -81,7 +81,7 @@ fn ctrl_c_leaves_earlier_results_intact_and_no_partial_files() {
         entries(&out),
         before.iter().map(|b| b.0.clone()).collect::<Vec<_>>()
     );
-    assert_eq!(entries(dir.path()), vec!["res".to_owned()]);
+    assert_eq!(entries(dir.path()), [".res.lock", "res"]);
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn scenarios_too_big_for_memory_are_refused_before_running() {
         .timeout(Duration::from_secs(60))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("needs about").and(predicate::str::contains("GiB")));
+        .stderr(predicate::str::contains("needs up to").and(predicate::str::contains("GiB")));
     assert!(!dir.path().join("out").exists());
 }
 
