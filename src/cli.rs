@@ -25,7 +25,8 @@ Examples:
   porcupine run my.toml --runs 10000 --seed 7     more runs, another seed
   porcupine run my.toml --out results/try2        write somewhere else
   porcupine run my.toml --force                   replace earlier results
-  porcupine validate my.toml                      check a file without running it";
+  porcupine validate my.toml                      check a file without running it
+  porcupine compare baseline.toml variant.toml    differences on the same futures";
 
 /// Monte Carlo forecasts of defence stockpiles: funding, contracts, production, delivery, use.
 #[derive(Debug, Parser)]
@@ -42,12 +43,51 @@ pub enum Command {
     /// Simulate a scenario many times and write CSV, JSON, charts and a report.
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
+    /// Compare scenarios on the same simulated futures: per-item differences with 95% intervals.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// Check scenario files and report every problem, without running them.
     Validate {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  porcupine compare scenarios/baseline.toml my-variant.toml
+  porcupine compare a.toml b.toml c.toml --runs 5000      each of b and c against a
+  porcupine compare a.toml b.toml --out results/a-vs-b --force
+
+The first scenario is the reference. Every scenario runs on the same futures (same seed and
+run indices), so the parts they share draw the same random numbers and the differences are
+measured far more precisely than from two separate runs.";
+
+/// Arguments of `porcupine compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML): the reference first, then one or more variants.
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// Futures per scenario [default: the first scenario's `runs`, else 1000].
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
+    pub runs: Option<u64>,
+    /// Master seed, the same for every scenario [default: the first scenario's `seed`, else 42].
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Results folder [default: output/compare-<first>-vs-<second>…].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier comparison in the results folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no table on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Arguments of `porcupine run`.
@@ -133,6 +173,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(&args),
+        Command::Compare(args) => compare(&args),
         Command::Validate { files } => validate(&files),
     };
     match result {
@@ -286,18 +327,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
     })?;
 
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let bar = if show {
-        let b = indicatif::ProgressBar::new(runs);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} simulating [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(runs, args.quiet);
     let cfg = RunConfig {
         runs,
         seed,
@@ -366,6 +396,172 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     Stdout::default().print(&summary_text(
         &scenario, &results, &out_dir, elapsed, &files,
     ))
+}
+
+/// A progress bar on standard error when it is a terminal and `quiet` is off.
+fn progress_bar(runs: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::new(runs);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} simulating [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    b
+}
+
+fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
+    let mut loaded = Vec::new();
+    for f in &args.files {
+        loaded.push(load(Some(f))?);
+    }
+    let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
+    let first = scenarios[0];
+    let runs = args
+        .runs
+        .or(first.default_runs)
+        .unwrap_or(crate::DEFAULT_RUNS);
+    let seed = args
+        .seed
+        .or(first.default_seed)
+        .unwrap_or(crate::DEFAULT_SEED);
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+        Path::new("output").join(format!("compare-{}", names.join("-vs-")))
+    });
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |t| t as usize,
+    );
+    for s in &scenarios {
+        check_memory(s, threads)?;
+    }
+    let (cancel, signal) = install_signal_handlers();
+    let dest = output::Destination::prepare(&out_dir, args.force, None, &mut |note| {
+        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
+    })?;
+    let (layout, missing) = OutcomeLayout::new(&scenarios);
+    let bar = progress_bar(runs, args.quiet);
+    let cfg = RunConfig {
+        runs,
+        seed,
+        threads: args.threads.map(|t| t as usize),
+        samples: 0,
+    };
+    let sums =
+        match runner::run_paired(&scenarios, &layout, &cfg, &|d| bar.set_position(d), &cancel) {
+            Ok(s) => s,
+            Err(RunError::Interrupted { done, runs }) => {
+                bar.abandon();
+                return Err(interrupted(
+                    format!("interrupted after {done} of {runs} futures"),
+                    &signal,
+                ));
+            }
+            Err(e) => {
+                bar.abandon();
+                return Err(CliError::Run(e));
+            }
+        };
+    bar.finish_and_clear();
+    let files: Vec<String> = loaded.iter().map(|l| shell_quote(&l.2)).collect();
+    let info = loaded
+        .iter()
+        .map(|(s, text, origin)| ScenarioInfo {
+            name: s.name.clone(),
+            title: s.title.clone(),
+            file: origin.clone(),
+            hash: scenario_hash(text),
+        })
+        .collect();
+    let reproduce = format!(
+        "porcupine compare {} --runs {runs} --seed {seed}",
+        files.join(" ")
+    );
+    let c = Comparison::new(
+        (env!("CARGO_PKG_VERSION").to_owned(), seed, runs, reproduce),
+        info,
+        missing,
+        &layout,
+        &sums,
+    );
+    let out_files = output::compare::render(&c)?;
+    match dest.commit(&out_files, &cancel) {
+        Ok(()) => {}
+        Err(OutputError::Interrupted) => {
+            return Err(interrupted("interrupted while writing".into(), &signal))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if args.quiet {
+        return Ok(());
+    }
+    Stdout::default().print(&comparison_text(&c, &out_dir))
+}
+
+/// The comparison as a table on the terminal: per variant, per item, each outcome's difference.
+fn comparison_text(c: &crate::analysis::Comparison, dir: &Path) -> String {
+    use crate::output::compare::{value, with_interval};
+    use std::fmt::Write as _;
+    let t = |s: &str| crate::text::terminal(s).into_owned();
+    let mut o = String::new();
+    let first = &c.scenarios[0];
+    let _ = writeln!(
+        o,
+        "{} futures per scenario, seed {}, on common random numbers; differences are variant − {} with 95% intervals",
+        crate::plot::format_units(c.runs as f64),
+        c.seed,
+        t(&first.name)
+    );
+    for v in &c.scenarios[1..] {
+        let _ = writeln!(
+            o,
+            "
+{} − {}",
+            t(&v.title),
+            t(&first.title)
+        );
+        let _ = writeln!(
+            o,
+            "{:<24} {:<32} {:>14} {:>14}  {}",
+            "item",
+            "outcome",
+            t(&first.name).chars().take(14).collect::<String>(),
+            t(&v.name).chars().take(14).collect::<String>(),
+            "difference [95% interval]"
+        );
+        for r in c.rows.iter().filter(|r| r.variant == v.name) {
+            let label: String = t(&r.label).chars().take(24).collect();
+            let _ = writeln!(
+                o,
+                "{label:<24} {:<32} {:>14} {:>14}  {}",
+                r.outcome_label,
+                value(r, r.base_mean),
+                value(r, r.variant_mean),
+                with_interval(r)
+            );
+        }
+    }
+    if !c.not_compared.is_empty() {
+        let _ = writeln!(
+            o,
+            "
+not compared (not in every scenario): {}",
+            t(&c.not_compared.join(", "))
+        );
+    }
+    let _ = writeln!(
+        o,
+        "
+wrote compare.csv, compare.json and compare.md to {}/",
+        t(&dir.display().to_string())
+    );
+    o
 }
 
 /// Refuses, before allocating, a run whose memory bound exceeds what this machine (or its

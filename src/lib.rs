@@ -13,6 +13,7 @@
 //! accumulators; [`report`] prepares tables and series; [`output`] writes them whole or not at
 //! all; [`plot`] draws charts.
 
+pub mod analysis;
 pub mod cli;
 pub mod engine;
 #[doc(hidden)]

@@ -7,6 +7,7 @@
 //! whose merge is exact and order-free, so the result is bit-identical for any thread count and
 //! any scheduling; memory is bounded by one accumulator per thread, not by the number of runs.
 
+use crate::analysis::{OutcomeLayout, PairedSums};
 use crate::engine::{RunRecord, Simulator, Worker};
 use crate::scenario::Scenario;
 use crate::stats::Accumulator;
@@ -137,6 +138,13 @@ fn run_in_pool(
         done = end;
         progress(done);
     }
+    if cancel.load(Ordering::Relaxed) {
+        // Runs of the last chunk may have been skipped.
+        return Err(RunError::Interrupted {
+            done,
+            runs: cfg.runs,
+        });
+    }
     // Merge into the first thread's accumulator rather than a fresh one: one copy less in memory.
     let mut total: Option<Accumulator> = None;
     for slot in slots {
@@ -160,4 +168,101 @@ struct Slot {
     batch: Vec<RunRecord>,
     filled: usize,
     acc: Accumulator,
+}
+
+/// What one worker thread owns in a paired comparison: per scenario a worker, a record and an
+/// outcome buffer, and the thread's sums.
+struct PairedSlot {
+    workers: Vec<Worker>,
+    records: Vec<RunRecord>,
+    values: Vec<Vec<i64>>,
+    sums: PairedSums,
+}
+
+/// Runs every scenario on the same futures (common random numbers: run k of each scenario uses
+/// the same seed and run index, so the parts they share draw the same numbers) and accumulates
+/// the outcomes of `layout` and their paired differences from the first scenario. Run k of every
+/// scenario is simulated in the same worker step, so memory stays flat; the sums are exact
+/// integers, so the result is the same bits for any thread count.
+pub fn run_paired(
+    scenarios: &[&Scenario],
+    layout: &OutcomeLayout,
+    cfg: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<PairedSums, RunError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads: cfg.threads.unwrap_or(0),
+            reason: e.to_string(),
+        })?;
+    pool.install(|| {
+        let sims: Vec<Simulator<'_>> = scenarios.iter().map(|s| Simulator::new(s)).collect();
+        let threads = rayon::current_num_threads();
+        let slots: Vec<Mutex<PairedSlot>> = (0..threads)
+            .map(|_| {
+                Mutex::new(PairedSlot {
+                    workers: scenarios.iter().map(|s| Worker::new(s)).collect(),
+                    records: scenarios.iter().map(|s| RunRecord::new(s)).collect(),
+                    values: vec![Vec::with_capacity(layout.len()); scenarios.len()],
+                    sums: PairedSums::new(scenarios.len(), layout.len()),
+                })
+            })
+            .collect();
+        let chunk = (threads as u64 * 64).max(256);
+        let mut done = 0u64;
+        while done < cfg.runs {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(RunError::Interrupted {
+                    done,
+                    runs: cfg.runs,
+                });
+            }
+            let end = (done + chunk).min(cfg.runs);
+            (done..end).into_par_iter().for_each(|run| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+                let mut guard = slots[slot].lock().unwrap_or_else(PoisonError::into_inner);
+                let PairedSlot {
+                    workers,
+                    records,
+                    values,
+                    sums,
+                } = &mut *guard;
+                for (k, s) in scenarios.iter().enumerate() {
+                    if !workers[k].simulate_cancellable(
+                        &sims[k],
+                        cfg.seed,
+                        run,
+                        &mut records[k],
+                        cancel,
+                    ) {
+                        return;
+                    }
+                    layout.extract(k, s, &records[k], &mut values[k]);
+                }
+                sums.add(values);
+            });
+            done = end;
+            progress(done);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            // Runs of the last chunk may have been skipped.
+            return Err(RunError::Interrupted {
+                done,
+                runs: cfg.runs,
+            });
+        }
+        let mut total = PairedSums::new(scenarios.len(), layout.len());
+        for slot in slots {
+            total.merge(
+                &slot
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .sums,
+            );
+        }
+        Ok(total)
+    })
 }

@@ -11,7 +11,7 @@ use crate::text::markdown as md;
 use std::fmt::Write;
 
 /// A fenced code block that no run of backticks inside `code` can close early.
-fn fenced(code: &str) -> String {
+pub(super) fn fenced(code: &str) -> String {
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}\n{code}\n{fence}")

@@ -2,6 +2,7 @@
 //! [`Destination`] puts them on disk whole or not at all (a staging folder swapped into place),
 //! never replacing earlier results unless asked to, and never anything porcupine did not write.
 
+pub mod compare;
 mod folder;
 mod markdown;
 

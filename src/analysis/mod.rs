@@ -1,0 +1,11 @@
+//! Comparisons of scenarios on common random numbers: per-future headline outcomes
+//! ([`outcomes`]) and exact, mergeable sums of their paired differences ([`paired`]), from which
+//! `porcupine compare` reports differences with 95% confidence intervals.
+
+pub mod comparison;
+pub mod outcomes;
+pub mod paired;
+
+pub use comparison::{Comparison, ComparisonRow, ScenarioInfo};
+pub use outcomes::{Outcome, OutcomeLayout};
+pub use paired::{Difference, Interval, PairedSums};

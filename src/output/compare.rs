@@ -1,0 +1,159 @@
+//! Serialisers for `porcupine compare`: `compare.csv` (one row per item, outcome and variant),
+//! `compare.json` (the same with the scenarios and how to reproduce them) and `compare.md` (a
+//! table per variant for reading), plus the figures' wording shared with the terminal table.
+
+use super::{OutFile, OutputError};
+use crate::analysis::{Comparison, ComparisonRow};
+use crate::plot::format_usd;
+use crate::text::markdown as md;
+use std::fmt::Write as _;
+
+/// Shows a value of a row's outcome: percentages for probabilities, dollars for money, units
+/// with one decimal otherwise (means of whole units are rarely whole).
+#[must_use]
+pub fn value(row: &ComparisonRow, v: f64) -> String {
+    let v = if v == 0.0 { 0.0 } else { v }; // no "-0"
+    if row.probability {
+        format!("{:.1}%", v * 100.0)
+    } else if row.outcome.ends_with("_usd") {
+        format_usd(v)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Shows a difference with its sign: percentage points for probabilities.
+#[must_use]
+pub fn difference(row: &ComparisonRow, v: f64) -> String {
+    let shown = if row.probability {
+        format!("{:.1} pp", v * 100.0)
+    } else if row.outcome.ends_with("_usd") {
+        format_usd(v)
+    } else {
+        format!("{v:.1}")
+    };
+    // A difference that rounds to zero is shown as 0, without a sign.
+    let digits = shown.trim_start_matches('-');
+    if !digits.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        digits.to_owned()
+    } else if v > 0.0 {
+        format!("+{shown}")
+    } else {
+        shown
+    }
+}
+
+/// The difference and its 95% interval in words, e.g. `+12.0 [+8.1, +15.9]`.
+#[must_use]
+pub fn with_interval(row: &ComparisonRow) -> String {
+    format!(
+        "{} [{}, {}]",
+        difference(row, row.difference),
+        difference(row, row.ci95_low),
+        difference(row, row.ci95_high)
+    )
+}
+
+/// All files of a comparison.
+pub fn render(c: &Comparison) -> Result<Vec<OutFile>, OutputError> {
+    Ok(vec![
+        OutFile {
+            name: "compare.csv".into(),
+            bytes: csv(c)?,
+        },
+        OutFile {
+            name: "compare.json".into(),
+            bytes: json(c)?,
+        },
+        OutFile {
+            name: "compare.md".into(),
+            bytes: markdown(c).into_bytes(),
+        },
+    ])
+}
+
+/// `compare.csv`: one row per item, outcome and variant.
+pub fn csv(c: &Comparison) -> Result<Vec<u8>, OutputError> {
+    let err = |e: csv::Error| OutputError::Serialize {
+        file: "compare.csv",
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in &c.rows {
+        w.serialize(r).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| OutputError::Serialize {
+        file: "compare.csv",
+        message: e.to_string(),
+    })
+}
+
+/// `compare.json`.
+pub fn json(c: &Comparison) -> Result<Vec<u8>, OutputError> {
+    let mut v = serde_json::to_vec_pretty(c).map_err(|e| OutputError::Serialize {
+        file: "compare.json",
+        message: e.to_string(),
+    })?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+/// `compare.md`: a table per variant.
+#[must_use]
+pub fn markdown(c: &Comparison) -> String {
+    let mut o = String::new();
+    let first = &c.scenarios[0];
+    let _ = writeln!(o, "# Comparison against {}\n", md(&first.title));
+    let _ = writeln!(
+        o,
+        "{} futures per scenario, seed {}, steel-porcupine {}. Every scenario is simulated on the \
+         same futures (common random numbers), so each difference is the mean of per-future \
+         differences, with a 95% confidence interval from their spread.\n",
+        c.runs, c.seed, c.version
+    );
+    let _ = writeln!(o, "| scenario | file | hash |\n|---|---|---|");
+    for s in &c.scenarios {
+        let _ = writeln!(o, "| {} | {} | `{}` |", md(&s.title), md(&s.file), s.hash);
+    }
+    if !c.not_compared.is_empty() {
+        let names: Vec<_> = c.not_compared.iter().map(|n| md(n).into_owned()).collect();
+        let _ = writeln!(
+            o,
+            "\nNot compared (not in every scenario): {}.",
+            names.join(", ")
+        );
+    }
+    for v in &c.scenarios[1..] {
+        let _ = writeln!(o, "\n## {} − {}\n", md(&v.title), md(&first.title));
+        let _ = writeln!(
+            o,
+            "| item | outcome | {} | {} | difference [95% interval] | pairing narrows the interval by |",
+            md(&first.name),
+            md(&v.name)
+        );
+        let _ = writeln!(o, "|---|---|---:|---:|---:|---:|");
+        for r in c.rows.iter().filter(|r| r.variant == v.name) {
+            let narrower = if r.se_paired > 0.0 {
+                format!("{:.1}×", r.se_independent / r.se_paired)
+            } else {
+                "–".to_owned()
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} |",
+                md(&r.label),
+                r.outcome_label,
+                value(r, r.base_mean),
+                value(r, r.variant_mean),
+                with_interval(r),
+                narrower
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\nReproduce with:\n\n{}",
+        super::markdown::fenced(&c.reproduce)
+    );
+    o
+}
