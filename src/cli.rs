@@ -113,6 +113,12 @@ pub struct RunArgs {
     /// No progress bar and no summary on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Write runs.csv, one row per future, even above 100,000 futures.
+    #[arg(long, overrides_with = "no_runs_csv")]
+    pub runs_csv: bool,
+    /// Do not write runs.csv [default: written up to 100,000 futures].
+    #[arg(long, overrides_with = "runs_csv")]
+    pub no_runs_csv: bool,
 }
 
 /// Why a command failed; each kind carries its exit code (see [`CliError::exit_code`]).
@@ -323,9 +329,24 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         .file
         .as_deref()
         .filter(|_| !origin.ends_with("(built in)"));
-    let dest = output::Destination::prepare(&out_dir, args.force, scenario_file, &mut |note| {
-        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
-    })?;
+    let mut dest =
+        output::Destination::prepare(&out_dir, args.force, scenario_file, &mut |note| {
+            let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
+        })?;
+    let per_future = if args.no_runs_csv {
+        false
+    } else {
+        args.runs_csv || runs <= crate::analysis::futures::DEFAULT_MAX_FUTURES
+    };
+    let mut runs_csv = if per_future {
+        let f = dest.stream("runs.csv")?;
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+        w.write_record(crate::analysis::futures::header(&scenario))
+            .map_err(|e| CliError::Run(RunError::Sink(e.to_string())))?;
+        Some(w)
+    } else {
+        None
+    };
 
     let bar = progress_bar(runs, args.quiet);
     let cfg = RunConfig {
@@ -335,7 +356,28 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         samples: crate::SAMPLE_PATHS,
     };
     let started = std::time::Instant::now();
-    let acc = match runner::run(&scenario, &cfg, &|done| bar.set_position(done), &cancel) {
+    let result = match runs_csv.as_mut() {
+        None => runner::run(&scenario, &cfg, &|done| bar.set_position(done), &cancel),
+        Some(w) => runner::run_with_futures(
+            &scenario,
+            &cfg,
+            &|done| bar.set_position(done),
+            &cancel,
+            &mut |rows| {
+                crate::analysis::futures::write(&scenario, w, rows).map_err(|e| e.to_string())
+            },
+        ),
+    };
+    if let Some(w) = runs_csv.take() {
+        if let Err(e) = w
+            .into_inner()
+            .map_err(|e| e.to_string())
+            .and_then(|mut b| std::io::Write::flush(&mut b).map_err(|e| e.to_string()))
+        {
+            return Err(CliError::Run(RunError::Sink(e)));
+        }
+    }
+    let acc = match result {
         Ok(a) => a,
         Err(RunError::Interrupted { done, runs }) => {
             bar.abandon();
@@ -393,8 +435,9 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     if args.quiet {
         return Ok(());
     }
+    let written = files.len() + usize::from(per_future);
     Stdout::default().print(&summary_text(
-        &scenario, &results, &out_dir, elapsed, &files,
+        &scenario, &results, &out_dir, elapsed, written,
     ))
 }
 
@@ -668,7 +711,7 @@ fn summary_text(
     r: &report::Results,
     dir: &Path,
     elapsed: std::time::Duration,
-    files: &[output::OutFile],
+    written: usize,
 ) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
@@ -714,8 +757,7 @@ fn summary_text(
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "wrote {} files to {}/ (start with report.md)",
-        files.len(),
+        "wrote {written} files to {}/ (start with report.md)",
         crate::text::terminal(&dir.display().to_string())
     );
     out

@@ -7,6 +7,7 @@
 //! whose merge is exact and order-free, so the result is bit-identical for any thread count and
 //! any scheduling; memory is bounded by one accumulator per thread, not by the number of runs.
 
+use crate::analysis::futures::{self, FutureRow};
 use crate::analysis::{OutcomeLayout, PairedSums};
 use crate::engine::{RunRecord, Simulator, Worker};
 use crate::scenario::Scenario;
@@ -39,6 +40,9 @@ pub enum RunError {
         /// Why.
         reason: String,
     },
+    /// The per-future rows could not be written.
+    #[error("could not write runs.csv: {0}")]
+    Sink(String),
     /// The user interrupted the run.
     #[error("interrupted after {done} of {runs} runs; nothing was written")]
     Interrupted {
@@ -82,7 +86,29 @@ pub fn run(
             threads: cfg.threads.unwrap_or(0),
             reason: e.to_string(),
         })?;
-    pool.install(|| run_in_pool(scenario, cfg, progress, cancel))
+    pool.install(|| run_in_pool(scenario, cfg, progress, cancel, None))
+}
+
+/// Receives the per-future rows of each chunk of runs, in run order (see [`run_with_futures`]).
+pub type FutureSink<'a> = &'a mut (dyn FnMut(&[FutureRow]) -> Result<(), String> + Send);
+
+/// Like [`run`], and also hands the outcomes of every future to `sink`, chunk by chunk in run
+/// order, so they can be streamed to a file without holding them all.
+pub fn run_with_futures(
+    scenario: &Scenario,
+    cfg: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+    sink: FutureSink<'_>,
+) -> Result<Accumulator, RunError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads: cfg.threads.unwrap_or(0),
+            reason: e.to_string(),
+        })?;
+    pool.install(|| run_in_pool(scenario, cfg, progress, cancel, Some(sink)))
 }
 
 fn run_in_pool(
@@ -90,7 +116,9 @@ fn run_in_pool(
     cfg: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
+    mut sink: Option<FutureSink<'_>>,
 ) -> Result<Accumulator, RunError> {
+    let collect = sink.is_some();
     let sim = Simulator::new(scenario);
     let threads = rayon::current_num_threads();
     let slots: Vec<Mutex<Slot>> = (0..threads)
@@ -100,6 +128,7 @@ fn run_in_pool(
                 batch: (0..BATCH).map(|_| RunRecord::new(scenario)).collect(),
                 filled: 0,
                 acc: Accumulator::new(scenario, cfg.samples),
+                rows: Vec::new(),
             })
         })
         .collect();
@@ -125,9 +154,15 @@ fn run_in_pool(
                 batch,
                 filled,
                 acc,
+                rows,
             } = &mut *guard;
             if !worker.simulate_cancellable(&sim, cfg.seed, run, &mut batch[*filled], cancel) {
                 return;
+            }
+            if collect {
+                let mut v = Vec::new();
+                futures::extract(scenario, &batch[*filled], &mut v);
+                rows.push((run, v));
             }
             *filled += 1;
             if *filled == batch.len() {
@@ -135,6 +170,14 @@ fn run_in_pool(
                 *filled = 0;
             }
         });
+        if let Some(sink) = sink.as_mut() {
+            let mut rows: Vec<FutureRow> = Vec::new();
+            for slot in &slots {
+                rows.append(&mut slot.lock().unwrap_or_else(PoisonError::into_inner).rows);
+            }
+            rows.sort_unstable_by_key(|r| r.0);
+            sink(&rows).map_err(RunError::Sink)?;
+        }
         done = end;
         progress(done);
     }
@@ -168,6 +211,8 @@ struct Slot {
     batch: Vec<RunRecord>,
     filled: usize,
     acc: Accumulator,
+    /// Per-future rows of the current chunk (only when they are asked for).
+    rows: Vec<FutureRow>,
 }
 
 /// What one worker thread owns in a paired comparison: per scenario a worker, a record and an

@@ -1,8 +1,10 @@
 //! Comparisons of scenarios on common random numbers: per-future headline outcomes
 //! ([`outcomes`]) and exact, mergeable sums of their paired differences ([`paired`]), from which
-//! `porcupine compare` reports differences with 95% confidence intervals.
+//! `porcupine compare` reports differences with 95% confidence intervals; and the per-future
+//! rows of `runs.csv` ([`futures`]).
 
 pub mod comparison;
+pub mod futures;
 pub mod outcomes;
 pub mod paired;
 

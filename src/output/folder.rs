@@ -63,6 +63,8 @@ pub struct Destination {
     staging: tempfile::TempDir,
     /// Held until the destination is dropped: the OS releases it with the file.
     _lock: File,
+    /// Files written into the staging folder while simulating (see [`Destination::stream`]).
+    streamed: Vec<String>,
 }
 
 impl Destination {
@@ -148,6 +150,7 @@ impl Destination {
             existing,
             staging,
             _lock: lock,
+            streamed: Vec::new(),
         })
     }
 
@@ -155,6 +158,16 @@ impl Destination {
     #[must_use]
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// A file in the staging folder to write while simulating (e.g. one row per future), so it
+    /// never has to be held in memory. It becomes part of the results at [`Destination::commit`];
+    /// the caller flushes it first.
+    pub fn stream(&mut self, name: &str) -> Result<File, OutputError> {
+        let path = self.staging.path().join(name);
+        let f = File::create(&path).map_err(super::io("create", &path))?;
+        self.streamed.push(name.to_owned());
+        Ok(f)
     }
 
     /// Writes `files` and puts them in place whole. If `cancel` is set before the swap, nothing
@@ -170,10 +183,16 @@ impl Destination {
                 test_pause_while_writing(cancel);
             }
         }
+        for name in &self.streamed {
+            let path = stage.join(name);
+            File::open(&path)
+                .and_then(|f| f.sync_all())
+                .map_err(super::io("write", &path))?;
+        }
         let mut marker = String::from(MARKER_HEADER);
-        for f in files {
+        for name in files.iter().map(|f| &f.name).chain(&self.streamed) {
             marker.push('\n');
-            marker.push_str(&f.name);
+            marker.push_str(name);
         }
         marker.push('\n');
         write_synced(&stage.join(MARKER), marker.as_bytes())?;

@@ -120,3 +120,71 @@ fn charts_are_real_images_with_calendar_dates() {
     .unwrap();
     assert!(report.contains("porcupine run scenarios/baseline.toml --runs 50 --seed 2"));
 }
+
+#[test]
+fn runs_csv_has_one_row_per_future_agreeing_with_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    crate::util::porcupine()
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--runs",
+            "300",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut rd = csv::Reader::from_path(out.join("runs.csv")).unwrap();
+    let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(header[0], "run");
+    assert!(
+        header.contains(&"interceptor.first_zero_date".to_owned()),
+        "{header:?}"
+    );
+    assert!(header.contains(&"d1.paid_usd".to_owned()), "{header:?}");
+    let col = header
+        .iter()
+        .position(|h| h == "interceptor.end_stock")
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 300);
+    for (k, r) in rows.iter().enumerate() {
+        assert_eq!(r[0].parse::<usize>().unwrap(), k, "rows in run order");
+    }
+    let mean = rows
+        .iter()
+        .map(|r| r[col].parse::<f64>().unwrap())
+        .sum::<f64>()
+        / 300.0;
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let item = summary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "interceptor")
+        .unwrap();
+    let expected = item["end_stock"]["mean"].as_f64().unwrap();
+    assert!((mean - expected).abs() < 1e-6, "{mean} vs {expected}");
+    // Listed in the marker, so --force may replace the folder later.
+    assert!(porcupine::output::results_folder(&out).is_ok());
+
+    let none = dir.path().join("none");
+    crate::util::porcupine()
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--runs",
+            "30",
+            "-q",
+            "--no-runs-csv",
+            "--out",
+        ])
+        .arg(&none)
+        .assert()
+        .success();
+    assert!(!none.join("runs.csv").exists());
+}
