@@ -113,6 +113,13 @@ pub struct RunArgs {
     /// No progress bar and no summary on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Add futures until every headline probability's 95% interval is at most this wide on
+    /// each side (and every headline mean within this fraction), checked at 1,000 × 2^k futures.
+    #[arg(long, value_parser = parse_precision, conflicts_with = "runs")]
+    pub precision: Option<f64>,
+    /// Most futures `--precision` may run.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1000..=crate::MAX_RUNS), requires = "precision")]
+    pub max_runs: u64,
     /// Write runs.csv, one row per future, even above 100,000 futures.
     #[arg(long, overrides_with = "no_runs_csv")]
     pub runs_csv: bool,
@@ -306,10 +313,14 @@ fn interrupted(what: String, signal: &AtomicUsize) -> CliError {
 
 fn run(args: &RunArgs) -> Result<(), CliError> {
     let (scenario, text, origin) = load(args.file.as_deref())?;
-    let runs = args
-        .runs
-        .or(scenario.default_runs)
-        .unwrap_or(crate::DEFAULT_RUNS);
+    // With --precision, `runs` is the most that may be needed; the experiment may stop earlier.
+    let runs = if args.precision.is_some() {
+        args.max_runs
+    } else {
+        args.runs
+            .or(scenario.default_runs)
+            .unwrap_or(crate::DEFAULT_RUNS)
+    };
     let seed = args
         .seed
         .or(scenario.default_seed)
@@ -356,17 +367,34 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         samples: crate::SAMPLE_PATHS,
     };
     let started = std::time::Instant::now();
-    let result = match runs_csv.as_mut() {
-        None => runner::run(&scenario, &cfg, &|done| bar.set_position(done), &cancel),
-        Some(w) => runner::run_with_futures(
+    let mut precision = args.precision.map(|p| {
+        let names = scenario.items.iter().map(|i| i.name.clone()).collect();
+        crate::analysis::precision::Precision::new(names, p)
+    });
+    let result = if runs_csv.is_none() && precision.is_none() {
+        runner::run(&scenario, &cfg, &|done| bar.set_position(done), &cancel)
+    } else {
+        runner::run_with_futures(
             &scenario,
             &cfg,
             &|done| bar.set_position(done),
             &cancel,
-            &mut |rows| {
-                crate::analysis::futures::write(&scenario, w, rows).map_err(|e| e.to_string())
+            &mut |rows, done| {
+                if let Some(w) = runs_csv.as_mut() {
+                    crate::analysis::futures::write(&scenario, w, rows)
+                        .map_err(|e| e.to_string())?;
+                }
+                let Some(p) = precision.as_mut() else {
+                    return Ok(runner::Flow::Continue);
+                };
+                p.add(rows);
+                Ok(if runner::is_checkpoint(done) && p.reached() {
+                    runner::Flow::Stop
+                } else {
+                    runner::Flow::Continue
+                })
             },
-        ),
+        )
     };
     if let Some(w) = runs_csv.take() {
         if let Err(e) = w
@@ -393,6 +421,19 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     };
     bar.finish_and_clear();
     let elapsed = started.elapsed();
+    // The futures actually run (fewer than asked for when --precision was reached early).
+    let runs = acc.runs;
+    if let Some(p) = &precision {
+        if let Some(w) = p.worst().filter(|_| !p.reached()) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: stopped at --max-runs {} before reaching the precision asked for: {} is known to ±{:.4}",
+                crate::plot::format_units(runs as f64),
+                crate::text::terminal(&w.what),
+                w.half_width
+            );
+        }
+    }
     let reproduce = format!(
         "porcupine run {} --runs {runs} --seed {seed}",
         if origin.ends_with("(built in)") {
@@ -432,6 +473,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         }
         Err(e) => return Err(e.into()),
     }
+    report_peak_memory();
     if args.quiet {
         return Ok(());
     }
@@ -439,6 +481,15 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     Stdout::default().print(&summary_text(
         &scenario, &results, &out_dir, elapsed, written,
     ))
+}
+
+fn parse_precision(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if p > 0.0 && p < 0.5 => Ok(p),
+        _ => Err(format!(
+            "{s:?} is not a precision: give a number between 0 and 0.5, e.g. 0.005 for ±0.5 percentage points"
+        )),
+    }
 }
 
 /// A progress bar on standard error when it is a terminal and `quiet` is off.
@@ -636,6 +687,29 @@ fn check_memory(scenario: &Scenario, threads: usize) -> Result<(), CliError> {
         human_bytes(available),
         help.join(", or ")
     )))
+}
+
+/// Environment variable, for tests: print the peak resident memory on standard error at the end,
+/// so a test can check it against the memory bound.
+const REPORT_PEAK_MEMORY: &str = "PORCUPINE_TEST_REPORT_PEAK_MEMORY";
+
+fn report_peak_memory() {
+    if std::env::var_os(REPORT_PEAK_MEMORY).is_none() {
+        return;
+    }
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_owned();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+    if let Some(kib) = peak {
+        let _ = writeln!(
+            std::io::stderr(),
+            "peak resident memory: {} bytes",
+            kib * 1024
+        );
+    }
 }
 
 /// Environment variable, for tests: pretend this many bytes of memory are available.

@@ -89,11 +89,35 @@ pub fn run(
     pool.install(|| run_in_pool(scenario, cfg, progress, cancel, None))
 }
 
-/// Receives the per-future rows of each chunk of runs, in run order (see [`run_with_futures`]).
-pub type FutureSink<'a> = &'a mut (dyn FnMut(&[FutureRow]) -> Result<(), String> + Send);
+/// Whether to go on after a chunk of runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Simulate the next chunk.
+    Continue,
+    /// Stop here: the runs done so far are the experiment.
+    Stop,
+}
+
+/// Receives the per-future rows of each chunk of runs, in run order, with the number of runs
+/// done so far (see [`run_with_futures`]), and says whether to go on.
+pub type FutureSink<'a> = &'a mut (dyn FnMut(&[FutureRow], u64) -> Result<Flow, String> + Send);
+
+/// First run count at which an adaptive experiment may stop; later ones double it.
+pub const FIRST_CHECKPOINT: u64 = 1_000;
+
+/// Whether `runs` is a run count at which an adaptive experiment may stop: 1,000 × 2^k. Chunks
+/// always end on these counts, so a stopping decision never depends on the thread count.
+#[must_use]
+pub fn is_checkpoint(runs: u64) -> bool {
+    runs >= FIRST_CHECKPOINT
+        && runs % FIRST_CHECKPOINT == 0
+        && (runs / FIRST_CHECKPOINT).is_power_of_two()
+}
 
 /// Like [`run`], and also hands the outcomes of every future to `sink`, chunk by chunk in run
-/// order, so they can be streamed to a file without holding them all.
+/// order, so they can be streamed to a file without holding them all. The sink may stop the
+/// experiment early ([`Flow::Stop`]); the accumulator then holds exactly the runs done, the same
+/// bits as a plain run of that many.
 pub fn run_with_futures(
     scenario: &Scenario,
     cfg: &RunConfig,
@@ -142,7 +166,12 @@ fn run_in_pool(
                 runs: cfg.runs,
             });
         }
-        let end = (done + chunk).min(cfg.runs);
+        let next_checkpoint = if done < FIRST_CHECKPOINT {
+            FIRST_CHECKPOINT
+        } else {
+            (done / FIRST_CHECKPOINT + 1).next_power_of_two() * FIRST_CHECKPOINT
+        };
+        let end = (done + chunk).min(cfg.runs).min(next_checkpoint);
         (done..end).into_par_iter().for_each(|run| {
             if cancel.load(Ordering::Relaxed) {
                 return; // the experiment is abandoned: skip quickly to the chunk's end
@@ -176,7 +205,13 @@ fn run_in_pool(
                 rows.append(&mut slot.lock().unwrap_or_else(PoisonError::into_inner).rows);
             }
             rows.sort_unstable_by_key(|r| r.0);
-            sink(&rows).map_err(RunError::Sink)?;
+            let flow = sink(&rows, end).map_err(RunError::Sink)?;
+            done = end;
+            progress(done);
+            if flow == Flow::Stop && !cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            continue;
         }
         done = end;
         progress(done);

@@ -7,6 +7,7 @@ pub mod comparison;
 pub mod futures;
 pub mod outcomes;
 pub mod paired;
+pub mod precision;
 
 pub use comparison::{Comparison, ComparisonRow, ScenarioInfo};
 pub use outcomes::{Outcome, OutcomeLayout};

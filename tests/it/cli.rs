@@ -171,3 +171,80 @@ fn bad_arguments_are_refused_clearly() {
         .code(2)
         .stderr(predicate::str::contains("no such file"));
 }
+
+#[test]
+fn precision_stops_at_a_checkpoint_with_the_bytes_of_a_plain_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("adaptive");
+    porcupine()
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--precision",
+            "0.02",
+            "--max-runs",
+            "4000",
+            "-q",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(&a)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("summary.json")).unwrap()).unwrap();
+    let runs = summary["metadata"]["runs"].as_u64().unwrap();
+    assert!(porcupine::runner::is_checkpoint(runs), "stopped at {runs}");
+    let b = dir.path().join("plain");
+    porcupine()
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "-q",
+            "--threads",
+            "1",
+            "--runs",
+        ])
+        .arg(runs.to_string())
+        .arg("--out")
+        .arg(&b)
+        .assert()
+        .success();
+    for e in std::fs::read_dir(&b).unwrap() {
+        let name = e.unwrap().file_name();
+        let x = std::fs::read(a.join(&name)).unwrap();
+        let y = std::fs::read(b.join(&name)).unwrap();
+        assert!(x == y, "{name:?} differs from a plain run of {runs}");
+    }
+
+    // Out of futures before the precision: said so, and the results of --max-runs are written.
+    let c = dir.path().join("capped");
+    porcupine()
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--precision",
+            "0.0001",
+            "--max-runs",
+            "1000",
+            "-q",
+            "--out",
+        ])
+        .arg(&c)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("stopped at --max-runs 1,000"));
+    porcupine()
+        .args([
+            "run",
+            "scenarios/bench-canonical.toml",
+            "--precision",
+            "2",
+            "--out",
+        ])
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("between 0 and 0.5"));
+}
