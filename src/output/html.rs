@@ -14,7 +14,7 @@ use crate::text::xml;
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#1e1e1e;line-height:1.45}\
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}\
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.35em .6em;text-align:right}\
-th:first-child,td:first-child{text-align:left}figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}\
+th:first-child,td:first-child{text-align:left}figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #c8c8d2}\
 figcaption{color:#444;font-size:.95em;margin-top:.3em}dt{font-weight:bold}.meta{color:#555}code{background:#f4f4f4;padding:.1em .3em}";
 
 fn pct(p: f64) -> String {
@@ -67,7 +67,9 @@ pub fn report(s: &Scenario, r: &Results, charts: &[Rendered], kinds: &[(String, 
     );
     if let Some(d) = &s.description {
         for para in d.trim().split("\n\n") {
-            let _ = writeln!(o, "<p>{}</p>", xml(para.trim()));
+            // Line breaks inside a paragraph are the file's layout, not the text's.
+            let para = para.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(o, "<p>{}</p>", xml(&para));
         }
     }
     let _ = writeln!(

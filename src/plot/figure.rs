@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::axes::{date_axis, value_axis, ValueAxis};
-use super::svg::{fit, text_width, Align, Canvas, Dash, HEIGHT, WIDTH};
+use super::svg::{fit, text_width, Align, Canvas, Dash, Font, HEIGHT, WIDTH};
 
 pub(crate) const INK: &str = "#1e1e1e";
 pub(crate) const MUTED: &str = "#555555";
@@ -16,12 +16,18 @@ pub(crate) const GRID: &str = "#e3e3e3";
 pub(crate) const AXIS: &str = "#7a7a7a";
 const MARK: &str = "#6b6b6b";
 
-const TITLE_SIZE: f64 = 24.0;
-const SUBTITLE_SIZE: f64 = 16.0;
-const TICK_SIZE: f64 = 14.0;
-const LABEL_SIZE: f64 = 15.0;
-const LEGEND_SIZE: f64 = 14.0;
-const FOOTER_SIZE: f64 = 12.0;
+const TITLE: Font = Font::new(24.0, INK, Align::Start);
+const SUBTITLE: Font = Font::new(16.0, MUTED, Align::Start);
+const FOOTER: Font = Font::new(12.0, MUTED, Align::Start);
+const TICK: Font = Font::new(14.0, MUTED, Align::Start);
+pub(crate) const LABEL: Font = Font::new(15.0, INK, Align::Start);
+const LEGEND: Font = Font::new(14.0, INK, Align::Start);
+const MARK_TEXT: Font = Font::new(13.0, MARK, Align::Start);
+/// An axis description, reading upwards.
+pub(crate) const UPWARDS: Font = Font {
+    rotated: true,
+    ..LABEL.at(Align::Middle)
+};
 const MARGIN: f64 = 24.0;
 
 /// Days since the common era: the x coordinate of a date.
@@ -126,22 +132,8 @@ pub(crate) struct Figure {
 pub(crate) fn page(title: &str, subtitle: &str, footer: &str) -> Canvas {
     let mut c = Canvas::new();
     let room = WIDTH - 2.0 * MARGIN;
-    c.text(
-        MARGIN,
-        36.0,
-        TITLE_SIZE,
-        INK,
-        Align::Start,
-        &fit(title, TITLE_SIZE, room),
-    );
-    c.text(
-        MARGIN,
-        60.0,
-        SUBTITLE_SIZE,
-        MUTED,
-        Align::Start,
-        &fit(subtitle, SUBTITLE_SIZE, room),
-    );
+    c.text((MARGIN, 36.0), TITLE, title, room);
+    c.text((MARGIN, 60.0), SUBTITLE, subtitle, room);
     c.line(
         (MARGIN, HEIGHT - 30.0),
         (WIDTH - MARGIN, HEIGHT - 30.0),
@@ -149,14 +141,7 @@ pub(crate) fn page(title: &str, subtitle: &str, footer: &str) -> Canvas {
         1.0,
         Dash::Solid,
     );
-    c.text(
-        MARGIN,
-        HEIGHT - 12.0,
-        FOOTER_SIZE,
-        MUTED,
-        Align::Start,
-        &fit(footer, FOOTER_SIZE, room),
-    );
+    c.text((MARGIN, HEIGHT - 12.0), FOOTER, footer, room);
     c
 }
 
@@ -372,14 +357,11 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
             let py = m.py(*y);
             let right = m.a.left + m.a.width;
             c.line((m.a.left, py), (right, py), colour, 2.0, *dash);
-            let label = fit(label, LEGEND_SIZE, m.a.width / 2.0);
             c.text(
-                right - 6.0,
-                py - 6.0,
-                LEGEND_SIZE,
-                colour,
-                Align::End,
-                &label,
+                (right - 6.0, py - 6.0),
+                LEGEND.in_colour(colour).at(Align::End),
+                label,
+                m.a.width / 2.0,
             );
         }
     }
@@ -419,7 +401,7 @@ fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
         Layer::Level { y, label, .. } => {
             let p = m.py(*y);
             let right = m.a.left + m.a.width;
-            let w = text_width(label, LEGEND_SIZE).min(m.a.width / 2.0);
+            let w = text_width(label, LEGEND.size).min(m.a.width / 2.0);
             let mut x = right - w - 6.0;
             while x <= right {
                 out.push((x, p - 22.0, p + 3.0));
@@ -436,7 +418,7 @@ const KEY_PAD: f64 = 10.0;
 fn legend_size(keys: &[Key], max_w: f64) -> (f64, f64) {
     let text = keys
         .iter()
-        .map(|k| text_width(&k.label, LEGEND_SIZE))
+        .map(|k| text_width(&k.label, LEGEND.size))
         .fold(0.0, f64::max);
     let w = (KEY_SYMBOL + 8.0 + text + 2.0 * KEY_PAD).min(max_w);
     (w, keys.len() as f64 * KEY_ROW + 2.0 * KEY_PAD - 4.0)
@@ -455,14 +437,11 @@ fn draw_legend(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64))
                 c.rect(sx, cy - 6.0, KEY_SYMBOL, 12.0, k.colour, opacity, None);
             }
         }
-        let label = fit(&k.label, LEGEND_SIZE, w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD);
         c.text(
-            sx + KEY_SYMBOL + 8.0,
-            cy + 5.0,
-            LEGEND_SIZE,
-            INK,
-            Align::Start,
-            &label,
+            (sx + KEY_SYMBOL + 8.0, cy + 5.0),
+            LEGEND,
+            &k.label,
+            w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD,
         );
     }
 }
@@ -504,7 +483,7 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     let label_w = |axes: &[ValueAxis]| {
         axes.iter()
             .zip(&f.panels)
-            .flat_map(|(a, p)| a.ticks.iter().map(|t| text_width(&(p.fmt)(*t), TICK_SIZE)))
+            .flat_map(|(a, p)| a.ticks.iter().map(|t| text_width(&(p.fmt)(*t), TICK.size)))
             .fold(0.0, f64::max)
     };
     let left = MARGIN + 24.0 + label_w(&y_axes) + 14.0;
@@ -596,12 +575,10 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
             let py = m.py(*t);
             c.line((a.left, py), (a.left + a.width, py), GRID, 1.0, Dash::Solid);
             c.text(
-                a.left - 8.0,
-                py + 5.0,
-                TICK_SIZE,
-                MUTED,
-                Align::End,
+                (a.left - 8.0, py + 5.0),
+                TICK.at(Align::End),
                 &(p.fmt)(*t),
+                f64::INFINITY,
             );
         }
         for mk in &f.marks {
@@ -637,17 +614,8 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
             1.0,
             Dash::Solid,
         );
-        let label = fit(&p.y_label, LABEL_SIZE, a.height);
         let mid = a.top + a.height / 2.0;
-        c.text_rotated(
-            MARGIN + 12.0,
-            mid,
-            LABEL_SIZE,
-            INK,
-            Align::Middle,
-            &label,
-            true,
-        );
+        c.text((MARGIN + 12.0, mid), UPWARDS, &p.y_label, a.height);
     }
     if let Some(last) = areas.last() {
         let m = Map {
@@ -660,21 +628,23 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
         for (x, label) in &xa.ticks {
             let px = m.px(*x);
             c.line((px, base), (px, base + 5.0), AXIS, 1.0, Dash::Solid);
-            let w = text_width(label, TICK_SIZE);
+            let w = text_width(label, TICK.size);
             if px - w / 2.0 > prev_right + 6.0 && px + w / 2.0 <= WIDTH - 4.0 {
-                c.text(px, base + 22.0, TICK_SIZE, MUTED, Align::Middle, label);
+                c.text(
+                    (px, base + 22.0),
+                    TICK.at(Align::Middle),
+                    label,
+                    f64::INFINITY,
+                );
                 prev_right = px + w / 2.0;
             }
         }
         if let Some(label) = &xa.label {
-            let label = fit(label, LABEL_SIZE, last.width);
             c.text(
-                last.left + last.width / 2.0,
-                base + 44.0,
-                LABEL_SIZE,
-                INK,
-                Align::Middle,
-                &label,
+                (last.left + last.width / 2.0, base + 44.0),
+                LABEL.at(Align::Middle),
+                label,
+                last.width,
             );
         }
     }
@@ -700,7 +670,7 @@ fn draw_mark_labels(c: &mut Canvas, f: &Figure, xa: &XAxis, a0: &Area) {
         let x = x.min(WIDTH - 8.0 - w).max(4.0);
         if let Some(r) = (0..2).find(|r| x > row_end[*r] + 8.0) {
             let y = a0.top - 8.0 - 16.0 * (1 - r) as f64;
-            c.text(x, y, 13.0, MARK, Align::Start, &label);
+            c.text((x, y), MARK_TEXT, &label, f64::INFINITY);
             row_end[r] = x + w;
         }
     }

@@ -2,11 +2,12 @@
 //! the tornado chart of sensitivities, and the heat map of an outcome over two parameters.
 
 use super::axes::value_axis;
-use super::figure::{page, AXIS, GRID, INK, MUTED};
-use super::svg::{fit, text_width, Align, Canvas, Dash, HEIGHT, WIDTH};
+use super::figure::{page, AXIS, GRID, INK, LABEL, MUTED, UPWARDS};
+use super::svg::{text_width, Align, Canvas, Dash, Font, HEIGHT, WIDTH};
 use super::*;
 
-const ROW_TEXT: f64 = 14.0;
+const ROW: Font = Font::new(14.0, INK, Align::Start);
+const CELL: Font = Font::new(13.0, INK, Align::Start);
 
 /// A bar or interval on one row: (from, to, colour, thickness).
 type Piece = (f64, f64, &'static str, f64);
@@ -20,7 +21,7 @@ fn draw_rows(
 ) {
     let label_w = rows
         .iter()
-        .map(|r| text_width(&r.0, ROW_TEXT))
+        .map(|r| text_width(&r.0, ROW.size))
         .fold(0.0, f64::max)
         .min(WIDTH * 0.32);
     let left = 24.0 + label_w + 16.0;
@@ -41,29 +42,23 @@ fn draw_rows(
     for t in &a.ticks {
         c.line((px(*t), top), (px(*t), bottom), GRID, 1.0, Dash::Solid);
         c.text(
-            px(*t),
-            bottom + 22.0,
-            ROW_TEXT,
-            MUTED,
-            Align::Middle,
+            (px(*t), bottom + 22.0),
+            ROW.in_colour(MUTED).at(Align::Middle),
             &format_number(*t),
+            f64::INFINITY,
         );
     }
     c.line((left, bottom), (right, bottom), AXIS, 1.0, Dash::Solid);
-    let label = fit(axis_label, 15.0, right - left);
     c.text(
-        (left + right) / 2.0,
-        bottom + 46.0,
-        15.0,
-        INK,
-        Align::Middle,
-        &label,
+        ((left + right) / 2.0, bottom + 46.0),
+        LABEL.at(Align::Middle),
+        axis_label,
+        right - left,
     );
     let step = (bottom - top) / rows.len().max(1) as f64;
     for (i, (label, pieces, mid)) in rows.iter().enumerate() {
         let cy = top + step * (i as f64 + 0.5);
-        let label = fit(label, ROW_TEXT, label_w);
-        c.text(left - 10.0, cy + 5.0, ROW_TEXT, INK, Align::End, &label);
+        c.text((left - 10.0, cy + 5.0), ROW.at(Align::End), label, label_w);
         for &(from, to, colour, thick) in pieces {
             if from.is_finite() && to.is_finite() {
                 let h = (step * thick).min(40.0);
@@ -215,45 +210,43 @@ pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String>
             };
             c.rect(x, y, cw, ch, &fill, 1.0, Some("white"));
             let ink = if dark { "white" } else { INK };
-            let label = fit(&fmt(*v), 13.0, cw - 4.0);
             c.text(
-                x + cw / 2.0,
-                y + ch / 2.0 + 5.0,
-                13.0,
-                ink,
-                Align::Middle,
-                &label,
+                (x + cw / 2.0, y + ch / 2.0 + 5.0),
+                CELL.in_colour(ink).at(Align::Middle),
+                &fmt(*v),
+                cw - 4.0,
             );
         }
     }
     for (i, x) in s.xs.iter().enumerate() {
-        let label = fit(&format_number(*x), ROW_TEXT, cw);
         let cx = left + cw * (i as f64 + 0.5);
-        c.text(cx, bottom + 22.0, ROW_TEXT, MUTED, Align::Middle, &label);
+        c.text(
+            (cx, bottom + 22.0),
+            ROW.in_colour(MUTED).at(Align::Middle),
+            &format_number(*x),
+            cw,
+        );
     }
     for (j, y) in s.ys.iter().enumerate() {
         let cy = bottom - ch * (j as f64 + 0.5);
-        let label = fit(&format_number(*y), ROW_TEXT, left - 60.0);
-        c.text(left - 10.0, cy + 5.0, ROW_TEXT, MUTED, Align::End, &label);
+        c.text(
+            (left - 10.0, cy + 5.0),
+            ROW.in_colour(MUTED).at(Align::End),
+            &format_number(*y),
+            left - 60.0,
+        );
     }
-    let x_label = fit(&s.x_label, 15.0, right - left);
     c.text(
-        (left + right) / 2.0,
-        bottom + 48.0,
-        15.0,
-        INK,
-        Align::Middle,
-        &x_label,
+        ((left + right) / 2.0, bottom + 48.0),
+        LABEL.at(Align::Middle),
+        &s.x_label,
+        right - left,
     );
-    let y_label = fit(&s.y_label, 15.0, bottom - top);
-    c.text_rotated(
-        40.0,
-        (top + bottom) / 2.0,
-        15.0,
-        INK,
-        Align::Middle,
-        &y_label,
-        true,
+    c.text(
+        (40.0, (top + bottom) / 2.0),
+        UPWARDS,
+        &s.y_label,
+        bottom - top,
     );
     // Colour scale.
     let sx = right + 40.0;
@@ -270,14 +263,17 @@ pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String>
             None,
         );
     }
-    c.text(sx + 30.0, bottom, ROW_TEXT, MUTED, Align::Start, &fmt(lo));
     c.text(
-        sx + 30.0,
-        top + 12.0,
-        ROW_TEXT,
-        MUTED,
-        Align::Start,
+        (sx + 30.0, bottom),
+        ROW.in_colour(MUTED),
+        &fmt(lo),
+        f64::INFINITY,
+    );
+    c.text(
+        (sx + 30.0, top + 12.0),
+        ROW.in_colour(MUTED),
         &fmt(hi),
+        f64::INFINITY,
     );
     Ok(c.finish())
 }
