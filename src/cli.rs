@@ -113,6 +113,10 @@ pub struct RunArgs {
     /// No progress bar and no summary on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Resolution of the PNG charts, in dots per inch at 8 inches wide (the SVG files scale
+    /// freely).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(38..=1200))]
+    pub dpi: u32,
     /// Add futures until every headline probability's 95% interval is at most this wide on
     /// each side (and every headline mean within this fraction), checked at 1,000 × 2^k futures.
     #[arg(long, value_parser = parse_precision, conflicts_with = "runs")]
@@ -459,7 +463,10 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
             &signal,
         ));
     }
-    let files = output::render(&scenario, &results, &text)?;
+    let chart_options = crate::plot::ChartOptions {
+        png_scale: args.dpi as f32 / 150.0,
+    };
+    let files = output::render_with(&scenario, &results, &text, &chart_options)?;
     if cancel.load(Ordering::SeqCst) {
         return Err(interrupted(
             "interrupted while drawing charts".into(),

@@ -1,4 +1,5 @@
-//! Many futures in parallel: the only place that uses rayon.
+//! Many futures in parallel: the only place that uses rayon (also for drawing charts in
+//! parallel, through [`parallel_map`]).
 //!
 //! Each worker thread owns a reusable [`Worker`], a small batch of [`RunRecord`]s and its own
 //! [`Accumulator`]: it simulates runs into the batch and folds a full batch into its accumulator
@@ -345,4 +346,13 @@ pub fn run_paired(
         }
         Ok(total)
     })
+}
+
+/// Applies `f` to every item on the global thread pool, keeping the input order; the first
+/// error wins. Used to draw charts in parallel.
+pub fn parallel_map<T: Sync, U: Send, E: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<U, E> + Sync + Send,
+) -> Result<Vec<U>, E> {
+    items.par_iter().map(f).collect()
 }

@@ -4,7 +4,9 @@
 
 pub mod compare;
 mod folder;
+pub mod html;
 mod markdown;
+pub mod summary_csv;
 
 pub use folder::{results_folder, Destination, MARKER};
 
@@ -111,8 +113,19 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
     }
 }
 
-/// Serialises everything: CSV, JSON, Markdown, charts and a copy of the scenario.
+/// Serialises everything: CSV, JSON, Markdown, charts and a copy of the scenario, with charts
+/// at the default print resolution.
 pub fn render(s: &Scenario, r: &Results, scenario_text: &str) -> Result<Vec<OutFile>, OutputError> {
+    render_with(s, r, scenario_text, &plot::ChartOptions::default())
+}
+
+/// [`render`] with chart options (PNG resolution).
+pub fn render_with(
+    s: &Scenario,
+    r: &Results,
+    scenario_text: &str,
+    chart_options: &plot::ChartOptions,
+) -> Result<Vec<OutFile>, OutputError> {
     let mut files = vec![
         OutFile {
             name: "daily.csv".into(),
@@ -131,6 +144,10 @@ pub fn render(s: &Scenario, r: &Results, scenario_text: &str) -> Result<Vec<OutF
             bytes: summary_json(r)?,
         },
         OutFile {
+            name: "summary.csv".into(),
+            bytes: summary_csv::summary_csv(r)?,
+        },
+        OutFile {
             name: "report.md".into(),
             bytes: markdown::report(s, r).into_bytes(),
         },
@@ -139,27 +156,44 @@ pub fn render(s: &Scenario, r: &Results, scenario_text: &str) -> Result<Vec<OutF
             bytes: scenario_text.as_bytes().to_vec(),
         },
     ];
-    for (i, it) in s.items.iter().enumerate() {
-        let series = r.fan_series(s, i);
+    let kinds = charts(s, r);
+    let drawn = plot::render_all(&kinds, &r.footer(), chart_options)?;
+    files.push(OutFile {
+        name: "report.html".into(),
+        bytes: html::report(s, r, &drawn, &kinds).into_bytes(),
+    });
+    for c in drawn {
         files.push(OutFile {
-            name: format!("stock_{}.png", it.name),
-            bytes: plot::fan_chart_png(&series)?,
+            name: format!("{}.png", c.name),
+            bytes: c.png,
         });
         files.push(OutFile {
-            name: format!("stock_{}.svg", it.name),
-            bytes: plot::fan_chart_svg(&series)?.into_bytes(),
+            name: format!("{}.svg", c.name),
+            bytes: c.svg.into_bytes(),
         });
     }
-    let money = r.funding_series(s);
-    files.push(OutFile {
-        name: "funding.png".into(),
-        bytes: plot::funding_chart_png(&money)?,
-    });
-    files.push(OutFile {
-        name: "funding.svg".into(),
-        bytes: plot::funding_chart_svg(&money)?.into_bytes(),
-    });
     Ok(files)
+}
+
+/// Every chart an experiment has data for, with its file name (no extension), in report order.
+#[must_use]
+pub fn charts(s: &Scenario, r: &Results) -> Vec<(String, plot::Chart)> {
+    let mut out = Vec::new();
+    for (i, it) in s.items.iter().enumerate() {
+        out.push((
+            format!("stock_{}", it.name),
+            plot::Chart::Fan(r.fan_series(s, i)),
+        ));
+    }
+    out.push(("risk".into(), plot::Chart::Risk(r.risk_series(s))));
+    for (i, it) in s.items.iter().enumerate() {
+        out.push((
+            format!("end_stock_{}", it.name),
+            plot::Chart::EndStock(r.end_stock_series(s, i)),
+        ));
+    }
+    out.push(("funding".into(), plot::Chart::Money(r.funding_series(s))));
+    out
 }
 
 fn csv_err(file: &'static str) -> impl Fn(csv::Error) -> OutputError {

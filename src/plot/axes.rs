@@ -1,9 +1,6 @@
-//! Axes: calendar x axes with month or day ticks, and numeric y axes with
-//! round ticks chosen here rather than by plotters.
+//! Axes: calendar axes with month or day ticks, and numeric axes with round ticks.
 
 use chrono::{Datelike, NaiveDate};
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, KeyPointWeight, Ranged};
-use plotters::coord::types::RangedCoordf64;
 
 /// The calendar x axis: its range, labelled ticks, light grid lines and label format.
 pub(crate) struct DateAxis {
@@ -185,60 +182,4 @@ pub(crate) fn value_axis(
         ticks.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
     }
     ValueAxis { low, high, ticks }
-}
-
-impl ValueAxis {
-    /// The plotters coordinate for this axis.
-    pub(crate) fn spec(&self) -> TickedAxis {
-        TickedAxis {
-            inner: (self.low..self.high).into(),
-            ticks: self.ticks.clone(),
-        }
-    }
-}
-
-/// A linear f64 axis whose labelled ticks are exactly `ticks` (no light
-/// lines). Unlike plotters' `WithKeyPoints<RangedCoordf64>` it accepts a
-/// custom label formatter in `configure_mesh`.
-pub(crate) struct TickedAxis {
-    inner: RangedCoordf64,
-    ticks: Vec<f64>,
-}
-
-impl Ranged for TickedAxis {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.inner.map(value, limit)
-    }
-
-    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        match hint.weight() {
-            KeyPointWeight::Bold => self.ticks.clone(),
-            KeyPointWeight::Any => Vec::new(),
-        }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.inner.range()
-    }
-}
-
-/// Horizontal position of `d` as a fraction of the axis.
-pub(crate) fn x_fraction(axis: &DateAxis, d: NaiveDate) -> f64 {
-    let total = (axis.end - axis.start).num_days().max(1) as f64;
-    (d - axis.start).num_days() as f64 / total
-}
-
-/// A series of one day cannot be drawn as a line or band; the charts draw it
-/// as a block from that day to the next instead. Returns the dates to draw and,
-/// for each drawn point, the index of the input value it shows.
-pub(crate) fn widen_single_day(dates: &[NaiveDate]) -> (Vec<NaiveDate>, Vec<usize>) {
-    if dates.len() == 1 {
-        if let Some(next) = add_days(dates[0], 1) {
-            return (vec![dates[0], next], vec![0, 0]);
-        }
-    }
-    (dates.to_vec(), (0..dates.len()).collect())
 }

@@ -1,80 +1,514 @@
-//! Charts drawn from prepared, backend-neutral series; pure: they return bytes, the caller writes files.
+//! Charts drawn from prepared, backend-neutral series; pure: they return bytes, the caller writes
+//! files.
 //!
-//! Every chart is 1200 x 700 pixels on a white background and uses the
-//! embedded DejaVu Sans font, so the PNG output is identical on every machine
-//! (SVG output names the generic `sans-serif` family). Each chart is drawn by
-//! one function generic over the plotters `DrawingBackend`, which the SVG and
-//! PNG entry points share.
+//! Every chart is drawn once as an SVG document (1200 x 700 units) and its PNG is rasterised
+//! from that document with the embedded DejaVu Sans font ([`png`]), so the two cannot disagree
+//! and look the same with or without system fonts. One visual language throughout: the
+//! Okabe–Ito colours (safe for colour-blind readers) with distinct line patterns so charts also
+//! read in greyscale print; an item or scenario keeps its colour (its index in [`PALETTE`]) on
+//! every chart; every chart ends with a [`Footer`] line saying where it came from.
 
 use chrono::NaiveDate;
 
 mod axes;
-mod fan;
-mod frame;
-mod funding;
-mod style;
+mod figure;
+mod kinds;
+mod rows;
+mod svg;
 #[cfg(test)]
 mod tests;
-mod text;
+
+pub use svg::{HEIGHT as CHART_HEIGHT, WIDTH as CHART_WIDTH};
+
+/// Okabe–Ito colours, ordered so that neighbours differ in lightness as well as hue.
+pub const PALETTE: [&str; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442",
+];
+
+/// The colour of the item or scenario with this index, the same on every chart.
+#[must_use]
+pub fn colour(index: usize) -> &'static str {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// How charts are turned into files.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartOptions {
+    /// PNG pixels per chart unit: 1 gives 1200 x 700 pixels, the default 2 gives 2400 x 1400
+    /// (300 dpi at 8 inches wide, for print). Between 0.25 and 8.
+    pub png_scale: f32,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions { png_scale: 2.0 }
+    }
+}
+
+/// The provenance line at the foot of every chart. No wall-clock time: outputs stay
+/// byte-identical from one run to the next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footer {
+    /// Scenario name.
+    pub scenario: String,
+    /// Simulated futures.
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Program version.
+    pub version: String,
+    /// The scenario's first day.
+    pub start: NaiveDate,
+}
+
+impl Footer {
+    /// "Scenario baseline · 1,000 simulated futures · seed 42 · starts 2025-09-01 · steel-porcupine 0.1.0"
+    #[must_use]
+    pub fn line(&self) -> String {
+        format!(
+            "Scenario {} · {} · seed {} · starts {} · steel-porcupine {}",
+            self.scenario,
+            count_phrase(self.runs, "simulated future", "simulated futures"),
+            self.seed,
+            self.start,
+            self.version
+        )
+    }
+}
+
+/// A span of dates marked on time charts (e.g. a period of heavier use).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateSpan {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Label shown above the chart.
+    pub label: String,
+}
+
+/// A date marked on time charts (e.g. a planned production milestone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateMark {
+    /// The date.
+    pub date: NaiveDate,
+    /// Label shown above the chart.
+    pub label: String,
+}
+
+/// Median and 90% band of a quantity over time.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Spread3 {
+    /// 5th percentile per point.
+    pub p5: Vec<f64>,
+    /// Median per point.
+    pub p50: Vec<f64>,
+    /// 95th percentile per point.
+    pub p95: Vec<f64>,
+}
 
 /// One item's stock distribution over time, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FanSeries {
-    /// e.g. "Baseline: European-funded procurement 2025-27"
+    /// e.g. "Baseline: European-funded procurement 2025-27".
     pub scenario_title: String,
-    /// e.g. "PAC-3 MSE interceptor"
+    /// e.g. "PAC-3 MSE interceptor".
     pub item_label: String,
+    /// The item's index: its colour.
+    pub colour: usize,
     /// One per day, same length as every vec below.
     pub dates: Vec<NaiveDate>,
+    /// Percentiles of closing stock.
     pub p5: Vec<f64>,
+    /// 25th percentile.
     pub p25: Vec<f64>,
+    /// Median.
     pub p50: Vec<f64>,
+    /// 75th percentile.
     pub p75: Vec<f64>,
+    /// 95th percentile.
     pub p95: Vec<f64>,
-    /// Drawn as a dashed red horizontal line labelled "safe stock (N)".
+    /// Share of futures with no stock at the day's close (the strip beneath); may be empty.
+    pub p_zero: Vec<f64>,
+    /// Drawn as a dashed horizontal line labelled "safe stock (N)".
     pub safe_stock: Option<u64>,
-    /// A few whole sample trajectories (each as long as `dates`), drawn as faint thin grey lines.
+    /// A few whole sample futures (each as long as `dates`), drawn as thin grey lines.
     pub samples: Vec<Vec<u64>>,
-    /// Number of simulated futures, shown in the subtitle: "1,000 simulated futures".
+    /// Periods of changed use, shaded.
+    pub periods: Vec<DateSpan>,
+    /// Production milestones, marked with a dashed line.
+    pub milestones: Vec<DateMark>,
+    /// Number of simulated futures.
     pub runs: u64,
 }
 
-/// Cumulative money over time (means across runs), in US dollars.
+/// One item's line on the risk chart.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FundingSeries {
+pub struct RiskLine {
+    /// Item label.
+    pub label: String,
+    /// The item's index: its colour.
+    pub colour: usize,
+    /// Share of futures with no stock, averaged over each period.
+    pub p_zero: Vec<f64>,
+    /// Share of futures below the safe stock, averaged over each period (items with a safe stock).
+    pub p_below_safe: Option<Vec<f64>>,
+}
+
+/// Risk over time for every item, by week or month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskSeries {
+    /// Scenario title.
     pub scenario_title: String,
+    /// "week" or "month".
+    pub period: String,
+    /// First day of each period.
     pub dates: Vec<NaiveDate>,
-    pub pledged_usd: Vec<f64>,
-    pub paid_usd: Vec<f64>,
-    pub spent_usd: Vec<f64>,
+    /// One per item.
+    pub items: Vec<RiskLine>,
+}
+
+/// The distribution of one item's stock on the last day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndStockSeries {
+    /// Scenario title.
+    pub scenario_title: String,
+    /// Item label.
+    pub item_label: String,
+    /// The item's index: its colour.
+    pub colour: usize,
+    /// The last day.
+    pub date: NaiveDate,
+    /// Histogram: (lowest units, highest units, share of futures), in order.
+    pub bins: Vec<(f64, f64, f64)>,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Safe stock, marked if set.
+    pub safe_stock: Option<u64>,
+    /// Number of simulated futures.
     pub runs: u64,
 }
 
-/// A chart could not be drawn (inconsistent input, or a drawing/encoding failure).
+/// Kinds of money on the money chart, in words a news reader understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyKind {
+    /// Installments fallen due.
+    Pledged,
+    /// Money that donors actually paid.
+    Paid,
+    /// Money committed to orders with manufacturers.
+    Committed,
+    /// Value of the goods delivered into stock.
+    Delivered,
+    /// Money received by buying channels and not yet committed.
+    Idle,
+}
+
+impl MoneyKind {
+    /// The legend label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            MoneyKind::Pledged => "pledged",
+            MoneyKind::Paid => "paid",
+            MoneyKind::Committed => "committed to orders",
+            MoneyKind::Delivered => "delivered value",
+            MoneyKind::Idle => "idle in channels",
+        }
+    }
+}
+
+/// One kind of money over time (US dollars, cumulative where the kind accumulates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneyLine {
+    /// Which kind.
+    pub kind: MoneyKind,
+    /// Mean (or median) per day.
+    pub centre: Vec<f64>,
+    /// P5–P95 band, where known.
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// Money over time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneySeries {
+    /// Scenario title.
+    pub scenario_title: String,
+    /// One per day.
+    pub dates: Vec<NaiveDate>,
+    /// The kinds known.
+    pub lines: Vec<MoneyLine>,
+    /// Number of simulated futures.
+    pub runs: u64,
+}
+
+/// Deliveries against use of one item, per month, with the backlog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowSeries {
+    /// Scenario title.
+    pub scenario_title: String,
+    /// Item label.
+    pub item_label: String,
+    /// The item's index: its colour.
+    pub colour: usize,
+    /// First day of each month.
+    pub months: Vec<NaiveDate>,
+    /// Units delivered into stock per month.
+    pub delivered: Spread3,
+    /// Units used per month.
+    pub used: Spread3,
+    /// Units ordered and not yet delivered, at each month's end.
+    pub backlog: Spread3,
+    /// Number of simulated futures.
+    pub runs: u64,
+}
+
+/// One production line over time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductionSeries {
+    /// Scenario title.
+    pub scenario_title: String,
+    /// Line label.
+    pub line_label: String,
+    /// One per point (day, week or month).
+    pub dates: Vec<NaiveDate>,
+    /// The line's realised capacity, units per day (spread of ramp slips and expansions).
+    pub capacity: Spread3,
+    /// The part of its output that is ours, units per day.
+    pub ours: Spread3,
+    /// Planned milestones.
+    pub milestones: Vec<DateMark>,
+    /// Number of simulated futures.
+    pub runs: u64,
+}
+
+/// One scenario on a comparison chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioBand {
+    /// Scenario label.
+    pub label: String,
+    /// The scenario's index: its colour.
+    pub colour: usize,
+    /// Stock percentiles per day.
+    pub stock: Spread3,
+}
+
+/// One item's stock under two or more scenarios.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonSeries {
+    /// Item label.
+    pub item_label: String,
+    /// One per day.
+    pub dates: Vec<NaiveDate>,
+    /// The scenarios.
+    pub scenarios: Vec<ScenarioBand>,
+    /// Safe stock, if any.
+    pub safe_stock: Option<u64>,
+}
+
+/// A row of the paired-differences chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalRow {
+    /// What differs (an item and outcome).
+    pub label: String,
+    /// Lower end of the interval.
+    pub low: f64,
+    /// Central estimate.
+    pub mid: f64,
+    /// Upper end of the interval.
+    pub high: f64,
+}
+
+/// Paired differences between two scenarios with intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DifferenceSeries {
+    /// e.g. "Variant minus baseline".
+    pub title: String,
+    /// What the numbers are, with the unit.
+    pub unit: String,
+    /// One per outcome.
+    pub rows: Vec<IntervalRow>,
+}
+
+/// An outcome against one swept parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSeries {
+    /// Scenario title.
+    pub scenario_title: String,
+    /// The parameter, with its unit.
+    pub parameter: String,
+    /// The outcome, with its unit.
+    pub outcome: String,
+    /// Parameter values.
+    pub xs: Vec<f64>,
+    /// Outcome percentiles at each value.
+    pub outcome_spread: Spread3,
+}
+
+/// An outcome over two swept parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatmapSeries {
+    /// Scenario title.
+    pub scenario_title: String,
+    /// Horizontal parameter.
+    pub x_label: String,
+    /// Vertical parameter.
+    pub y_label: String,
+    /// The outcome, with its unit.
+    pub outcome: String,
+    /// Horizontal values.
+    pub xs: Vec<f64>,
+    /// Vertical values.
+    pub ys: Vec<f64>,
+    /// `values[j][i]` at (xs[i], ys[j]).
+    pub values: Vec<Vec<f64>>,
+    /// Whether values are shares shown as percentages.
+    pub percent: bool,
+}
+
+/// A parameter on a tornado chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoRow {
+    /// Parameter.
+    pub parameter: String,
+    /// The outcome with the parameter at its low value.
+    pub at_low: f64,
+    /// The outcome with the parameter at its high value.
+    pub at_high: f64,
+}
+
+/// Sensitivity of an outcome to each parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoSeries {
+    /// Scenario title.
+    pub scenario_title: String,
+    /// The outcome, with its unit.
+    pub outcome: String,
+    /// The outcome with every parameter at its base value.
+    pub base: f64,
+    /// Parameters (drawn widest swing first).
+    pub rows: Vec<TornadoRow>,
+}
+
+/// Any chart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chart {
+    /// Stock fan per item.
+    Fan(FanSeries),
+    /// Risk over time for all items.
+    Risk(RiskSeries),
+    /// End-of-horizon stock distribution per item.
+    EndStock(EndStockSeries),
+    /// Money over time.
+    Money(MoneySeries),
+    /// Deliveries against use per item.
+    Flows(FlowSeries),
+    /// Production per line.
+    Production(ProductionSeries),
+    /// One item under several scenarios.
+    Comparison(ComparisonSeries),
+    /// Paired differences.
+    Differences(DifferenceSeries),
+    /// Outcome against a parameter.
+    Sweep(SweepSeries),
+    /// Outcome over two parameters.
+    Heatmap(HeatmapSeries),
+    /// Sensitivity.
+    Tornado(TornadoSeries),
+}
+
+/// A chart could not be drawn (inconsistent input, or a rasterising failure).
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
+    /// What went wrong, for which chart.
     #[error("could not draw the chart {chart}: {message}")]
-    Draw { chart: String, message: String },
+    Draw {
+        /// Which chart.
+        chart: String,
+        /// Why.
+        message: String,
+    },
 }
 
-/// The stock fan chart (percentile bands, median, samples, safe stock) as an SVG document.
-pub fn fan_chart_svg(s: &FanSeries) -> Result<String, PlotError> {
-    style::render_svg(s)
+impl Chart {
+    /// The chart as an SVG document with `footer` at its foot.
+    pub fn svg(&self, footer: &Footer) -> Result<String, PlotError> {
+        kinds::draw(self, &footer.line()).map_err(|message| PlotError::Draw {
+            chart: kinds::name(self),
+            message,
+        })
+    }
 }
 
-/// The stock fan chart as PNG-encoded bytes.
-pub fn fan_chart_png(s: &FanSeries) -> Result<Vec<u8>, PlotError> {
-    style::render_png(s)
+/// Rasterises an SVG document written by [`Chart::svg`] to PNG.
+pub fn png(svg: &str, options: &ChartOptions) -> Result<Vec<u8>, PlotError> {
+    let scale = options.png_scale;
+    if !(0.25..=8.0).contains(&scale) {
+        return Err(PlotError::Draw {
+            chart: "(PNG)".into(),
+            message: format!("PNG scale {scale} is outside 0.25 to 8"),
+        });
+    }
+    svg::rasterize(svg, scale).map_err(|message| PlotError::Draw {
+        chart: "(PNG)".into(),
+        message,
+    })
 }
 
-/// The cumulative funding chart (pledged, paid, spent) as an SVG document.
-pub fn funding_chart_svg(s: &FundingSeries) -> Result<String, PlotError> {
-    style::render_svg(s)
+/// One chart drawn both ways.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// File name without extension.
+    pub name: String,
+    /// The SVG document.
+    pub svg: String,
+    /// The PNG rasterised from it.
+    pub png: Vec<u8>,
 }
 
-/// The cumulative funding chart as PNG-encoded bytes.
-pub fn funding_chart_png(s: &FundingSeries) -> Result<Vec<u8>, PlotError> {
-    style::render_png(s)
+/// Draws every chart, in parallel, keeping the input order (so the output does not depend on
+/// the number of threads).
+pub fn render_all(
+    charts: &[(String, Chart)],
+    footer: &Footer,
+    options: &ChartOptions,
+) -> Result<Vec<Rendered>, PlotError> {
+    crate::runner::parallel_map(charts, |(name, chart)| {
+        let svg = chart.svg(footer)?;
+        let png = png(&svg, options)?;
+        Ok(Rendered {
+            name: name.clone(),
+            svg,
+            png,
+        })
+    })
+}
+
+/// "1 simulated future" / "1,000 simulated futures".
+pub(crate) fn count_phrase(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        format_units(n as f64),
+        if n == 1 { one } else { many }
+    )
+}
+
+/// "42%", "0.5%": shares on probability axes.
+#[must_use]
+pub fn format_percent(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let p = v * 100.0;
+    if p.abs() >= 10.0 || p == p.round() {
+        format!("{p:.0}%")
+    } else {
+        trim_decimal_zeros(&format!("{p:.1}")) + "%"
+    }
 }
 
 /// "$1.2B", "$350M", "$12.5k", "$0" — used on money axes.
@@ -82,6 +516,7 @@ pub fn funding_chart_png(s: &FundingSeries) -> Result<Vec<u8>, PlotError> {
 /// Three significant digits at most, trailing zeros dropped; units k, M, B
 /// and T (trillions, the largest: beyond it the number grows, "$1,500T").
 /// Negative amounts read "-$1.2B"; non-finite input gives "n/a" or "$∞".
+#[must_use]
 pub fn format_usd(v: f64) -> String {
     if v.is_nan() {
         return "n/a".to_string();
@@ -126,6 +561,7 @@ pub fn format_usd(v: f64) -> String {
 ///
 /// Rounds to the nearest whole unit (half away from zero); negative values
 /// read "-1,234"; non-finite input gives "n/a" or "∞".
+#[must_use]
 pub fn format_units(v: f64) -> String {
     if v.is_nan() {
         return "n/a".to_string();
@@ -147,6 +583,19 @@ pub fn format_units(v: f64) -> String {
         if r < 0.0 { "-" } else { "" },
         group_thousands(&digits)
     )
+}
+
+/// Numbers with up to two decimals and thousands separators: "0.25", "1,250", "-3.5".
+#[must_use]
+pub fn format_number(v: f64) -> String {
+    if !v.is_finite() {
+        return format_units(v);
+    }
+    if v.abs() >= 100.0 || v == v.round() {
+        return format_units(v);
+    }
+    let t = trim_decimal_zeros(&format!("{:.2}", v.abs()));
+    format!("{}{}", if v < 0.0 { "-" } else { "" }, group_thousands(&t))
 }
 
 /// "12.50" -> "12.5", "3.00" -> "3", "40" -> "40".

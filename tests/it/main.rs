@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod bad_input;
+mod browser;
+mod charts;
 mod cli;
 mod compare;
 mod conservation;

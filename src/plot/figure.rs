@@ -1,0 +1,687 @@
+//! The shared chart frame: a page with title, subtitle and footer, one or more stacked panels
+//! over a common x axis (calendar dates or numbers), date marks across all panels, and a legend
+//! placed in the corner that hides no data (the y axis grows headroom when every corner would).
+//!
+//! Chart kinds only describe a [`Figure`] (layers of bands, lines, bars and levels); this module
+//! turns it into SVG.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::axes::{date_axis, value_axis, ValueAxis};
+use super::svg::{fit, text_width, Align, Canvas, Dash, Font, HEIGHT, WIDTH};
+
+pub(crate) const INK: &str = "#1e1e1e";
+pub(crate) const MUTED: &str = "#555555";
+pub(crate) const GRID: &str = "#e3e3e3";
+pub(crate) const AXIS: &str = "#7a7a7a";
+const MARK: &str = "#6b6b6b";
+
+const TITLE: Font = Font::new(24.0, INK, Align::Start);
+const SUBTITLE: Font = Font::new(16.0, MUTED, Align::Start);
+const FOOTER: Font = Font::new(12.0, MUTED, Align::Start);
+const TICK: Font = Font::new(14.0, MUTED, Align::Start);
+pub(crate) const LABEL: Font = Font::new(15.0, INK, Align::Start);
+const LEGEND: Font = Font::new(14.0, INK, Align::Start);
+const MARK_TEXT: Font = Font::new(13.0, MARK, Align::Start);
+/// An axis description, reading upwards.
+pub(crate) const UPWARDS: Font = Font {
+    rotated: true,
+    ..LABEL.at(Align::Middle)
+};
+const MARGIN: f64 = 24.0;
+
+/// Days since the common era: the x coordinate of a date.
+pub(crate) fn day_x(d: NaiveDate) -> f64 {
+    f64::from(d.num_days_from_ce())
+}
+
+fn x_date(x: f64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
+}
+
+/// What the x axis shows.
+pub(crate) enum XKind {
+    /// Calendar dates (x is [`day_x`]).
+    Dates,
+    /// Numbers, with the axis description and the tick format.
+    Numbers(String, fn(f64) -> String),
+}
+
+/// Something drawn inside a panel.
+pub(crate) enum Layer {
+    /// The area between `lo` and `hi` (broken where either is not finite).
+    Band {
+        xs: Vec<f64>,
+        lo: Vec<f64>,
+        hi: Vec<f64>,
+        colour: &'static str,
+        opacity: f64,
+    },
+    /// A line (broken where a value is not finite).
+    Line {
+        xs: Vec<f64>,
+        ys: Vec<f64>,
+        colour: &'static str,
+        width: f64,
+        dash: Dash,
+    },
+    /// Bars from the panel's floor: (left x, right x, height).
+    Bars {
+        bars: Vec<(f64, f64, f64)>,
+        colour: &'static str,
+        opacity: f64,
+    },
+    /// A horizontal level across the panel, labelled at its right end.
+    Level {
+        y: f64,
+        colour: &'static str,
+        dash: Dash,
+        label: String,
+    },
+}
+
+/// One stacked panel with its own y axis.
+pub(crate) struct Panel {
+    /// Share of the plotting height.
+    pub share: f64,
+    /// Y axis description, with its unit.
+    pub y_label: String,
+    /// Tick label format.
+    pub fmt: fn(f64) -> String,
+    /// Smallest tick step (1 for whole units).
+    pub min_step: f64,
+    /// A fixed range instead of one fitted to the data (e.g. 0–100% for probabilities).
+    pub fixed: Option<(f64, f64)>,
+    /// Drawn in order, first at the back.
+    pub layers: Vec<Layer>,
+}
+
+/// A date or span marked across every panel, labelled above the plot.
+pub(crate) struct Mark {
+    pub x0: f64,
+    /// End of a span; `None` for a single date.
+    pub x1: Option<f64>,
+    pub label: String,
+}
+
+/// How a legend entry looks.
+#[derive(Clone, Copy)]
+pub(crate) enum Swatch {
+    Line(f64, Dash),
+    Band(f64),
+}
+
+/// A legend entry.
+pub(crate) struct Key {
+    pub label: String,
+    pub colour: &'static str,
+    pub swatch: Swatch,
+}
+
+/// A whole chart, ready to draw.
+pub(crate) struct Figure {
+    pub title: String,
+    pub subtitle: String,
+    pub x: XKind,
+    pub panels: Vec<Panel>,
+    pub marks: Vec<Mark>,
+    pub legend: Vec<Key>,
+}
+
+/// The page every chart shares: header and footer; returns the canvas.
+pub(crate) fn page(title: &str, subtitle: &str, footer: &str) -> Canvas {
+    let mut c = Canvas::new();
+    let room = WIDTH - 2.0 * MARGIN;
+    c.text((MARGIN, 36.0), TITLE, title, room);
+    c.text((MARGIN, 60.0), SUBTITLE, subtitle, room);
+    c.line(
+        (MARGIN, HEIGHT - 30.0),
+        (WIDTH - MARGIN, HEIGHT - 30.0),
+        GRID,
+        1.0,
+        Dash::Solid,
+    );
+    c.text((MARGIN, HEIGHT - 12.0), FOOTER, footer, room);
+    c
+}
+
+/// The x axis: range and labelled ticks (plus unlabelled grid lines).
+struct XAxis {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<(f64, String)>,
+    light: Vec<f64>,
+    label: Option<String>,
+}
+
+fn x_axis(kind: &XKind, lo: f64, hi: f64) -> XAxis {
+    match kind {
+        XKind::Dates => {
+            let first = x_date(lo).unwrap_or_default();
+            let last = x_date(hi).unwrap_or(first);
+            let a = date_axis(first, last);
+            XAxis {
+                lo: day_x(a.start),
+                hi: day_x(a.end),
+                ticks: a
+                    .ticks
+                    .iter()
+                    .map(|d| (day_x(*d), d.format(a.format).to_string()))
+                    .collect(),
+                light: a.light.iter().map(|d| day_x(*d)).collect(),
+                label: None,
+            }
+        }
+        XKind::Numbers(label, fmt) => {
+            let a = value_axis(lo, hi, 10, 0.0);
+            XAxis {
+                lo: a.low,
+                hi: a.high,
+                ticks: a.ticks.iter().map(|t| (*t, fmt(*t))).collect(),
+                light: Vec::new(),
+                label: Some(label.clone()),
+            }
+        }
+    }
+}
+
+/// Lowest and highest finite value among the layers of a panel (bars and levels start at 0).
+fn panel_range(p: &Panel) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut see = |v: f64| {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    };
+    for l in &p.layers {
+        match l {
+            Layer::Band { lo: a, hi: b, .. } => a.iter().chain(b).for_each(|v| see(*v)),
+            Layer::Line { ys, .. } => ys.iter().for_each(|v| see(*v)),
+            Layer::Bars { bars, .. } => {
+                see(0.0);
+                bars.iter().for_each(|b| see(b.2));
+            }
+            Layer::Level { y, .. } => see(*y),
+        }
+    }
+    (lo, hi)
+}
+
+fn x_range(f: &Figure) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for p in &f.panels {
+        for l in &p.layers {
+            let xs: Vec<f64> = match l {
+                Layer::Band { xs, .. } | Layer::Line { xs, .. } => xs.clone(),
+                Layer::Bars { bars, .. } => bars.iter().flat_map(|b| [b.0, b.1]).collect(),
+                Layer::Level { .. } => Vec::new(),
+            };
+            for x in xs.into_iter().filter(|x| x.is_finite()) {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+        }
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    (lo, hi)
+}
+
+/// Pixel geometry of a panel.
+#[derive(Clone, Copy)]
+struct Area {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+}
+
+struct Map<'a> {
+    x: &'a XAxis,
+    y: &'a ValueAxis,
+    a: Area,
+}
+
+impl Map<'_> {
+    fn px(&self, x: f64) -> f64 {
+        let span = (self.x.hi - self.x.lo).max(f64::MIN_POSITIVE);
+        self.a.left + (x - self.x.lo) / span * self.a.width
+    }
+    fn py(&self, y: f64) -> f64 {
+        let span = (self.y.high - self.y.low).max(f64::MIN_POSITIVE);
+        let f = ((y - self.y.low) / span).clamp(-0.01, 1.01);
+        self.a.top + (1.0 - f) * self.a.height
+    }
+}
+
+/// Maximal index ranges where `ok` holds.
+fn runs(n: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for i in 0..=n {
+        match (i < n && ok(i), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A single point cannot be a line: it is drawn from x to x + 1.
+fn widen(xs: &[f64]) -> Vec<f64> {
+    if xs.len() == 1 {
+        vec![xs[0], xs[0] + 1.0]
+    } else {
+        xs.to_vec()
+    }
+}
+
+fn at<T: Copy>(v: &[T], i: usize) -> T {
+    v[i.min(v.len() - 1)]
+}
+
+fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
+    match l {
+        Layer::Band {
+            xs,
+            lo,
+            hi,
+            colour,
+            opacity,
+        } => {
+            let n = xs.len().min(lo.len()).min(hi.len());
+            if n == 0 {
+                return;
+            }
+            let wx = widen(&xs[..n]);
+            let ok = |i: usize| at(lo, i).is_finite() && at(hi, i).is_finite();
+            for r in runs(wx.len(), ok) {
+                let mut pts: Vec<(f64, f64)> =
+                    r.clone().map(|i| (m.px(wx[i]), m.py(at(hi, i)))).collect();
+                pts.extend(r.rev().map(|i| (m.px(wx[i]), m.py(at(lo, i)))));
+                c.polygon(&pts, colour, *opacity);
+            }
+        }
+        Layer::Line {
+            xs,
+            ys,
+            colour,
+            width,
+            dash,
+        } => {
+            let n = xs.len().min(ys.len());
+            if n == 0 {
+                return;
+            }
+            let wx = widen(&xs[..n]);
+            for r in runs(wx.len(), |i| at(ys, i).is_finite()) {
+                let pts: Vec<(f64, f64)> = r.map(|i| (m.px(wx[i]), m.py(at(ys, i)))).collect();
+                c.polyline(&pts, colour, *width, *dash);
+            }
+        }
+        Layer::Bars {
+            bars,
+            colour,
+            opacity,
+        } => {
+            let floor = m.py(m.y.low.max(0.0));
+            for &(x0, x1, h) in bars.iter().filter(|b| b.2.is_finite()) {
+                let (a, b) = (m.px(x0), m.px(x1));
+                let top = m.py(h);
+                c.rect(
+                    a + 0.5,
+                    top.min(floor),
+                    (b - a - 1.0).max(1.0),
+                    (floor - top).abs(),
+                    colour,
+                    *opacity,
+                    None,
+                );
+            }
+        }
+        Layer::Level {
+            y,
+            colour,
+            dash,
+            label,
+        } => {
+            if !y.is_finite() {
+                return;
+            }
+            let py = m.py(*y);
+            let right = m.a.left + m.a.width;
+            c.line((m.a.left, py), (right, py), colour, 2.0, *dash);
+            c.text(
+                (right - 6.0, py - 6.0),
+                LEGEND.in_colour(colour).at(Align::End),
+                label,
+                m.a.width / 2.0,
+            );
+        }
+    }
+}
+
+/// Pixel points a layer occupies, for the legend to avoid.
+fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
+    // (x, y top, y bottom) in pixels.
+    match l {
+        Layer::Band { xs, lo, hi, .. } => {
+            for (i, x) in xs.iter().enumerate() {
+                let (a, b) = (at(lo, i), at(hi, i));
+                if a.is_finite() && b.is_finite() {
+                    out.push((m.px(*x), m.py(b), m.py(a)));
+                }
+            }
+        }
+        Layer::Line { xs, ys, .. } => {
+            for (i, x) in xs.iter().enumerate() {
+                let y = at(ys, i);
+                if y.is_finite() {
+                    let p = m.py(y);
+                    out.push((m.px(*x), p - 3.0, p + 3.0));
+                }
+            }
+        }
+        Layer::Bars { bars, .. } => {
+            for &(x0, x1, h) in bars {
+                if h.is_finite() {
+                    let bottom = m.py(m.y.low.max(0.0));
+                    for x in [x0, (x0 + x1) / 2.0, x1] {
+                        out.push((m.px(x), m.py(h), bottom));
+                    }
+                }
+            }
+        }
+        Layer::Level { y, label, .. } => {
+            let p = m.py(*y);
+            let right = m.a.left + m.a.width;
+            let w = text_width(label, LEGEND.size).min(m.a.width / 2.0);
+            let mut x = right - w - 6.0;
+            while x <= right {
+                out.push((x, p - 22.0, p + 3.0));
+                x += 8.0;
+            }
+        }
+    }
+}
+
+const KEY_ROW: f64 = 21.0;
+const KEY_SYMBOL: f64 = 30.0;
+const KEY_PAD: f64 = 10.0;
+
+fn legend_size(keys: &[Key], max_w: f64) -> (f64, f64) {
+    let text = keys
+        .iter()
+        .map(|k| text_width(&k.label, LEGEND.size))
+        .fold(0.0, f64::max);
+    let w = (KEY_SYMBOL + 8.0 + text + 2.0 * KEY_PAD).min(max_w);
+    (w, keys.len() as f64 * KEY_ROW + 2.0 * KEY_PAD - 4.0)
+}
+
+fn draw_legend(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64)) {
+    c.rect(x, y, w, h, "white", 0.92, Some(GRID));
+    for (i, k) in keys.iter().enumerate() {
+        let cy = y + KEY_PAD + KEY_ROW * i as f64 + KEY_ROW / 2.0 - 2.0;
+        let sx = x + KEY_PAD;
+        match k.swatch {
+            Swatch::Line(width, dash) => {
+                c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, width, dash);
+            }
+            Swatch::Band(opacity) => {
+                c.rect(sx, cy - 6.0, KEY_SYMBOL, 12.0, k.colour, opacity, None);
+            }
+        }
+        c.text(
+            (sx + KEY_SYMBOL + 8.0, cy + 5.0),
+            LEGEND,
+            &k.label,
+            w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD,
+        );
+    }
+}
+
+/// Draws `f` with `footer` under it, as an SVG document.
+pub(crate) fn draw(f: &Figure, footer: &str) -> String {
+    let mut c = page(&f.title, &f.subtitle, footer);
+    let (xlo, xhi) = x_range(f);
+    let xa = x_axis(&f.x, xlo, xhi);
+
+    let mark_rows = if f.marks.is_empty() { 0.0 } else { 2.0 };
+    let top = 88.0 + mark_rows * 16.0;
+    let bottom = HEIGHT - 40.0 - 24.0 - if xa.label.is_some() { 20.0 } else { 0.0 };
+    // Y axes fitted to data, then the left margin from their widest tick label.
+    let gap = 26.0;
+    let total_share: f64 = f
+        .panels
+        .iter()
+        .map(|p| p.share)
+        .sum::<f64>()
+        .max(f64::EPSILON);
+    let usable = bottom - top - gap * (f.panels.len().saturating_sub(1)) as f64;
+    let heights: Vec<f64> = f
+        .panels
+        .iter()
+        .map(|p| usable * p.share / total_share)
+        .collect();
+    // About one labelled tick per 50 units of height.
+    let ticks: Vec<usize> = heights
+        .iter()
+        .map(|h| ((h / 50.0) as usize).clamp(2, 8))
+        .collect();
+    let mut y_axes: Vec<ValueAxis> = f
+        .panels
+        .iter()
+        .zip(&ticks)
+        .map(|(p, t)| fitted_axis(p, 1.0, *t))
+        .collect();
+    let label_w = |axes: &[ValueAxis]| {
+        axes.iter()
+            .zip(&f.panels)
+            .flat_map(|(a, p)| a.ticks.iter().map(|t| text_width(&(p.fmt)(*t), TICK.size)))
+            .fold(0.0, f64::max)
+    };
+    let left = MARGIN + 24.0 + label_w(&y_axes) + 14.0;
+    let width = WIDTH - left - 36.0;
+    let mut areas = Vec::new();
+    let mut y = top;
+    for h in heights {
+        areas.push(Area {
+            left,
+            top: y,
+            width,
+            height: h,
+        });
+        y += h + gap;
+    }
+
+    // Legend in the first panel: the first corner, with the least headroom, that hides nothing.
+    let mut legend_at = None;
+    if let (Some(p0), Some(a0)) = (f.panels.first(), areas.first()) {
+        let size = legend_size(&f.legend, a0.width * 0.6);
+        let mut best: Option<(usize, f64, (f64, f64))> = None;
+        'search: for headroom in [1.0, 1.12, 1.25, 1.45, 1.7, 2.0, 2.5] {
+            let ya = fitted_axis(p0, headroom, ticks[0]);
+            let m = Map {
+                x: &xa,
+                y: &ya,
+                a: *a0,
+            };
+            let mut pts = Vec::new();
+            for l in &p0.layers {
+                occupied(&m, l, &mut pts);
+            }
+            let inset = 10.0;
+            let corners = [
+                (a0.left + a0.width - size.0 - inset, a0.top + inset),
+                (a0.left + inset, a0.top + inset),
+                (
+                    a0.left + a0.width - size.0 - inset,
+                    a0.top + a0.height - size.1 - inset,
+                ),
+                (a0.left + inset, a0.top + a0.height - size.1 - inset),
+            ];
+            for (x, y) in corners {
+                let hits = pts
+                    .iter()
+                    .filter(|(px, t, b)| {
+                        *px >= x - 4.0
+                            && *px <= x + size.0 + 4.0
+                            && *b >= y - 4.0
+                            && *t <= y + size.1 + 4.0
+                    })
+                    .count();
+                if best.as_ref().map_or(true, |b| hits < b.0) {
+                    best = Some((hits, headroom, (x, y)));
+                }
+                if hits == 0 {
+                    break 'search;
+                }
+            }
+        }
+        if let Some((_, headroom, pos)) = best {
+            y_axes[0] = fitted_axis(p0, headroom, ticks[0]);
+            legend_at = Some((pos, size));
+        }
+    }
+
+    // Grid, marks, data, axes.
+    for ((p, ya), a) in f.panels.iter().zip(&y_axes).zip(&areas) {
+        let m = Map {
+            x: &xa,
+            y: ya,
+            a: *a,
+        };
+        for x in &xa.light {
+            let px = m.px(*x);
+            c.line(
+                (px, a.top),
+                (px, a.top + a.height),
+                "#f1f1f1",
+                1.0,
+                Dash::Solid,
+            );
+        }
+        for (x, _) in &xa.ticks {
+            let px = m.px(*x);
+            c.line((px, a.top), (px, a.top + a.height), GRID, 1.0, Dash::Solid);
+        }
+        for t in &ya.ticks {
+            let py = m.py(*t);
+            c.line((a.left, py), (a.left + a.width, py), GRID, 1.0, Dash::Solid);
+            c.text(
+                (a.left - 8.0, py + 5.0),
+                TICK.at(Align::End),
+                &(p.fmt)(*t),
+                f64::INFINITY,
+            );
+        }
+        for mk in &f.marks {
+            let x0 = m.px(mk.x0);
+            match mk.x1 {
+                Some(x1) => c.rect(
+                    x0,
+                    a.top,
+                    (m.px(x1) - x0).max(1.0),
+                    a.height,
+                    MARK,
+                    0.12,
+                    None,
+                ),
+                None => c.line((x0, a.top), (x0, a.top + a.height), MARK, 1.2, Dash::Dashed),
+            }
+        }
+        for l in &p.layers {
+            draw_layer(&mut c, &m, l);
+        }
+        c.line(
+            (a.left, a.top),
+            (a.left, a.top + a.height),
+            AXIS,
+            1.0,
+            Dash::Solid,
+        );
+        let base = a.top + a.height;
+        c.line(
+            (a.left, base),
+            (a.left + a.width, base),
+            AXIS,
+            1.0,
+            Dash::Solid,
+        );
+        let mid = a.top + a.height / 2.0;
+        c.text((MARGIN + 12.0, mid), UPWARDS, &p.y_label, a.height);
+    }
+    if let Some(last) = areas.last() {
+        let m = Map {
+            x: &xa,
+            y: &y_axes[0],
+            a: *last,
+        };
+        let base = last.top + last.height;
+        let mut prev_right = f64::NEG_INFINITY;
+        for (x, label) in &xa.ticks {
+            let px = m.px(*x);
+            c.line((px, base), (px, base + 5.0), AXIS, 1.0, Dash::Solid);
+            let w = text_width(label, TICK.size);
+            if px - w / 2.0 > prev_right + 6.0 && px + w / 2.0 <= WIDTH - 4.0 {
+                c.text(
+                    (px, base + 22.0),
+                    TICK.at(Align::Middle),
+                    label,
+                    f64::INFINITY,
+                );
+                prev_right = px + w / 2.0;
+            }
+        }
+        if let Some(label) = &xa.label {
+            c.text(
+                (last.left + last.width / 2.0, base + 44.0),
+                LABEL.at(Align::Middle),
+                label,
+                last.width,
+            );
+        }
+    }
+    if let Some(a0) = areas.first() {
+        draw_mark_labels(&mut c, f, &xa, a0);
+    }
+    if let Some(((x, y), size)) = legend_at {
+        if !f.legend.is_empty() {
+            draw_legend(&mut c, &f.legend, x, y, size);
+        }
+    }
+    c.finish()
+}
+
+/// Mark labels in two rows above the first panel; a label that would overlap is left out.
+fn draw_mark_labels(c: &mut Canvas, f: &Figure, xa: &XAxis, a0: &Area) {
+    let span = (xa.hi - xa.lo).max(f64::MIN_POSITIVE);
+    let mut row_end = [f64::NEG_INFINITY; 2];
+    for mk in &f.marks {
+        let x = a0.left + (mk.x0 - xa.lo) / span * a0.width;
+        let label = fit(&mk.label, 13.0, 300.0);
+        let w = text_width(&label, 13.0);
+        let x = x.min(WIDTH - 8.0 - w).max(4.0);
+        if let Some(r) = (0..2).find(|r| x > row_end[*r] + 8.0) {
+            let y = a0.top - 8.0 - 16.0 * (1 - r) as f64;
+            c.text((x, y), MARK_TEXT, &label, f64::INFINITY);
+            row_end[r] = x + w;
+        }
+    }
+}
+
+fn fitted_axis(p: &Panel, headroom: f64, max_ticks: usize) -> ValueAxis {
+    if let Some((lo, hi)) = p.fixed {
+        return value_axis(lo, lo + (hi - lo) * headroom, max_ticks, p.min_step);
+    }
+    let (lo, hi) = panel_range(p);
+    let lo = if lo.is_finite() { lo.min(0.0) } else { 0.0 };
+    let hi = if hi.is_finite() { hi } else { 1.0 };
+    value_axis(lo, lo + (hi - lo) * headroom, max_ticks, p.min_step)
+}

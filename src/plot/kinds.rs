@@ -1,0 +1,566 @@
+//! Each chart kind as a [`Figure`]: which panels, layers, marks and legend entries it shows,
+//! and the words of its title. Checks that series agree in length before anything is drawn.
+
+use chrono::NaiveDate;
+
+use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Swatch, XKind, INK};
+use super::svg::Dash;
+use super::*;
+
+const DASHES: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::LongShort];
+const SAMPLE_GREY: &str = "#9a9a9a";
+const ZERO_RED: &str = "#D55E00";
+
+/// A line pattern per item or scenario, so lines differ in greyscale too.
+fn dash(index: usize) -> Dash {
+    DASHES[(index / PALETTE.len() + index) % DASHES.len()]
+}
+
+/// The chart's name in error messages.
+pub(crate) fn name(c: &Chart) -> String {
+    let what = match c {
+        Chart::Fan(s) => format!("stock of {}", s.item_label),
+        Chart::Risk(_) => "risk over time".into(),
+        Chart::EndStock(s) => format!("end stock of {}", s.item_label),
+        Chart::Money(_) => "money".into(),
+        Chart::Flows(s) => format!("deliveries and use of {}", s.item_label),
+        Chart::Production(s) => format!("production of {}", s.line_label),
+        Chart::Comparison(s) => format!("comparison of {}", s.item_label),
+        Chart::Differences(s) => s.title.clone(),
+        Chart::Sweep(s) => format!("sweep of {}", s.parameter),
+        Chart::Heatmap(s) => format!("heat map of {}", s.outcome),
+        Chart::Tornado(s) => format!("sensitivity of {}", s.outcome),
+    };
+    format!("\"{}\"", crate::text::terminal(&what))
+}
+
+fn same_len(n: usize, named: &[(&str, usize)]) -> Result<(), String> {
+    for (name, len) in named {
+        if *len != n {
+            return Err(format!("{name} has {len} values but there are {n} points"));
+        }
+    }
+    Ok(())
+}
+
+fn spread_len(n: usize, what: &str, s: &Spread3) -> Result<(), String> {
+    same_len(
+        n,
+        &[
+            (&format!("{what} p5"), s.p5.len()),
+            (&format!("{what} p50"), s.p50.len()),
+            (&format!("{what} p95"), s.p95.len()),
+        ],
+    )
+}
+
+fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
+    dates.iter().map(|d| day_x(*d)).collect()
+}
+
+/// P5–P95 band plus median line, in one colour.
+fn spread_layers(xs: &[f64], s: &Spread3, colour: &'static str, d: Dash) -> [Layer; 2] {
+    [
+        Layer::Band {
+            xs: xs.to_vec(),
+            lo: s.p5.clone(),
+            hi: s.p95.clone(),
+            colour,
+            // Black bands would drown the others: lighter.
+            opacity: if colour == INK { 0.1 } else { 0.22 },
+        },
+        Layer::Line {
+            xs: xs.to_vec(),
+            ys: s.p50.clone(),
+            colour,
+            width: 2.5,
+            dash: d,
+        },
+    ]
+}
+
+fn line_key(label: impl Into<String>, colour: &'static str, d: Dash) -> Key {
+    Key {
+        label: label.into(),
+        colour,
+        swatch: Swatch::Line(2.5, d),
+    }
+}
+
+fn band_key(label: impl Into<String>, colour: &'static str, opacity: f64) -> Key {
+    Key {
+        label: label.into(),
+        colour,
+        swatch: Swatch::Band(opacity),
+    }
+}
+
+fn units_panel(share: f64, y_label: impl Into<String>, layers: Vec<Layer>) -> Panel {
+    Panel {
+        share,
+        y_label: y_label.into(),
+        fmt: format_units,
+        min_step: 1.0,
+        fixed: None,
+        layers,
+    }
+}
+
+fn share_panel(share: f64, y_label: impl Into<String>, layers: Vec<Layer>) -> Panel {
+    Panel {
+        share,
+        y_label: y_label.into(),
+        fmt: format_percent,
+        min_step: 0.0,
+        fixed: Some((0.0, 1.0)),
+        layers,
+    }
+}
+
+fn futures(runs: u64) -> String {
+    count_phrase(runs, "simulated future", "simulated futures")
+}
+
+fn joined(scenario: &str, rest: &str) -> String {
+    if scenario.trim().is_empty() {
+        rest.to_string()
+    } else {
+        format!("{}  ·  {rest}", scenario.trim())
+    }
+}
+
+fn span_marks(periods: &[DateSpan], milestones: &[DateMark]) -> Vec<Mark> {
+    let mut marks: Vec<Mark> = periods
+        .iter()
+        .map(|p| Mark {
+            x0: day_x(p.from),
+            x1: Some(day_x(p.to) + 1.0),
+            label: p.label.clone(),
+        })
+        .chain(milestones.iter().map(|m| Mark {
+            x0: day_x(m.date),
+            x1: None,
+            label: m.label.clone(),
+        }))
+        .collect();
+    marks.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    marks
+}
+
+/// Draws any chart as SVG.
+pub(crate) fn draw(c: &Chart, footer: &str) -> Result<String, String> {
+    let f = match c {
+        Chart::Fan(s) => fan(s)?,
+        Chart::Risk(s) => risk(s)?,
+        Chart::EndStock(s) => end_stock(s)?,
+        Chart::Money(s) => money(s)?,
+        Chart::Flows(s) => flows(s)?,
+        Chart::Production(s) => production(s)?,
+        Chart::Comparison(s) => comparison(s)?,
+        Chart::Sweep(s) => sweep(s)?,
+        Chart::Differences(s) => return rows::differences(s, footer),
+        Chart::Tornado(s) => return rows::tornado(s, footer),
+        Chart::Heatmap(s) => return rows::heatmap(s, footer),
+    };
+    Ok(figure::draw(&f, footer))
+}
+
+fn fan(s: &FanSeries) -> Result<Figure, String> {
+    let n = s.dates.len();
+    same_len(
+        n,
+        &[
+            ("p5", s.p5.len()),
+            ("p25", s.p25.len()),
+            ("p50", s.p50.len()),
+            ("p75", s.p75.len()),
+            ("p95", s.p95.len()),
+        ],
+    )?;
+    if !s.p_zero.is_empty() {
+        same_len(n, &[("p_zero", s.p_zero.len())])?;
+    }
+    for (i, smp) in s.samples.iter().enumerate() {
+        same_len(n, &[(&format!("sample future {}", i + 1), smp.len())])?;
+    }
+    let xs = xs_of(&s.dates);
+    let c = colour(s.colour);
+    let mut layers = vec![
+        Layer::Band {
+            xs: xs.clone(),
+            lo: s.p5.clone(),
+            hi: s.p95.clone(),
+            colour: c,
+            opacity: 0.2,
+        },
+        Layer::Band {
+            xs: xs.clone(),
+            lo: s.p25.clone(),
+            hi: s.p75.clone(),
+            colour: c,
+            opacity: 0.42,
+        },
+    ];
+    for smp in &s.samples {
+        layers.push(Layer::Line {
+            xs: xs.clone(),
+            ys: smp.iter().map(|v| *v as f64).collect(),
+            colour: SAMPLE_GREY,
+            width: 0.8,
+            dash: Dash::Solid,
+        });
+    }
+    layers.push(Layer::Line {
+        xs: xs.clone(),
+        ys: s.p50.clone(),
+        colour: c,
+        width: 3.0,
+        dash: Dash::Solid,
+    });
+    let mut legend = vec![
+        line_key("median (P50)", c, Dash::Solid),
+        band_key("middle 50% of futures (P25–P75)", c, 0.42),
+        band_key("90% of futures (P5–P95)", c, 0.2),
+    ];
+    if !s.samples.is_empty() {
+        legend.push(Key {
+            label: count_phrase(s.samples.len() as u64, "sample future", "sample futures"),
+            colour: SAMPLE_GREY,
+            swatch: Swatch::Line(1.0, Dash::Solid),
+        });
+    }
+    if let Some(v) = s.safe_stock {
+        layers.push(Layer::Level {
+            y: v as f64,
+            colour: INK,
+            dash: Dash::Dashed,
+            label: format!("safe stock ({})", format_units(v as f64)),
+        });
+    }
+    let mut panels = vec![units_panel(0.78, "units in stock", layers)];
+    if !s.p_zero.is_empty() {
+        panels.push(share_panel(
+            0.22,
+            "at zero",
+            vec![Layer::Band {
+                xs,
+                lo: vec![0.0; n],
+                hi: s.p_zero.clone(),
+                colour: ZERO_RED,
+                opacity: 0.75,
+            }],
+        ));
+        legend.push(band_key(
+            "share of futures with no stock (lower strip)",
+            ZERO_RED,
+            0.75,
+        ));
+    }
+    Ok(Figure {
+        title: format!("{} — units in stock", s.item_label),
+        subtitle: joined(
+            &s.scenario_title,
+            &format!("median and spread of {}", futures(s.runs)),
+        ),
+        x: XKind::Dates,
+        panels,
+        marks: span_marks(&s.periods, &s.milestones),
+        legend,
+    })
+}
+
+fn risk(s: &RiskSeries) -> Result<Figure, String> {
+    let n = s.dates.len();
+    for it in &s.items {
+        same_len(n, &[(&format!("{} p_zero", it.label), it.p_zero.len())])?;
+        if let Some(b) = &it.p_below_safe {
+            same_len(n, &[(&format!("{} p_below_safe", it.label), b.len())])?;
+        }
+    }
+    let xs = xs_of(&s.dates);
+    let mut zero = Vec::new();
+    let mut below = Vec::new();
+    let mut legend = Vec::new();
+    for it in &s.items {
+        let (c, d) = (colour(it.colour), dash(it.colour));
+        zero.push(Layer::Line {
+            xs: xs.clone(),
+            ys: it.p_zero.clone(),
+            colour: c,
+            width: 2.5,
+            dash: d,
+        });
+        if let Some(b) = &it.p_below_safe {
+            below.push(Layer::Line {
+                xs: xs.clone(),
+                ys: b.clone(),
+                colour: c,
+                width: 2.5,
+                dash: d,
+            });
+        }
+        legend.push(line_key(it.label.clone(), c, d));
+    }
+    let mut panels = vec![share_panel(1.0, "chance of no stock", zero)];
+    if !below.is_empty() {
+        panels.push(share_panel(1.0, "chance below safe stock", below));
+    }
+    Ok(Figure {
+        title: format!("Risk over time — chance of running out, by {}", s.period),
+        subtitle: joined(
+            &s.scenario_title,
+            &format!(
+                "share of simulated futures, averaged over each {}",
+                s.period
+            ),
+        ),
+        x: XKind::Dates,
+        panels,
+        marks: Vec::new(),
+        legend,
+    })
+}
+
+fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
+    let c = colour(s.colour);
+    let mut marks = vec![
+        Mark {
+            x0: s.p5,
+            x1: None,
+            label: format!("P5 {}", format_units(s.p5)),
+        },
+        Mark {
+            x0: s.p50,
+            x1: None,
+            label: format!("median {}", format_units(s.p50)),
+        },
+        Mark {
+            x0: s.p95,
+            x1: None,
+            label: format!("P95 {}", format_units(s.p95)),
+        },
+    ];
+    if let Some(v) = s.safe_stock {
+        marks.push(Mark {
+            x0: v as f64,
+            x1: None,
+            label: format!("safe stock {}", format_units(v as f64)),
+        });
+    }
+    marks.retain(|m| m.x0.is_finite());
+    marks.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let mut layers = vec![Layer::Bars {
+        bars: s.bins.clone(),
+        colour: c,
+        opacity: 0.8,
+    }];
+    // Keep the marks on the axis even where no future ended.
+    let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
+    layers.push(Layer::Line {
+        xs: reach.clone(),
+        ys: vec![f64::NAN; reach.len()],
+        colour: c,
+        width: 1.0,
+        dash: Dash::Solid,
+    });
+    Ok(Figure {
+        title: format!("{} — units in stock on {}", s.item_label, s.date),
+        subtitle: joined(
+            &s.scenario_title,
+            &format!(
+                "distribution over {}, P5, median and P95 marked",
+                futures(s.runs)
+            ),
+        ),
+        x: XKind::Numbers(format!("units in stock on {}", s.date), format_units),
+        panels: vec![Panel {
+            share: 1.0,
+            y_label: "share of simulated futures".into(),
+            fmt: format_percent,
+            min_step: 0.0,
+            fixed: None,
+            layers,
+        }],
+        marks,
+        legend: vec![band_key("share of futures ending in each range", c, 0.8)],
+    })
+}
+
+fn money_style(k: MoneyKind) -> (&'static str, Dash) {
+    match k {
+        MoneyKind::Pledged => ("#56B4E9", Dash::Dashed),
+        MoneyKind::Paid => ("#0072B2", Dash::Solid),
+        MoneyKind::Committed => ("#E69F00", Dash::Solid),
+        MoneyKind::Delivered => ("#009E73", Dash::LongShort),
+        MoneyKind::Idle => ("#CC79A7", Dash::Dotted),
+    }
+}
+
+fn money(s: &MoneySeries) -> Result<Figure, String> {
+    let n = s.dates.len();
+    let xs = xs_of(&s.dates);
+    let mut layers = Vec::new();
+    let mut legend = Vec::new();
+    for l in &s.lines {
+        same_len(n, &[(l.kind.label(), l.centre.len())])?;
+        let (c, d) = money_style(l.kind);
+        if let Some((lo, hi)) = &l.band {
+            same_len(n, &[("band low", lo.len()), ("band high", hi.len())])?;
+            layers.push(Layer::Band {
+                xs: xs.clone(),
+                lo: lo.clone(),
+                hi: hi.clone(),
+                colour: c,
+                opacity: 0.18,
+            });
+        }
+        layers.push(Layer::Line {
+            xs: xs.clone(),
+            ys: l.centre.clone(),
+            colour: c,
+            width: 2.5,
+            dash: d,
+        });
+        legend.push(line_key(l.kind.label(), c, d));
+    }
+    let panel = Panel {
+        share: 1.0,
+        y_label: "US dollars, cumulative".into(),
+        fmt: format_usd,
+        min_step: 1.0,
+        fixed: None,
+        layers,
+    };
+    Ok(Figure {
+        title: "Money — US dollars pledged, paid and committed to orders".into(),
+        subtitle: joined(&s.scenario_title, &format!("means of {}", futures(s.runs))),
+        x: XKind::Dates,
+        panels: vec![panel],
+        marks: Vec::new(),
+        legend,
+    })
+}
+
+fn flows(s: &FlowSeries) -> Result<Figure, String> {
+    let n = s.months.len();
+    spread_len(n, "delivered", &s.delivered)?;
+    spread_len(n, "used", &s.used)?;
+    spread_len(n, "backlog", &s.backlog)?;
+    let xs = xs_of(&s.months);
+    let c = colour(s.colour);
+    let mut top: Vec<Layer> = spread_layers(&xs, &s.delivered, c, Dash::Solid).into();
+    top.extend(spread_layers(&xs, &s.used, INK, Dash::Dashed));
+    let bottom: Vec<Layer> = spread_layers(&xs, &s.backlog, c, Dash::Dotted).into();
+    Ok(Figure {
+        title: format!("{} — units delivered and used per month", s.item_label),
+        subtitle: joined(
+            &s.scenario_title,
+            &format!("medians with 90% bands over {}", futures(s.runs)),
+        ),
+        x: XKind::Dates,
+        panels: vec![
+            units_panel(0.65, "units per month", top),
+            units_panel(0.35, "backlog, units", bottom),
+        ],
+        marks: Vec::new(),
+        legend: vec![
+            line_key("delivered into stock", c, Dash::Solid),
+            line_key("used", INK, Dash::Dashed),
+            line_key(
+                "backlog: ordered, not yet delivered (lower panel)",
+                c,
+                Dash::Dotted,
+            ),
+            band_key("90% of futures (P5–P95)", c, 0.22),
+        ],
+    })
+}
+
+fn production(s: &ProductionSeries) -> Result<Figure, String> {
+    let n = s.dates.len();
+    spread_len(n, "capacity", &s.capacity)?;
+    spread_len(n, "ours", &s.ours)?;
+    let xs = xs_of(&s.dates);
+    let (a, b) = (colour(0), colour(1));
+    let mut layers: Vec<Layer> = spread_layers(&xs, &s.capacity, a, Dash::Solid).into();
+    layers.extend(spread_layers(&xs, &s.ours, b, Dash::Dashed));
+    Ok(Figure {
+        title: format!("{} — units made per day", s.line_label),
+        subtitle: joined(
+            &s.scenario_title,
+            &format!("medians with 90% bands over {}", futures(s.runs)),
+        ),
+        x: XKind::Dates,
+        panels: vec![Panel {
+            min_step: 0.0,
+            fmt: format_number,
+            ..units_panel(1.0, "units per day", layers)
+        }],
+        marks: span_marks(&[], &s.milestones),
+        legend: vec![
+            line_key("line capacity (median)", a, Dash::Solid),
+            line_key("our share of its output (median)", b, Dash::Dashed),
+            band_key("90% of futures (ramp slips, other buyers)", a, 0.22),
+        ],
+    })
+}
+
+fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
+    let n = s.dates.len();
+    let xs = xs_of(&s.dates);
+    let mut layers = Vec::new();
+    let mut legend = Vec::new();
+    for sc in &s.scenarios {
+        spread_len(n, &sc.label, &sc.stock)?;
+        let (c, d) = (colour(sc.colour), dash(sc.colour));
+        layers.extend(spread_layers(&xs, &sc.stock, c, d));
+        legend.push(line_key(
+            format!("{} (median, P5–P95 band)", sc.label),
+            c,
+            d,
+        ));
+    }
+    if let Some(v) = s.safe_stock {
+        layers.push(Layer::Level {
+            y: v as f64,
+            colour: INK,
+            dash: Dash::Dashed,
+            label: format!("safe stock ({})", format_units(v as f64)),
+        });
+    }
+    Ok(Figure {
+        title: format!("{} — units in stock, scenarios compared", s.item_label),
+        subtitle: "median and 90% of simulated futures for each scenario".into(),
+        x: XKind::Dates,
+        panels: vec![units_panel(1.0, "units in stock", layers)],
+        marks: Vec::new(),
+        legend,
+    })
+}
+
+fn sweep(s: &SweepSeries) -> Result<Figure, String> {
+    spread_len(s.xs.len(), "outcome", &s.outcome_spread)?;
+    let c = colour(0);
+    Ok(Figure {
+        title: format!("{} against {}", s.outcome, s.parameter),
+        subtitle: joined(
+            &s.scenario_title,
+            "median and 90% of simulated futures at each value",
+        ),
+        x: XKind::Numbers(s.parameter.clone(), format_number),
+        panels: vec![Panel {
+            min_step: 0.0,
+            fmt: format_number,
+            ..units_panel(
+                1.0,
+                s.outcome.clone(),
+                spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into(),
+            )
+        }],
+        marks: Vec::new(),
+        legend: vec![
+            line_key("median", c, Dash::Solid),
+            band_key("90% of futures (P5–P95)", c, 0.22),
+        ],
+    })
+}

@@ -1,0 +1,541 @@
+//! Charts are checked for what they claim: every kind renders at the stated size, is not blank,
+//! shows its series colours, keeps its text inside the frame, and writes well-formed SVG whatever
+//! text the scenario holds.
+
+use crate::util::{bundled, experiment};
+use chrono::NaiveDate;
+use porcupine::output;
+use porcupine::plot::{self, *};
+use porcupine::report::{self, Metadata};
+use proptest::prelude::*;
+use resvg::tiny_skia::Pixmap;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn footer(name: &str) -> Footer {
+    Footer {
+        scenario: name.into(),
+        runs: 500,
+        seed: 7,
+        version: "0.1.0".into(),
+        start: day(2025, 9, 1),
+    }
+}
+
+/// `n` values of `f(t)` for t in 0..n.
+fn curve(n: usize, f: impl Fn(f64) -> f64) -> Vec<f64> {
+    (0..n).map(|i| f(i as f64)).collect()
+}
+
+fn spread(n: usize, f: impl Fn(f64) -> f64, width: f64) -> Spread3 {
+    Spread3 {
+        p5: curve(n, |t| (f(t) - width).max(0.0)),
+        p50: curve(n, &f),
+        p95: curve(n, |t| f(t) + width),
+    }
+}
+
+fn daily(n: usize) -> Vec<NaiveDate> {
+    day(2025, 9, 1).iter_days().take(n).collect()
+}
+
+fn monthly(n: usize) -> Vec<NaiveDate> {
+    (0..n as u32)
+        .map(|k| day(2025 + ((8 + k) / 12) as i32, (8 + k) % 12 + 1, 1))
+        .collect()
+}
+
+fn fan(label: &str, title: &str, colour: usize) -> FanSeries {
+    let n = 730;
+    let level =
+        |t: f64| (400.0 - 0.9 * t).max(0.0) + if t > 400.0 { (t - 400.0) * 1.5 } else { 0.0 };
+    FanSeries {
+        scenario_title: title.into(),
+        item_label: label.into(),
+        colour,
+        dates: daily(n),
+        p5: curve(n, |t| (level(t) - 80.0).max(0.0)),
+        p25: curve(n, |t| (level(t) - 30.0).max(0.0)),
+        p50: curve(n, level),
+        p75: curve(n, |t| level(t) + 30.0),
+        p95: curve(n, |t| level(t) + 80.0),
+        p_zero: curve(n, |t| {
+            if (300.0..500.0).contains(&t) {
+                0.4
+            } else {
+                0.0
+            }
+        }),
+        safe_stock: Some(150),
+        samples: vec![curve(n, |t| level(t) + 10.0)
+            .iter()
+            .map(|v| *v as u64)
+            .collect()],
+        periods: vec![DateSpan {
+            from: day(2026, 1, 1),
+            to: day(2026, 3, 31),
+            label: format!("{label} campaign"),
+        }],
+        milestones: vec![DateMark {
+            date: day(2026, 10, 1),
+            label: format!("{label} line: 5/day planned"),
+        }],
+        runs: 500,
+    }
+}
+
+/// Every chart kind with synthetic series, and the colours each must show.
+fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>)> {
+    let n = 24;
+    let risk = RiskSeries {
+        scenario_title: title.into(),
+        period: "month".into(),
+        dates: monthly(n),
+        items: (0..3)
+            .map(|i| RiskLine {
+                label: format!("{label} {i}"),
+                colour: i,
+                p_zero: curve(n, |t| ((t + i as f64 * 3.0) / 30.0).min(1.0)),
+                p_below_safe: Some(curve(n, |t| ((t + i as f64 * 5.0) / 25.0).min(1.0))),
+            })
+            .collect(),
+    };
+    let end = EndStockSeries {
+        scenario_title: title.into(),
+        item_label: label.into(),
+        colour: 2,
+        date: day(2027, 8, 31),
+        bins: (0..20)
+            .map(|k| {
+                (
+                    k as f64 * 10.0,
+                    k as f64 * 10.0 + 10.0,
+                    0.1 - (k as f64 - 8.0).abs() / 200.0,
+                )
+            })
+            .collect(),
+        p5: 20.0,
+        p50: 85.0,
+        p95: 170.0,
+        safe_stock: Some(60),
+        runs: 500,
+    };
+    let days = 730;
+    let money = MoneySeries {
+        scenario_title: title.into(),
+        dates: daily(days),
+        lines: [
+            MoneyKind::Pledged,
+            MoneyKind::Paid,
+            MoneyKind::Committed,
+            MoneyKind::Delivered,
+            MoneyKind::Idle,
+        ]
+        .iter()
+        .enumerate()
+        .map(|(k, kind)| MoneyLine {
+            kind: *kind,
+            centre: curve(days, |t| t * 1e6 * (5 - k) as f64),
+            band: (k == 1).then(|| (curve(days, |t| t * 3e6), curve(days, |t| t * 5e6))),
+        })
+        .collect(),
+        runs: 500,
+    };
+    let flows = FlowSeries {
+        scenario_title: title.into(),
+        item_label: label.into(),
+        colour: 3,
+        months: monthly(n),
+        delivered: spread(n, |t| 20.0 + t * 3.0, 10.0),
+        used: spread(n, |_| 60.0, 15.0),
+        backlog: spread(n, |t| 500.0 - t * 10.0, 60.0),
+        runs: 500,
+    };
+    let production = ProductionSeries {
+        scenario_title: title.into(),
+        line_label: format!("{label} line"),
+        dates: daily(days),
+        capacity: spread(days, |t| (t / 100.0).min(6.0), 1.0),
+        ours: spread(days, |t| (t / 200.0).min(3.0), 0.5),
+        milestones: vec![DateMark {
+            date: day(2026, 6, 1),
+            label: "expansion planned".into(),
+        }],
+        runs: 500,
+    };
+    let comparison = ComparisonSeries {
+        item_label: label.into(),
+        dates: daily(days),
+        scenarios: (0..3)
+            .map(|i| ScenarioBand {
+                label: format!("{title} {i}"),
+                colour: i,
+                stock: spread(days, |t| 300.0 + t * (i as f64 - 1.0) * 0.3, 50.0),
+            })
+            .collect(),
+        safe_stock: Some(200),
+    };
+    let differences = DifferenceSeries {
+        title: format!("{title}: variant minus baseline"),
+        unit: "units (end stock)".into(),
+        rows: (0..5)
+            .map(|i| IntervalRow {
+                label: format!("{label} {i}"),
+                low: -30.0 + i as f64 * 12.0,
+                mid: -10.0 + i as f64 * 12.0,
+                high: 10.0 + i as f64 * 12.0,
+            })
+            .collect(),
+    };
+    let sweep = SweepSeries {
+        scenario_title: title.into(),
+        parameter: format!("{label} budget, US dollars"),
+        outcome: "end stock, units".into(),
+        xs: (0..12).map(|k| k as f64 * 0.5e9).collect(),
+        outcome_spread: spread(12, |t| t * 40.0, 30.0),
+    };
+    let heatmap = HeatmapSeries {
+        scenario_title: title.into(),
+        x_label: format!("{label} budget, billion US dollars"),
+        y_label: "ramp slip, days".into(),
+        outcome: "chance of a stock-out".into(),
+        xs: (1..=6).map(f64::from).collect(),
+        ys: vec![0.0, 90.0, 180.0, 365.0],
+        values: (0..4)
+            .map(|j| {
+                (0..6)
+                    .map(|i| (0.9 - i as f64 * 0.15 + j as f64 * 0.05).clamp(0.0, 1.0))
+                    .collect()
+            })
+            .collect(),
+        percent: true,
+    };
+    let tornado = TornadoSeries {
+        scenario_title: title.into(),
+        outcome: "median end stock, units".into(),
+        base: 120.0,
+        rows: (0..6)
+            .map(|i| TornadoRow {
+                parameter: format!("{label} parameter {i}"),
+                at_low: 120.0 - 10.0 * i as f64,
+                at_high: 120.0 + 7.0 * i as f64,
+            })
+            .collect(),
+    };
+    vec![
+        (
+            "fan".into(),
+            Chart::Fan(fan(label, title, 0)),
+            vec![
+                plot::colour(0),
+                "#E08640", /* the zero strip: #D55E00 at 75% */
+            ],
+        ),
+        (
+            "risk".into(),
+            Chart::Risk(risk),
+            vec![plot::colour(0), plot::colour(1), plot::colour(2)],
+        ),
+        ("end".into(), Chart::EndStock(end), vec![]),
+        (
+            "money".into(),
+            Chart::Money(money),
+            vec!["#56B4E9", "#0072B2", "#E69F00", "#009E73", "#CC79A7"],
+        ),
+        ("flows".into(), Chart::Flows(flows), vec![plot::colour(3)]),
+        (
+            "production".into(),
+            Chart::Production(production),
+            vec![plot::colour(0), plot::colour(1)],
+        ),
+        (
+            "comparison".into(),
+            Chart::Comparison(comparison),
+            vec![plot::colour(0), plot::colour(1), plot::colour(2)],
+        ),
+        (
+            "differences".into(),
+            Chart::Differences(differences),
+            vec![],
+        ),
+        ("sweep".into(), Chart::Sweep(sweep), vec![plot::colour(0)]),
+        ("heatmap".into(), Chart::Heatmap(heatmap), vec![]),
+        ("tornado".into(), Chart::Tornado(tornado), vec![]),
+    ]
+}
+
+fn rgb(hex: &str) -> [u8; 3] {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
+}
+
+/// Pixels within `tol` of `c` in every channel.
+fn count_colour(p: &Pixmap, c: [u8; 3], tol: u8) -> usize {
+    p.data()
+        .chunks_exact(4)
+        .filter(|px| (0..3).all(|k| px[k].abs_diff(c[k]) <= tol))
+        .count()
+}
+
+fn parse_svg(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG is not well-formed XML: {e}"))
+}
+
+/// Every text anchor lies inside the page.
+fn texts_inside(svg: &str) {
+    let doc = parse_svg(svg);
+    for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let x: f64 = t.attribute("x").unwrap().parse().unwrap();
+        let y: f64 = t.attribute("y").unwrap().parse().unwrap();
+        assert!(
+            (0.0..=CHART_WIDTH).contains(&x) && (0.0..=CHART_HEIGHT).contains(&y),
+            "{x},{y}: {:?}",
+            t.text()
+        );
+    }
+}
+
+#[test]
+fn every_kind_renders_at_print_size_with_its_colours_and_text_inside_the_frame() {
+    let kinds = every_kind(
+        "PAC-3 MSE interceptor",
+        "Baseline: European-funded procurement",
+    );
+    let charts: Vec<(String, Chart)> = kinds
+        .iter()
+        .map(|(n, c, _)| (n.clone(), c.clone()))
+        .collect();
+    let drawn = plot::render_all(&charts, &footer("baseline"), &ChartOptions::default()).unwrap();
+    assert_eq!(drawn.len(), kinds.len());
+    // To look at them: CHARTS_DUMP_DIR=some/folder cargo test charts::every_kind
+    if let Ok(dir) = std::env::var("CHARTS_DUMP_DIR") {
+        for d in &drawn {
+            std::fs::write(format!("{dir}/{}.png", d.name), &d.png).unwrap();
+            std::fs::write(format!("{dir}/{}.svg", d.name), &d.svg).unwrap();
+        }
+    }
+    for (d, (name, chart, colours)) in drawn.iter().zip(&kinds) {
+        assert_eq!(&d.name, name);
+        // Drawn in parallel, the same bytes as drawn alone.
+        assert_eq!(d.svg, chart.svg(&footer("baseline")).unwrap(), "{name}");
+        texts_inside(&d.svg);
+        assert!(
+            d.svg
+                .contains("Scenario baseline · 500 simulated futures · seed 7 · starts 2025-09-01"),
+            "{name}: footer"
+        );
+        let p = Pixmap::decode_png(&d.png).unwrap();
+        assert_eq!((p.width(), p.height()), (2400, 1400), "{name}");
+        let white = count_colour(&p, [255, 255, 255], 0);
+        let total = (p.width() * p.height()) as usize;
+        assert!(white < total * 97 / 100, "{name} is nearly blank");
+        assert!(white > total / 4, "{name} is nearly all ink");
+        // Nothing touches the page edges: text and data stay inside the frame.
+        let w = p.width() as usize;
+        for (i, px) in p.data().chunks_exact(4).enumerate() {
+            let (x, y) = (i % w, i / w);
+            if x < 3 || x >= w - 3 || y < 3 || y >= p.height() as usize - 3 {
+                assert_eq!(
+                    &px[..3],
+                    &[255, 255, 255],
+                    "{name}: ink at the edge ({x},{y})"
+                );
+            }
+        }
+        for c in colours {
+            assert!(
+                count_colour(&p, rgb(c), 2) > 200,
+                "{name}: colour {c} missing"
+            );
+        }
+    }
+}
+
+#[test]
+fn fan_bands_are_the_items_colour_blended_and_the_zero_strip_shows() {
+    let c = fan("Shell", "T", 1).clone();
+    let svg = Chart::Fan(c).svg(&footer("t")).unwrap();
+    let p =
+        Pixmap::decode_png(&plot::png(&svg, &ChartOptions { png_scale: 1.0 }).unwrap()).unwrap();
+    assert_eq!((p.width(), p.height()), (1200, 700));
+    let item = rgb(plot::colour(1));
+    // The inner band is drawn over the outer one.
+    for opacity in [0.2f64, 1.0 - 0.8 * 0.58] {
+        let blend = item.map(|v| (255.0 - (255.0 - f64::from(v)) * opacity).round() as u8);
+        assert!(
+            count_colour(&p, blend, 3) > 2000,
+            "band at {opacity} missing"
+        );
+    }
+    assert!(
+        svg.contains("campaign") && svg.contains("5/day planned"),
+        "marks labelled"
+    );
+    assert!(svg.contains("safe stock (150)"));
+}
+
+#[test]
+fn png_resolution_follows_the_scale_and_bad_scales_are_refused() {
+    let svg = Chart::Fan(fan("A", "T", 0)).svg(&footer("t")).unwrap();
+    let p =
+        Pixmap::decode_png(&plot::png(&svg, &ChartOptions { png_scale: 0.5 }).unwrap()).unwrap();
+    assert_eq!((p.width(), p.height()), (600, 350));
+    assert!(plot::png(&svg, &ChartOptions { png_scale: 0.0 }).is_err());
+    assert!(plot::png(
+        &svg,
+        &ChartOptions {
+            png_scale: f32::NAN
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn mismatched_series_are_errors_not_panics() {
+    let mut f = fan("A", "T", 0);
+    f.p50.pop();
+    assert!(Chart::Fan(f).svg(&footer("t")).is_err());
+    let h = HeatmapSeries {
+        scenario_title: String::new(),
+        x_label: "x".into(),
+        y_label: "y".into(),
+        outcome: "o".into(),
+        xs: vec![1.0, 2.0],
+        ys: vec![1.0],
+        values: vec![vec![1.0]],
+        percent: false,
+    };
+    assert!(Chart::Heatmap(h).svg(&footer("t")).is_err());
+}
+
+#[test]
+fn empty_and_odd_values_still_draw() {
+    let mut f = fan("A", "T", 0);
+    for v in [&mut f.p5, &mut f.p25, &mut f.p50, &mut f.p75, &mut f.p95] {
+        v[3] = f64::NAN;
+        v[5] = 1e15;
+    }
+    let empty = FanSeries {
+        dates: vec![],
+        p5: vec![],
+        p25: vec![],
+        p50: vec![],
+        p75: vec![],
+        p95: vec![],
+        p_zero: vec![],
+        samples: vec![],
+        ..fan("B", "T", 1)
+    };
+    let single = FanSeries {
+        dates: vec![day(2026, 1, 1)],
+        p5: vec![1.0],
+        p25: vec![2.0],
+        p50: vec![3.0],
+        p75: vec![4.0],
+        p95: vec![5.0],
+        p_zero: vec![0.5],
+        samples: vec![],
+        ..fan("C", "T", 2)
+    };
+    for c in [f, empty, single] {
+        let svg = Chart::Fan(c).svg(&footer("t")).unwrap();
+        parse_svg(&svg);
+        plot::png(&svg, &ChartOptions { png_scale: 0.5 }).unwrap();
+    }
+}
+
+fn hostile() -> impl Strategy<Value = String> {
+    let pieces = vec![
+        "\u{c}",
+        "\u{0}",
+        "\u{1b}[2J",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "\"",
+        "'",
+        "]]>",
+        "<!--",
+        "😀",
+        "\u{202e}",
+        "\u{fffe}",
+        "\u{ffff}",
+        "\u{7f}",
+        "\u{85}",
+        "\t",
+        "\n",
+        "a",
+        "PAC-3",
+        " ",
+        "é",
+        "中",
+    ];
+    prop::collection::vec(prop::sample::select(pieces), 0..12).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+    #[test]
+    fn every_svg_is_well_formed_whatever_the_labels(label in hostile(), title in hostile(), name in hostile()) {
+        for (kind, chart, _) in every_kind(&label, &title) {
+            let svg = chart.svg(&footer(&name)).unwrap();
+            let doc = roxmltree::Document::parse(&svg);
+            prop_assert!(doc.is_ok(), "{kind}: {:?}", doc.err());
+        }
+        let svg = Chart::Fan(fan(&label, &title, 0)).svg(&footer(&name)).unwrap();
+        let small = ChartOptions { png_scale: 0.25 };
+        prop_assert!(plot::png(&svg, &small).is_ok(), "PNG");
+    }
+}
+
+fn baseline_files() -> (porcupine::scenario::Scenario, Vec<output::OutFile>) {
+    let s = bundled("baseline.toml");
+    let acc = experiment(&s, 40, 3, 2);
+    let meta = Metadata {
+        version: "t".into(),
+        seed: 3,
+        runs: 40,
+        scenario_file: "scenarios/baseline.toml".into(),
+        scenario_hash: "abc".into(),
+        percentile_method: report::percentile_method(),
+        reproduce: "porcupine run scenarios/baseline.toml --runs 40 --seed 3".into(),
+    };
+    let r = report::prepare(&s, &acc, meta);
+    let files = output::render_with(&s, &r, "", &ChartOptions { png_scale: 1.0 }).unwrap();
+    (s, files)
+}
+
+#[test]
+fn a_run_writes_every_applicable_chart_as_png_and_svg_and_every_svg_parses() {
+    let (s, files) = baseline_files();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let mut expected = vec!["risk".to_string(), "funding".to_string()];
+    for it in &s.items {
+        expected.push(format!("stock_{}", it.name));
+        expected.push(format!("end_stock_{}", it.name));
+    }
+    for e in &expected {
+        for ext in ["png", "svg"] {
+            let f = format!("{e}.{ext}");
+            assert!(names.contains(&f.as_str()), "missing {f}");
+        }
+    }
+    let mut svgs = 0;
+    for f in files.iter().filter(|f| f.name.ends_with(".svg")) {
+        let text = std::str::from_utf8(&f.bytes).unwrap();
+        parse_svg(text);
+        assert!(text.contains("seed 3"), "{}: footer", f.name);
+        svgs += 1;
+    }
+    assert_eq!(svgs, expected.len());
+    let pac = files
+        .iter()
+        .find(|f| f.name == "stock_pac3-mse.svg")
+        .unwrap();
+    let pac = std::str::from_utf8(&pac.bytes).unwrap();
+    assert!(pac.contains("Jan 2026"), "calendar ticks");
+    assert!(pac.contains("use ×"), "periods of changed use are marked");
+}
