@@ -4,6 +4,8 @@ mod bad_input;
 mod cli;
 mod conservation;
 mod determinism;
+mod distributions;
+mod exact;
 mod fuzz_regressions;
 mod hand_computed;
 mod outputs;
