@@ -502,7 +502,13 @@ impl Worker {
         let d = f64::from(day.0);
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
             let rate = ramp_rate(&ls.ramp, ls.segment, d);
-            ls.carry = ls.carry.plus(rate.times(ls.our_share));
+            // Most lines keep their whole capacity: skip the product then (same result).
+            let ours = if ls.our_share == Fixed::ONE {
+                rate
+            } else {
+                rate.times(ls.our_share)
+            };
+            ls.carry = ls.carry.plus(ours);
             let whole = ls.carry.whole();
             ls.carry = ls.carry.fraction();
             let led = &mut out.lines[n];

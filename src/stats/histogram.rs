@@ -180,7 +180,11 @@ impl LogHistogram {
         if i < self.buckets.len() && self.level == 0 {
             let bucket = &mut self.buckets[i];
             bucket.count += 1;
-            bucket.only = join(bucket.only, tag(offset));
+            // Written only when it changes (rarely: once a bucket holds two values it stays MANY).
+            let t = tag(offset);
+            if bucket.only != t && bucket.only != MANY {
+                bucket.only = join(bucket.only, t);
+            }
         } else {
             self.add_slow(v);
         }
