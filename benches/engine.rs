@@ -8,7 +8,6 @@ use porcupine::engine::{Event, EventQueue, RunRecord, Simulator, Worker};
 use porcupine::sampling::{stream, Dist, StreamKey};
 use porcupine::stats::Accumulator;
 use porcupine::units::Day;
-use rand_distr::{LogNormal, Poisson};
 use std::path::Path;
 
 fn canonical() -> porcupine::scenario::Scenario {
@@ -62,12 +61,9 @@ fn queue(c: &mut Criterion) {
 
 fn sampling(c: &mut Criterion) {
     let mut rng = stream(1, 2, StreamKey::new("bench", "x", "y"));
-    let lognormal = Dist::LogNormal {
-        d: LogNormal::new(120f64.ln(), 0.35).unwrap(),
-        hi: 3650.0,
-    };
-    let poisson_small = Dist::Poisson(Poisson::new(1.2).unwrap());
-    let poisson_large = Dist::Poisson(Poisson::new(1500.0).unwrap());
+    let lognormal = Dist::lognormal(120f64.ln(), 0.35, 3650.0).unwrap();
+    let poisson_small = Dist::poisson(1.2).unwrap();
+    let poisson_large = Dist::poisson(1500.0).unwrap();
     c.bench_function("sampling/lognormal lag", |b| {
         b.iter(|| black_box(lognormal.sample(&mut rng)))
     });

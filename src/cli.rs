@@ -337,7 +337,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         || std::thread::available_parallelism().map_or(1, usize::from),
         |t| t as usize,
     );
-    check_memory(&scenario, threads)?;
+    check_memory(&scenario, threads, args.dpi as f32 / 150.0)?;
     let (cancel, signal) = install_signal_handlers();
     // Checked, locked and proven writable before spending minutes simulating.
     let scenario_file = args
@@ -540,7 +540,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
         |t| t as usize,
     );
     for s in &scenarios {
-        check_memory(s, threads)?;
+        check_memory(s, threads, 0.0)?;
     }
     let (cancel, signal) = install_signal_handlers();
     let dest = output::Destination::prepare(&out_dir, args.force, None, &mut |note| {
@@ -668,8 +668,8 @@ wrote compare.csv, compare.json and compare.md to {}/",
 /// Refuses, before allocating, a run whose memory bound exceeds what this machine (or its
 /// container) can give. The bound is an upper bound of resident memory (see
 /// [`runner::memory_estimate`]), so a run that passes never dies of memory.
-fn check_memory(scenario: &Scenario, threads: usize) -> Result<(), CliError> {
-    let need = runner::memory_estimate(scenario, threads);
+fn check_memory(scenario: &Scenario, threads: usize, png_scale: f32) -> Result<(), CliError> {
+    let need = runner::memory_bound_at(scenario, threads, png_scale);
     let Some(available) = available_memory() else {
         return Ok(());
     };
@@ -678,7 +678,7 @@ fn check_memory(scenario: &Scenario, threads: usize) -> Result<(), CliError> {
     }
     let mut help = Vec::new();
     if threads > 1 {
-        let one = runner::memory_estimate(scenario, 1);
+        let one = runner::memory_bound_at(scenario, 1, png_scale);
         help.push(format!(
             "use fewer threads (--threads 1 needs about {})",
             human_bytes(one)

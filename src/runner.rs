@@ -54,22 +54,42 @@ pub enum RunError {
     },
 }
 
-/// A generous estimate of the memory an experiment needs, in bytes: per thread a batch of run
-/// records, an accumulator and a worker, plus the merged accumulator. It does not depend on the
-/// number of runs.
+/// An upper bound of the resident memory of `porcupine run`, in bytes, with PNG charts drawn at
+/// the default scale. See [`memory_bound_at`].
 #[must_use]
 pub fn memory_estimate(s: &Scenario, threads: usize) -> u64 {
+    memory_bound_at(s, threads, 2.0)
+}
+
+/// An upper bound of the resident memory of an experiment, in bytes, that does not depend on the
+/// number of runs: per thread a batch of run records, a worker and an accumulator whose
+/// histograms are at their hard cap ([`crate::stats::max_bytes_per_cell`]) plus one chart being
+/// rasterised at `png_scale`; shared: the kept sample paths, the prepared results and the output
+/// files held before they are written, and the program itself.
+#[must_use]
+pub fn memory_bound_at(s: &Scenario, threads: usize, png_scale: f32) -> u64 {
     let days = s.days() as u64;
     let items = s.items.len() as u64;
-    let record = (items + 3) * days * 8;
-    // A cell's histogram spans the spread of stock across runs; 512 counters is generous for
-    // realistic scenarios (see stats::histogram).
-    let accumulator =
-        items * days * (std::mem::size_of::<crate::stats::DailyCell>() as u64 + 512 * 4)
-            + 3 * days * 16;
-    let worker = days * 8 * 24 + days * 32;
-    let per_thread = BATCH as u64 * record + accumulator + worker;
-    per_thread * threads as u64 + accumulator + (16 << 20)
+    let threads = threads.max(1) as u64;
+    let lines = s.lines.len() as u64;
+    let record = (items + 3) * days * 8 + 1024 * (items + lines + 8);
+    // Per item and day a capped cell; per item six per-run totals with their own histograms
+    // and the first-below-safe counts; per day Σ money (three i128).
+    let accumulator = items * days * crate::stats::max_bytes_per_cell()
+        + items * (6 * crate::stats::max_bytes_per_cell() + days * 8)
+        + 3 * days * 16;
+    // The event queue (a bucket per day) and per-line ramps and backlogs.
+    let worker = days * (8 * 24 + 32) + lines * days * 16;
+    // One rasterised chart per thread: an RGBA pixmap and its PNG encoding, at 1200×700 per unit
+    // of scale.
+    let scale = f64::from(png_scale.max(0.25));
+    let chart = (1200.0 * 700.0 * 4.0 * 2.0 * scale * scale) as u64;
+    let per_thread = BATCH as u64 * record + accumulator + worker + chart;
+    // Sample paths, daily rows and the CSV/SVG/HTML text of every file before writing
+    // (generously 600 bytes an item-day, whatever the number of runs), and the program.
+    let samples = crate::SAMPLE_PATHS * items * days * 8;
+    let results = items * days * 600 + crate::SAMPLE_PATHS * items * days * 40;
+    per_thread * threads + samples + results + (48 << 20)
 }
 
 /// Runs the experiment. `progress` is told how many runs are done after each block; setting

@@ -8,6 +8,11 @@
 //!
 //! A [`Worker`] owns every buffer a run needs and reuses them, so a warmed-up worker allocates
 //! nothing per run.
+//!
+//! Fractional quantities of units (daily rates, shares of output, their running carries) are
+//! integer fixed point ([`Fixed`], billionths of a unit), converted once when the [`Simulator`]
+//! is set up, so that "0.25 a day finishes one unit every fourth day" holds exactly; money shares
+//! are applied to integer cents with the same fixed-point shares.
 
 pub mod event;
 pub mod queue;
@@ -17,9 +22,9 @@ pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
 pub use record::{ChannelLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
 
-use crate::sampling::{stream, whole_days, Dist, StreamRng};
+use crate::sampling::{poisson_count, stream, whole_days, Dist, StreamRng, MAX_COUNT_MEAN};
 use crate::scenario::{Allocation, Demand, Scenario};
-use crate::units::Day;
+use crate::units::{Cents, Day, Fixed};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,17 +33,42 @@ use std::sync::atomic::{AtomicBool, Ordering};
 #[derive(Debug, Clone)]
 enum DemandDraw {
     None,
-    Fixed(f64),
+    /// A certain daily use, in fixed point (fractions carried exactly).
+    Fixed(Fixed),
     Poisson(Poisson<f64>),
     NegBinomial(Gamma<f64>),
 }
 
-/// A scenario prepared for simulation: demand samplers per intensity period, built once.
+/// One stretch of days with one way of drawing demand.
+#[derive(Debug, Clone)]
+struct DemandStretch {
+    /// First day of the stretch.
+    from: u32,
+    draw: DemandDraw,
+}
+
+/// A point of a production ramp as the engine uses it.
+#[derive(Debug, Clone, Copy, Default)]
+struct RampPoint {
+    /// Day the point is reached (fractional after a drawn slip).
+    day: f64,
+    /// Capacity from that day, in fixed point.
+    rate: Fixed,
+}
+
+/// A scenario prepared for simulation: demand samplers per intensity period and every rate and
+/// share converted to fixed point, built once.
 #[derive(Debug)]
 pub struct Simulator<'s> {
     scenario: &'s Scenario,
-    /// Per item: (first day, sampler), sorted by day, covering day 1 onward.
-    demand: Vec<Vec<(u32, DemandDraw)>>,
+    /// Per item: the stretches of demand, sorted by day, covering day 1 onward.
+    demand: Vec<Vec<DemandStretch>>,
+    /// Per line: the ramp as written (no slip yet), rates in fixed point.
+    ramps: Vec<Vec<RampPoint>>,
+    /// Per funding source: the share of each split, in fixed point.
+    split_shares: Vec<Vec<Fixed>>,
+    /// Per channel: the share of each buy, in fixed point.
+    buy_shares: Vec<Vec<Fixed>>,
 }
 
 impl<'s> Simulator<'s> {
@@ -50,7 +80,10 @@ impl<'s> Simulator<'s> {
             .iter()
             .map(|c| {
                 let Some(c) = c else {
-                    return vec![(0, DemandDraw::None)];
+                    return vec![DemandStretch {
+                        from: 0,
+                        draw: DemandDraw::None,
+                    }];
                 };
                 // Cut the horizon at every period boundary; each stretch has one multiplier.
                 let mut cuts: Vec<u32> = vec![0];
@@ -63,18 +96,50 @@ impl<'s> Simulator<'s> {
                 cuts.into_iter()
                     .filter(|&d| d <= scenario.horizon)
                     .map(|d| {
-                        let mult: f64 = c
+                        let mults: Vec<f64> = c
                             .periods
                             .iter()
                             .filter(|(f, t, _)| f.0 <= d && d <= t.0)
                             .map(|p| p.2)
-                            .product();
-                        (d, demand_draw(c.demand, mult))
+                            .collect();
+                        DemandStretch {
+                            from: d,
+                            draw: demand_draw(c.demand, &mults),
+                        }
                     })
                     .collect()
             })
             .collect();
-        Simulator { scenario, demand }
+        let ramps = scenario
+            .lines
+            .iter()
+            .map(|l| {
+                l.ramp
+                    .iter()
+                    .map(|&(day, rate)| RampPoint {
+                        day,
+                        rate: Fixed::from_f64(rate),
+                    })
+                    .collect()
+            })
+            .collect();
+        let split_shares = scenario
+            .funding
+            .iter()
+            .map(|f| f.split.iter().map(|&(_, s)| Fixed::from_f64(s)).collect())
+            .collect();
+        let buy_shares = scenario
+            .channels
+            .iter()
+            .map(|c| c.buys.iter().map(|b| Fixed::from_f64(b.share)).collect())
+            .collect();
+        Simulator {
+            scenario,
+            demand,
+            ramps,
+            split_shares,
+            buy_shares,
+        }
     }
 
     /// The scenario.
@@ -84,14 +149,37 @@ impl<'s> Simulator<'s> {
     }
 }
 
-fn demand_draw(d: Demand, mult: f64) -> DemandDraw {
+/// The sampler of one stretch of demand, `mults` being the multipliers of the periods that
+/// cover it. A certain daily use is converted to fixed point and multiplied by each multiplier
+/// in turn, rounding each product to the nearest billionth (ties to even). A random daily mean
+/// is the product of the mean and the multipliers, at most [`MAX_COUNT_MEAN`].
+fn demand_draw(d: Demand, mults: &[f64]) -> DemandDraw {
+    let mean = |m: f64| (m * mults.iter().product::<f64>()).min(MAX_COUNT_MEAN);
     match d {
-        Demand::Fixed(v) => DemandDraw::Fixed(v * mult),
-        Demand::Poisson { mean } => {
-            Poisson::new(mean * mult).map_or(DemandDraw::None, DemandDraw::Poisson)
+        Demand::Fixed(v) => DemandDraw::Fixed(
+            mults
+                .iter()
+                .fold(Fixed::from_f64(v), |r, &m| r.times(Fixed::from_f64(m))),
+        ),
+        Demand::Poisson { mean: m } => {
+            let m = mean(m);
+            if m > 0.0 {
+                DemandDraw::Poisson(Poisson::new(m).expect(
+                    "invariant: a Poisson mean in (0, MAX_COUNT_MEAN] is accepted by the sampler",
+                ))
+            } else {
+                DemandDraw::None
+            }
         }
-        Demand::NegBinomial { mean, shape } => {
-            Gamma::new(shape, mean * mult / shape).map_or(DemandDraw::None, DemandDraw::NegBinomial)
+        Demand::NegBinomial { mean: m, shape } => {
+            let m = mean(m);
+            if m > 0.0 && shape > 0.0 && shape.is_finite() {
+                DemandDraw::NegBinomial(Gamma::new(shape, m / shape).expect(
+                    "invariant: validation gives a negative binomial a finite shape > 0 and mean > 0",
+                ))
+            } else {
+                DemandDraw::None
+            }
         }
     }
 }
@@ -99,10 +187,13 @@ fn demand_draw(d: Demand, mult: f64) -> DemandDraw {
 /// Per-line state within a run.
 #[derive(Debug, Default)]
 struct LineState {
-    ramp: Vec<(f64, f64)>,
+    /// The ramp of this run (slip applied).
+    ramp: Vec<RampPoint>,
     segment: usize,
-    our_share: f64,
-    carry: f64,
+    /// Share of output left to this scenario's orders.
+    our_share: Fixed,
+    /// Fraction of a unit made but not yet finished.
+    carry: Fixed,
 }
 
 /// Per-item state within a run.
@@ -110,7 +201,8 @@ struct LineState {
 struct ItemState {
     stock: u64,
     demand_segment: usize,
-    fixed_carry: f64,
+    /// Fraction of a unit of certain daily use not yet taken.
+    fixed_carry: Fixed,
 }
 
 /// Random streams of one run.
@@ -169,7 +261,7 @@ impl Worker {
         let s = sim.scenario;
         out.reset(s);
         out.run = run;
-        self.start(s, seed, run, out);
+        self.start(sim, seed, run, out);
         let mut today = Day(0);
         while let Some((t, ev)) = self.queue.pop() {
             if t.day != today {
@@ -184,7 +276,8 @@ impl Worker {
         true
     }
 
-    fn start(&mut self, s: &Scenario, seed: u64, run: u64, out: &mut RunRecord) {
+    fn start(&mut self, sim: &Simulator<'_>, seed: u64, run: u64, out: &mut RunRecord) {
+        let s = sim.scenario;
         self.queue.reset();
         let st = &mut self.streams;
         let fill = |v: &mut Vec<StreamRng>,
@@ -212,34 +305,39 @@ impl Worker {
             }),
         );
 
-        for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
+        for (n, ((ls, line), written)) in self
+            .lines
+            .iter_mut()
+            .zip(&s.lines)
+            .zip(&sim.ramps)
+            .enumerate()
+        {
             let slip = line.slip.sample(&mut stream(seed, run, line.key_slip));
             let other = line
                 .other_share
                 .sample(&mut stream(seed, run, line.key_share))
                 .clamp(0.0, 1.0);
             ls.ramp.clear();
-            ls.ramp.extend(
-                line.ramp
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &(d, r))| (if k == 0 { d } else { d + slip }, r)),
-            );
+            ls.ramp
+                .extend(written.iter().enumerate().map(|(k, &p)| RampPoint {
+                    day: if k == 0 { p.day } else { p.day + slip },
+                    rate: p.rate,
+                }));
             // A negative slip must not reorder points.
             for k in 1..ls.ramp.len() {
-                if ls.ramp[k].0 <= ls.ramp[k - 1].0 {
-                    ls.ramp[k].0 = ls.ramp[k - 1].0 + 1e-9;
+                if ls.ramp[k].day <= ls.ramp[k - 1].day {
+                    ls.ramp[k].day = ls.ramp[k - 1].day + 1e-9;
                 }
             }
             ls.segment = ls
                 .ramp
                 .iter()
-                .take_while(|p| p.0 <= 0.0)
+                .take_while(|p| p.day <= 0.0)
                 .count()
                 .saturating_sub(1);
-            ls.our_share = 1.0 - other;
-            ls.carry = 0.0;
-            for (k, &(d, _)) in ls.ramp.iter().enumerate() {
+            ls.our_share = Fixed::from_f64(other).complement();
+            ls.carry = Fixed::ZERO;
+            for (k, &RampPoint { day: d, .. }) in ls.ramp.iter().enumerate() {
                 if d > 0.0 && d <= f64::from(s.horizon) {
                     self.queue.schedule(
                         Day(d.ceil() as u32),
@@ -259,7 +357,7 @@ impl Worker {
         {
             st.stock = it.initial_stock;
             st.demand_segment = 0;
-            st.fixed_carry = 0.0;
+            st.fixed_carry = Fixed::ZERO;
             led.initial = it.initial_stock;
         }
         self.balances.iter_mut().for_each(|b| *b = 0);
@@ -295,12 +393,13 @@ impl Worker {
             }
             Event::InstallmentPaid { source, cents } => {
                 let f = &s.funding[source as usize];
+                let shares = &sim.split_shares[source as usize];
                 let mut left = cents;
-                for (k, &(ch, share)) in f.split.iter().enumerate() {
+                for (k, (&(ch, _), share)) in f.split.iter().zip(shares).enumerate() {
                     let part = if k + 1 == f.split.len() {
                         left
                     } else {
-                        ((cents as f64 * share).floor() as i64).min(left)
+                        share.share_of(Cents(cents)).0.min(left)
                     };
                     left -= part;
                     self.balances[ch.0] += part;
@@ -309,7 +408,7 @@ impl Worker {
                 out.funding[source as usize].paid += cents;
                 out.paid[day.index()] += cents;
             }
-            Event::OrderPlaced { channel } => self.place_orders(s, day, channel as usize, out),
+            Event::OrderPlaced { channel } => self.place_orders(sim, day, channel as usize, out),
             Event::ContractStart { line, units } => {
                 // Units of one item are interchangeable, so the line's first-in, first-out
                 // queue of orders is its backlog count.
@@ -380,14 +479,15 @@ impl Worker {
         }
     }
 
-    fn place_orders(&mut self, s: &Scenario, day: Day, c: usize, out: &mut RunRecord) {
+    fn place_orders(&mut self, sim: &Simulator<'_>, day: Day, c: usize, out: &mut RunRecord) {
+        let s = sim.scenario;
         let ch = &s.channels[c];
         let budget = self.balances[c];
         let mut left = budget;
         for (b, buy) in ch.buys.iter().enumerate() {
             let cost = s.items[buy.item.0].unit_cost.0;
             let allowance = match ch.allocation {
-                Allocation::Shares => ((budget as f64 * buy.share).floor() as i64).min(left),
+                Allocation::Shares => sim.buy_shares[c][b].share_of(Cents(budget)).0.min(left),
                 Allocation::Priority => left,
             };
             let mut units = (allowance / cost) as u64;
@@ -426,12 +526,17 @@ impl Worker {
         let d = f64::from(day.0);
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
             let rate = ramp_rate(&ls.ramp, ls.segment, d);
-            ls.carry += rate * ls.our_share;
-            // carry ≥ 0, so truncation is floor (and much cheaper than a libm call).
-            let whole = ls.carry as i64;
-            ls.carry -= whole as f64;
+            // Most lines keep their whole capacity: skip the product then (same result).
+            let ours = if ls.our_share == Fixed::ONE {
+                rate
+            } else {
+                rate.times(ls.our_share)
+            };
+            ls.carry = ls.carry.plus(ours);
+            let whole = ls.carry.whole();
+            ls.carry = ls.carry.fraction();
             let led = &mut out.lines[n];
-            let made = (whole as u64).min(led.backlog);
+            let made = whole.min(led.backlog);
             if made == 0 {
                 continue;
             }
@@ -464,27 +569,20 @@ impl Worker {
     fn consume(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
         for (i, st) in self.items.iter_mut().enumerate() {
             let segs = &sim.demand[i];
-            while st.demand_segment + 1 < segs.len() && segs[st.demand_segment + 1].0 <= day.0 {
+            while st.demand_segment + 1 < segs.len() && segs[st.demand_segment + 1].from <= day.0 {
                 st.demand_segment += 1;
             }
             let rng = &mut self.streams.demand[i];
-            let want = match &segs[st.demand_segment].1 {
+            let want = match &segs[st.demand_segment].draw {
                 DemandDraw::None => continue,
                 DemandDraw::Fixed(v) => {
-                    st.fixed_carry += v;
-                    let w = st.fixed_carry as u64;
-                    st.fixed_carry -= w as f64;
+                    st.fixed_carry = st.fixed_carry.plus(*v);
+                    let w = st.fixed_carry.whole();
+                    st.fixed_carry = st.fixed_carry.fraction();
                     w
                 }
                 DemandDraw::Poisson(p) => p.sample(rng) as u64,
-                DemandDraw::NegBinomial(g) => {
-                    let lambda = g.sample(rng);
-                    if lambda > 0.0 {
-                        Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
-                    } else {
-                        0
-                    }
-                }
+                DemandDraw::NegBinomial(g) => poisson_count(g.sample(rng), rng) as u64,
             };
             let used = want.min(st.stock);
             st.stock -= used;
@@ -522,12 +620,22 @@ fn sample_or_fixed(d: &Dist, rng: &mut StreamRng) -> f64 {
     }
 }
 
-/// Capacity in units per day on day `d`, interpolating the ramp within `segment`.
-fn ramp_rate(ramp: &[(f64, f64)], segment: usize, d: f64) -> f64 {
-    let (d0, r0) = ramp[segment];
+/// Capacity on day `d`, interpolating the ramp within `segment`: between two points the
+/// day's rate is the linear interpolation of the two points' fixed-point rates, rounded to the
+/// nearest billionth (ties to even); on and after a point, exactly that point's rate.
+#[inline]
+fn ramp_rate(ramp: &[RampPoint], segment: usize, d: f64) -> Fixed {
+    let p0 = ramp[segment];
     match ramp.get(segment + 1) {
-        Some(&(d1, r1)) if d > d0 => r0 + (r1 - r0) * ((d - d0) / (d1 - d0)).min(1.0),
-        _ => r0,
+        Some(p1) if d > p0.day => {
+            if d >= p1.day {
+                p1.rate
+            } else {
+                let (r0, r1) = (p0.rate.0 as f64, p1.rate.0 as f64);
+                Fixed::round_billionths(r0 + (r1 - r0) * ((d - p0.day) / (p1.day - p0.day)))
+            }
+        }
+        _ => p0.rate,
     }
 }
 
@@ -535,12 +643,41 @@ fn ramp_rate(ramp: &[(f64, f64)], segment: usize, d: f64) -> f64 {
 mod tests {
     use super::*;
 
+    fn pt(day: f64, rate: f64) -> RampPoint {
+        RampPoint {
+            day,
+            rate: Fixed::from_f64(rate),
+        }
+    }
+
     #[test]
     fn ramp_interpolates_and_holds() {
-        let ramp = [(0.0, 1.0), (10.0, 3.0)];
-        assert_eq!(ramp_rate(&ramp, 0, 0.0), 1.0);
-        assert_eq!(ramp_rate(&ramp, 0, 5.0), 2.0);
-        assert_eq!(ramp_rate(&ramp, 1, 10.0), 3.0);
-        assert_eq!(ramp_rate(&ramp, 1, 500.0), 3.0);
+        let ramp = [pt(0.0, 1.0), pt(10.0, 3.0)];
+        assert_eq!(ramp_rate(&ramp, 0, 0.0), Fixed::from_f64(1.0));
+        assert_eq!(ramp_rate(&ramp, 0, 5.0), Fixed::from_f64(2.0));
+        assert_eq!(ramp_rate(&ramp, 0, 10.0), Fixed::from_f64(3.0));
+        assert_eq!(ramp_rate(&ramp, 1, 10.0), Fixed::from_f64(3.0));
+        assert_eq!(ramp_rate(&ramp, 1, 500.0), Fixed::from_f64(3.0));
+        // 0 → 1 over 3 days: 1/3 and 2/3 of a unit, rounded to the nearest billionth.
+        let thirds = [pt(0.0, 0.0), pt(3.0, 1.0)];
+        assert_eq!(ramp_rate(&thirds, 0, 1.0), Fixed(333_333_333));
+        assert_eq!(ramp_rate(&thirds, 0, 2.0), Fixed(666_666_667));
+    }
+
+    #[test]
+    fn multipliers_apply_in_fixed_point() {
+        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(0.1), &[1.5, 2.0]) else {
+            panic!("a certain use stays certain")
+        };
+        assert_eq!(r, Fixed::from_f64(0.3));
+        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(1.0 / 3.0), &[0.5]) else {
+            panic!("a certain use stays certain")
+        };
+        // 0.333333333 × 0.5 = 0.1666666665, a tie rounded to the even 0.166666666.
+        assert_eq!(r, Fixed(166_666_666));
+        assert!(matches!(
+            demand_draw(Demand::Poisson { mean: 1e7 }, &[1000.0; 5]),
+            DemandDraw::Poisson(_)
+        ));
     }
 }

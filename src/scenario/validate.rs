@@ -15,8 +15,6 @@ use super::{
 use crate::sampling::{Dist, StreamKey};
 use crate::units::{Cents, Day};
 use chrono::{Months, NaiveDate};
-use rand::distr::{Bernoulli, Uniform};
-use rand_distr::{Gamma, LogNormal, Normal, Pert, Poisson, Triangular};
 use std::collections::HashMap;
 use toml::value::Datetime;
 
@@ -1623,7 +1621,7 @@ impl Validator {
                 if hi == lo {
                     return Some(Dist::Fixed(lo));
                 }
-                Uniform::new_inclusive(lo, hi).ok().map(Dist::Uniform)
+                Dist::uniform(lo, hi).ok()
             }
             "triangular" | "pert" => {
                 self.unused(p, t, &["min", "mode", "max"]);
@@ -1661,9 +1659,9 @@ impl Validator {
                     return Some(Dist::Fixed(lo));
                 }
                 if t.dist == "pert" {
-                    Pert::new(lo, hi).with_mode(mode).ok().map(Dist::Pert)
+                    Dist::pert(lo, mode, hi).ok()
                 } else {
-                    Triangular::new(lo, hi, mode).ok().map(Dist::Triangular)
+                    Dist::triangular(lo, mode, hi).ok()
                 }
             }
             "normal" => {
@@ -1709,9 +1707,7 @@ impl Validator {
                     );
                     return None;
                 }
-                Normal::new(mean, sd)
-                    .ok()
-                    .map(|normal| Dist::Normal { normal, lo, hi })
+                Dist::normal(mean, sd, lo, hi).ok()
             }
             "lognormal" => {
                 self.unused(p, t, &["median", "p90", "mu", "sigma"]);
@@ -1789,9 +1785,7 @@ impl Validator {
                     );
                     return None;
                 }
-                LogNormal::new(mu, sigma)
-                    .ok()
-                    .map(|d| Dist::LogNormal { d, hi: sup.hi })
+                Dist::lognormal(mu, sigma, sup.hi).ok()
             }
             "poisson" => {
                 self.unused(p, t, &["mean"]);
@@ -1811,7 +1805,7 @@ impl Validator {
                 if mean == 0.0 {
                     return Some(Dist::Fixed(0.0));
                 }
-                Poisson::new(mean).ok().map(Dist::Poisson)
+                Dist::poisson(mean).ok()
             }
             "negative_binomial" => {
                 self.unused(p, t, &["mean", "shape"]);
@@ -1826,9 +1820,7 @@ impl Validator {
                 if mean == 0.0 {
                     return Some(Dist::Fixed(0.0));
                 }
-                Gamma::new(shape, mean / shape)
-                    .ok()
-                    .map(|gamma| Dist::NegBinomial { gamma })
+                Dist::negative_binomial(mean, shape).ok()
             }
             "bernoulli" => {
                 self.unused(p, t, &["p"]);
@@ -1845,7 +1837,7 @@ impl Validator {
                     );
                     return None;
                 }
-                Bernoulli::new(pr).ok().map(Dist::Bernoulli)
+                Dist::bernoulli(pr).ok()
             }
             other => {
                 let kinds = [

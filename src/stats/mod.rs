@@ -4,13 +4,24 @@
 
 pub mod histogram;
 
-pub use histogram::{LogHistogram, Moments, RELATIVE_ERROR};
+pub use histogram::{
+    LogHistogram, Moments, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR,
+};
 
 use crate::engine::RunRecord;
 use crate::scenario::Scenario;
 
 /// The percentiles reported everywhere.
 pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
+
+/// The most memory one [`DailyCell`] can take, in bytes, whatever the values: the cell itself
+/// plus a full histogram window of [`MAX_COUNTERS_PER_CELL`] buckets. The same bound holds for
+/// a [`TotalDist`].
+#[must_use]
+pub fn max_bytes_per_cell() -> u64 {
+    (std::mem::size_of::<DailyCell>() + MAX_COUNTERS_PER_CELL * LogHistogram::bytes_per_counter())
+        as u64
+}
 
 /// Statistics of one item on one day across runs.
 #[derive(Debug, Clone, Default)]

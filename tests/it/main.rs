@@ -7,6 +7,8 @@ mod cli;
 mod compare;
 mod conservation;
 mod determinism;
+mod distributions;
+mod exact;
 mod fuzz_regressions;
 mod hand_computed;
 mod no_loss;

@@ -497,3 +497,52 @@ fn errors_show_control_characters_escaped() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(!err.contains('\u{1b}'), "{err:?}");
 }
+
+#[test]
+fn a_run_that_passes_the_memory_check_stays_within_its_bound() {
+    // Stock spread over nine orders of magnitude across futures: every histogram reaches its cap.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.toml");
+    let mut toml = String::from(
+        "[scenario]\nname = \"wide\"\nstart = 2025-01-01\nhorizon_days = 1095\n\
+         [[funding]]\nname = \"donor\"\npays_into = \"buyer\"\n\
+         [[funding.lump_sum]]\ndate = 2025-01-01\namount_usd = 9_000_000_000_000\n\
+         [[channel]]\nname = \"buyer\"\norder_every_days = 30\n",
+    );
+    for i in 0..4 {
+        toml.push_str(&format!(
+            "[[channel.buy]]\nitem = \"i{i}\"\nshare = 0.25\n\
+             [[item]]\nname = \"i{i}\"\nunit_cost_usd = 1\ninitial_stock = 0\n\
+             [[line]]\nname = \"l{i}\"\nitem = \"i{i}\"\n\
+             capacity = [{{ date = 2025-01-01, per_day = 1 }}, {{ date = 2025-06-01, per_day = 3_000_000 }}]\n\
+             ramp_slip_days = {{ dist = \"lognormal\", median = 200, p90 = 900 }}\n\
+             [[consumption]]\nitem = \"i{i}\"\ndaily = {{ dist = \"poisson\", mean = 1 }}\n"
+        ));
+    }
+    std::fs::write(&file, &toml).unwrap();
+    let s = porcupine::scenario::load(&file).unwrap();
+    for threads in [1usize, 2] {
+        let bound = porcupine::runner::memory_estimate(&s, threads);
+        let o = bin()
+            .arg("run")
+            .arg(&file)
+            .args(["--runs", "600", "-q", "--threads"])
+            .arg(threads.to_string())
+            .arg("--out")
+            .arg(dir.path().join(format!("out{threads}")))
+            .env("PORCUPINE_TEST_REPORT_PEAK_MEMORY", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        let peak: u64 = err
+            .lines()
+            .find_map(|l| l.strip_prefix("peak resident memory: "))
+            .and_then(|l| l.trim_end_matches(" bytes").parse().ok())
+            .unwrap_or_else(|| panic!("{err}"));
+        assert!(
+            peak <= bound,
+            "{threads} threads: peak {peak} bytes above the bound {bound}"
+        );
+    }
+}
