@@ -46,6 +46,9 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Treat plausibility warnings as errors (exit 2).
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -72,6 +75,9 @@ pub struct RunArgs {
     /// No progress bar and no summary on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Treat plausibility warnings in the scenario as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Entry point of the binary.
@@ -80,14 +86,26 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run(&args),
-        Command::Validate { files } => validate(&files),
+        Command::Validate {
+            files,
+            deny_warnings,
+        } => validate(&files, deny_warnings),
     }
 }
 
-fn validate(files: &[PathBuf]) -> ExitCode {
+/// Loads scenario text, printing its plausibility warnings (errors with `deny`).
+fn check(text: &str, f: &Path, deny: bool) -> Result<Scenario, LoadError> {
+    let loaded = scenario::check_str(text, f)?;
+    if !deny && !loaded.warnings.is_empty() {
+        eprintln!("{}\n", loaded.render_warnings(f, text));
+    }
+    loaded.deny_warnings(deny, f, text)
+}
+
+fn validate(files: &[PathBuf], deny: bool) -> ExitCode {
     let mut ok = true;
     for f in files {
-        match scenario::load(f) {
+        match scenario::read_text(f).and_then(|text| check(&text, f, deny)) {
             Ok(s) => println!(
                 "ok: {} — \"{}\", {} items, {} funding sources, {} channels, {} lines, {} days from {}",
                 f.display(),
@@ -113,25 +131,25 @@ fn validate(files: &[PathBuf]) -> ExitCode {
 }
 
 /// Loads the scenario named on the command line, or the baseline.
-fn load(file: Option<&Path>) -> Result<(Scenario, String, String), LoadError> {
+fn load(file: Option<&Path>, deny: bool) -> Result<(Scenario, String, String), LoadError> {
     match file {
         Some(f) => {
             // Read once: the text that is validated is the text that is hashed and copied.
             let text = scenario::read_text(f)?;
-            let s = scenario::from_str(&text, f)?;
+            let s = check(&text, f, deny)?;
             Ok((s, text, f.display().to_string()))
         }
-        None if Path::new(BASELINE_PATH).is_file() => load(Some(Path::new(BASELINE_PATH))),
+        None if Path::new(BASELINE_PATH).is_file() => load(Some(Path::new(BASELINE_PATH)), deny),
         None => {
             let origin = "scenarios/baseline.toml (built in)";
-            let s = scenario::from_str(BUILTIN_BASELINE, Path::new(origin))?;
+            let s = check(BUILTIN_BASELINE, Path::new(origin), deny)?;
             Ok((s, BUILTIN_BASELINE.to_owned(), origin.to_owned()))
         }
     }
 }
 
 fn run(args: &RunArgs) -> ExitCode {
-    let (scenario, text, origin) = match load(args.file.as_deref()) {
+    let (scenario, text, origin) = match load(args.file.as_deref(), args.deny_warnings) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}");
