@@ -170,6 +170,20 @@ pub fn render_problems(
         Severity::Error => (Level::Error, "error"),
         Severity::Warning => (Level::Warning, "warning"),
     };
+    // Line starts, once: every problem is located and shown in time proportional to its own
+    // lines, not to the file, so thousands of problems render in linear time.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |off: usize| starts.partition_point(|&s| s <= off) - 1;
+    let locate = |off: usize| {
+        let li = line_of(off);
+        let col = text[starts[li]..floor_char_boundary(text, off).max(starts[li])]
+            .chars()
+            .count()
+            + 1;
+        (li + 1, col)
+    };
     let mut out = String::new();
     let count = problems.len();
     for (n, p) in problems.iter().enumerate() {
@@ -180,7 +194,7 @@ pub fn render_problems(
             Some(span) if !text.is_empty() => {
                 let mut start = span.start.min(text.len());
                 let mut end = span.end.min(text.len()).max(start);
-                let (mut line, mut col) = line_col(text, start);
+                let (mut line, mut col) = locate(start);
                 if start == text.len() {
                     // At the very end of the file (e.g. an unclosed string): mark the last
                     // character, as the renderer cannot show an empty span past the end.
@@ -190,16 +204,25 @@ pub fn render_problems(
                         .last()
                         .map_or(0, |(i, _)| i);
                     (start, end) = (last, last);
-                    (line, col) = line_col(text, last);
+                    (line, col) = locate(last);
                 }
                 if start == end && start < text.len() {
                     end = start + text[start..].chars().next().map_or(1, char::len_utf8);
                 }
-                let span = shown.map(start)..shown.map(end);
+                // Show the lines of the span (at most five).
+                let first = line_of(start);
+                let last = line_of(end.saturating_sub(1).max(start)).min(first + 4);
+                let (from, to) = (
+                    starts[first],
+                    starts.get(last + 1).copied().unwrap_or(text.len()),
+                );
+                let end = end.min(to).max(start);
+                let (sf, st) = (shown.map(from), shown.map(to));
+                let span = shown.map(start) - sf..shown.map(end) - sf;
                 let label = format!("{origin}:{line}:{col}");
                 let mut msg = level.title(&title).snippet(
-                    Snippet::source(&shown.text)
-                        .line_start(1)
+                    Snippet::source(&shown.text[sf..st])
+                        .line_start(first + 1)
                         .origin(&origin)
                         .fold(true)
                         .annotation(level.span(span).label(&message)),

@@ -1324,3 +1324,200 @@ amount_usd = { dist = "lognormal", median = 1e12, p90 = 5e12 }
     );
     assert!(e.contains("help: use fewer installments"), "{e}");
 }
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_one_pass() {
+    // Three wrong types: three problems, in file order.
+    let text = with("unit_cost_usd = 4000", "unit_cost_usd = \"4000\"")
+        .replacen("initial_stock = 1000", "initial_stock = 1.5", 1)
+        .replacen("order_every_days = 30", "order_every_days = \"30\"", 1);
+    let e = scenario::from_str(&text, Path::new("bad.toml")).unwrap_err();
+    let paths: Vec<String> = e.problems().iter().map(|p| p.path.to_string()).collect();
+    assert_eq!(
+        paths,
+        [
+            "item.shell.unit_cost_usd",
+            "item.shell.initial_stock",
+            "channel.purl.order_every_days"
+        ]
+    );
+    assert!(e.to_string().ends_with("3 problems found in bad.toml"));
+}
+
+/// A file with 999 each of items, funding sources, channels and lines, every one with a
+/// wrong-type value, and four more in the header: 4,000 problems, all reported in one pass.
+/// (Time it with `porcupine validate` on such a file: well under a second.)
+#[test]
+fn four_thousand_bad_tables_are_all_reported() {
+    let mut text = String::from(
+        "[scenario]\nname = \"many\"\nstart = 2025-09-01\nhorizon_days = 365\n\
+         seed = \"x\"\nruns = \"x\"\ntitle = 5\ndescription = 5\n",
+    );
+    for i in 0..999 {
+        text.push_str(&format!(
+            "\n[[item]]\nname = \"i{i}\"\nunit_cost_usd = \"a\"\ninitial_stock = 1\n\
+             \n[[funding]]\nname = \"f{i}\"\npays_into = \"c0\"\npayment_probability = \"x\"\n\
+             [[funding.lump_sum]]\ndate = 2025-10-01\namount_usd = 1\n\
+             \n[[channel]]\nname = \"c{i}\"\norder_every_days = \"x\"\n[[channel.buy]]\nitem = \"i0\"\nline = \"l0\"\nshare = 0.5\n\
+             \n[[line]]\nname = \"l{i}\"\nitem = \"i0\"\ncapacity = \"x\"\n"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let e = scenario::from_str(&text, Path::new("bad.toml")).unwrap_err();
+    let elapsed = started.elapsed();
+    let shown = e.to_string();
+    assert_eq!(
+        e.problems().len(),
+        4000,
+        "{}",
+        shown.lines().take(40).collect::<Vec<_>>().join("\n")
+    );
+    assert!(shown.ends_with("4000 problems found in bad.toml"));
+    // Generous sanity bound only (busy machines); the measurement is the command above.
+    assert!(elapsed.as_secs() < 30, "{elapsed:?}");
+}
+
+#[test]
+fn case_colliding_and_reserved_names() {
+    let second_item = |name: &str| {
+        with(
+            "[[funding]]",
+            &format!(
+                "[[item]]\nname = \"{name}\"\nunit_cost_usd = 1\ninitial_stock = 0\n\n[[funding]]"
+            ),
+        )
+    };
+    check(vec![
+        raw("names differing only by case", second_item("Shell"), &[
+            "bad.toml:12:8",
+            "item.Shell.name: the name \"Shell\" differs only by case from \"shell\" (item.shell)",
+            "help: names become file names, and macOS and Windows do not tell upper from lower case",
+        ]),
+        raw("reserved device name", second_item("NUL"), &[
+            "bad.toml:12:8",
+            "item.NUL.name: the item name \"NUL\" is a device name that Windows reserves",
+            "help: con, nul, aux, prn, com1–com9 and lpt1–lpt9 cannot be file names on Windows",
+        ]),
+        case("reserved scenario name", r#"name = "base""#, r#"name = "com1""#, &[
+            "bad.toml:2:8",
+            "scenario.name: the scenario name \"com1\" is a device name that Windows reserves",
+            "e.g. \"com1-1\"",
+        ]),
+    ]);
+}
+
+#[test]
+fn control_characters_from_the_file_are_shown_escaped() {
+    // A TOML escape puts ESC into a name that the error then shows.
+    let text = with("initial_stock = 1000", "initial_stock = -1").replacen(
+        "[[funding]]",
+        "[[item]]\nname = \"a\\u001b[2Jb\"\nunit_cost_usd = 1\ninitial_stock = 0\n\n[[funding]]",
+        1,
+    );
+    let msg = err(&text);
+    assert!(!msg.chars().any(|c| c.is_control() && c != '\n'), "{msg:?}");
+    assert!(
+        msg.contains("item[1].name: the item name \"a\\u{1b}[2Jb\" contains characters"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("item.shell.initial_stock: -1 is out of range"),
+        "{msg}"
+    );
+    // A raw control character in the source line is shown escaped too.
+    let msg = err(&with(r#"name = "shell""#, "name = \"a\u{1b}[2Jb\""));
+    assert!(!msg.chars().any(|c| c.is_control() && c != '\n'), "{msg:?}");
+    assert!(msg.contains("name = \"a\\u{1b}[2Jb\""), "{msg}");
+}
+
+#[test]
+fn plausibility_warnings_and_deny_warnings() {
+    let text = with("per_day = 100 }]", "per_day = 100 }]\ntransit_loss = 1").replacen(
+        "amount_usd = 50_000_000",
+        "amount_usd = 1250",
+        1,
+    );
+    let loaded = scenario::check_str(&text, Path::new("w.toml")).expect("warnings are not errors");
+    let shown = loaded.render_warnings(Path::new("w.toml"), &text);
+    for expected in [
+        "w.toml:17:14: warning",
+        "funding.donor.lump_sum[0].amount_usd: an installment of $1250 cannot buy one unit of the cheapest item ($4000)",
+        "help: amount_usd is in US dollars, not millions: for 1250 million write 1.25e9",
+        "w.toml:33:16: warning",
+        "line.shell-line.transit_loss: transit_loss = 1 loses every unit shipped",
+        "2 warnings found in w.toml",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} in:\n{shown}");
+    }
+    let denied = loaded
+        .deny_warnings(true, Path::new("w.toml"), &text)
+        .unwrap_err()
+        .to_string();
+    assert!(denied.contains("w.toml:33:16: error"), "{denied}");
+    assert!(
+        denied.contains("refused because of --deny-warnings"),
+        "{denied}"
+    );
+    // Without the flag the scenario is used as written.
+    let s = scenario::check_str(&text, Path::new("w.toml"))
+        .unwrap()
+        .deny_warnings(false, Path::new("w.toml"), &text)
+        .unwrap();
+    assert_eq!(s.lines[0].transit_loss, 1.0);
+    // A per-day figure that reads as per-year.
+    let text = with(
+        "per_day = 100 }]",
+        "per_day = 100 }, { date = 2026-01-01, per_day = 6200 }]",
+    );
+    let loaded = scenario::check_str(&text, Path::new("w.toml")).unwrap();
+    let shown = loaded.render_warnings(Path::new("w.toml"), &text);
+    assert!(shown.contains("line.shell-line.capacity[1].per_day: per_day = 6200 is 62 times the line's other capacity points (100 a day)"), "{shown}");
+    assert!(shown.contains("write per_year = 6200"), "{shown}");
+    // The bundled scenarios have none.
+    for f in ["scenarios/baseline.toml", "scenarios/bench-canonical.toml"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let l = scenario::check_str(&text, &path).unwrap();
+        assert!(
+            l.warnings.is_empty(),
+            "{f}: {}",
+            l.render_warnings(&path, &text)
+        );
+    }
+}
+
+#[test]
+fn demand_the_samplers_cannot_draw_is_refused() {
+    let periods = (0..5)
+        .map(|_| "[[consumption.period]]\nfrom = 2025-10-01\nto = 2025-12-01\nmultiplier = 1000\n")
+        .collect::<String>();
+    let msg = err(&with("mean = 50 }", &format!("mean = 50 }}\n{periods}")));
+    assert!(
+        msg.contains("consumption.shell.daily: daily use could reach 5e16 units a day"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("help: overlapping [[consumption.period]] multipliers multiply"),
+        "{msg}"
+    );
+    let msg = err(&with(
+        "daily = { dist = \"poisson\", mean = 50 }",
+        "daily = { dist = \"negative_binomial\", mean = 1e9, shape = 0.000001 }\n[[consumption.period]]\nfrom = 2025-10-01\nto = 2025-12-01\nmultiplier = 2",
+    ));
+    assert!(
+        msg.contains("mean / shape reaches 1e15") || msg.contains("bursts that large"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn sub_cent_unit_costs_are_refused() {
+    assert_err(
+        &with("unit_cost_usd = 4000", "unit_cost_usd = 1.005"),
+        &[
+            "bad.toml:8:17",
+            "item.shell.unit_cost_usd: 1.005 US dollars is not a whole number of cents",
+            "help: money is counted in whole cents",
+        ],
+    );
+}
