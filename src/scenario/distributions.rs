@@ -5,83 +5,14 @@
 use super::doc::{At, Ctx, Sp};
 use super::hints::fmt_num;
 use super::schema::{DistDoc, DistKind, LogSpec};
-use super::{Demand, MAX_USD};
+pub(super) use super::support::{number, Support, DELAY, MAX_RATE_PER_DAY, MONEY, SHARE, SLIP};
+use super::Demand;
 use crate::sampling::Dist;
 use rand::distr::{Bernoulli, Uniform};
 use rand_distr::{Gamma, LogNormal, Normal, Pert, Poisson, Triangular};
 
 /// z-score of the 90th percentile of a standard normal.
 const Z90: f64 = 1.281_551_565_544_600_4;
-/// Longest delay or lag accepted, in days (10 years).
-pub(super) const MAX_DELAY_DAYS: f64 = 3_650.0;
-/// Largest rate accepted, in units per day.
-pub(super) const MAX_RATE_PER_DAY: f64 = 1e9;
-
-/// What values a distribution may produce at a given key.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Support {
-    /// Smallest allowed value.
-    pub lo: f64,
-    /// Largest allowed value.
-    pub hi: f64,
-    /// What the values are, in words.
-    pub what: &'static str,
-}
-
-/// Delays and lags.
-pub(super) const DELAY: Support = Support {
-    lo: 0.0,
-    hi: MAX_DELAY_DAYS,
-    what: "days",
-};
-/// Ramp slips (early or late).
-pub(super) const SLIP: Support = Support {
-    lo: -MAX_DELAY_DAYS,
-    hi: MAX_DELAY_DAYS,
-    what: "days",
-};
-/// Shares of output.
-pub(super) const SHARE: Support = Support {
-    lo: 0.0,
-    hi: 1.0,
-    what: "a share",
-};
-/// Amounts of money.
-pub(super) const MONEY: Support = Support {
-    lo: 0.0,
-    hi: MAX_USD,
-    what: "US dollars",
-};
-
-/// Checks that `v` is a finite number in `[lo, hi]`.
-pub(super) fn number(ctx: &mut Ctx, at: &At, v: f64, lo: f64, hi: f64, what: &str) -> Option<f64> {
-    if !v.is_finite() {
-        ctx.err(
-            at,
-            format!("{v} is not a finite number"),
-            Some(format!(
-                "give {what} between {} and {}",
-                fmt_num(lo),
-                fmt_num(hi)
-            )),
-        );
-        return None;
-    }
-    if v < lo || v > hi {
-        ctx.err(
-            at,
-            format!(
-                "{} is out of range: expected {what} between {} and {}",
-                fmt_num(v),
-                fmt_num(lo),
-                fmt_num(hi)
-            ),
-            None,
-        );
-        return None;
-    }
-    Some(v)
-}
 
 /// A required parameter must be an ordinary number.
 fn finite(ctx: &mut Ctx, p: &Sp<f64>, kind: &str, example: &str) -> Option<f64> {

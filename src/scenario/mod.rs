@@ -16,7 +16,9 @@ mod model;
 mod names;
 mod plausibility;
 mod schema;
+mod support;
 mod syntax;
+mod values;
 
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
