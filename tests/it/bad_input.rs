@@ -3,8 +3,11 @@
 //! never a panic.
 //!
 //! Each case takes [`BASE`], a small valid scenario, changes one thing, and lists substrings the
-//! rendered [`porcupine::scenario::LoadError`] must contain. Unless a case says otherwise it must
-//! report exactly one problem, so that one mistake does not cascade into several messages.
+//! rendered [`porcupine::scenario::LoadError`] must contain (location, key path, complaint, hint).
+//! Unless a case says otherwise it must report exactly one problem, so that one mistake does not
+//! cascade into several messages. The exact text of every message is also pinned by an `insta`
+//! snapshot per test (`tests/it/snapshots/`): a change of wording shows up as a snapshot diff to
+//! review and accept, while the substring checks keep the four parts from being dropped.
 
 use porcupine::scenario::{self, LoadError};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -114,9 +117,12 @@ impl Case {
     }
 }
 
-/// Checks every case, then fails once listing every case that went wrong.
+/// Checks every case, then fails once listing every case that went wrong; then compares the
+/// exact text of every case's message with the committed snapshot of the test (one snapshot file
+/// per test, named after it, holding each case's message under its name).
 fn check(cases: Vec<Case>) {
     let mut failures = Vec::new();
+    let mut exact = String::new();
     for c in &cases {
         let got = catch_unwind(AssertUnwindSafe(|| {
             scenario::from_str(&c.text, Path::new("bad.toml"))
@@ -133,6 +139,7 @@ fn check(cases: Vec<Case>) {
             Ok(Err(e)) => e,
         };
         let msg = format!("{e}");
+        exact.push_str(&format!("=== {}\n{msg}\n\n", c.name));
         let missing: Vec<_> = c.expect.iter().filter(|x| !msg.contains(*x)).collect();
         let present: Vec<_> = c.absent.iter().filter(|x| msg.contains(*x)).collect();
         let n = e.problems().len();
@@ -150,6 +157,11 @@ fn check(cases: Vec<Case>) {
         cases.len(),
         failures.join("\n\n")
     );
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("bad_input")
+        .replace("::", "__");
+    insta::assert_snapshot!(test, exact);
 }
 
 #[test]
