@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod conservation;
 mod determinism;
+mod format_readings;
 mod fuzz_regressions;
 mod hand_computed;
 mod outputs;
