@@ -51,6 +51,9 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Treat plausibility warnings as errors (exit 2).
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -88,6 +91,9 @@ pub struct CompareArgs {
     /// No progress bar and no table on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Treat plausibility warnings in the scenarios as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Arguments of `porcupine run`.
@@ -113,6 +119,9 @@ pub struct RunArgs {
     /// No progress bar and no summary on the terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Treat plausibility warnings in the scenario as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
     /// Resolution of the PNG charts, in dots per inch at 8 inches wide (the SVG files scale
     /// freely).
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(38..=1200))]
@@ -191,7 +200,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
-        Command::Validate { files } => validate(&files),
+        Command::Validate {
+            files,
+            deny_warnings,
+        } => validate(&files, deny_warnings),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -232,12 +244,21 @@ impl Stdout {
     }
 }
 
-fn validate(files: &[PathBuf]) -> Result<(), CliError> {
+/// Validates scenario text, printing its plausibility warnings (errors with `deny`).
+fn check(text: &str, f: &Path, deny: bool) -> Result<Scenario, LoadError> {
+    let loaded = scenario::check_str(text, f)?;
+    if !deny && !loaded.warnings.is_empty() {
+        let _ = writeln!(std::io::stderr(), "{}\n", loaded.render_warnings(f, text));
+    }
+    loaded.deny_warnings(deny, f, text)
+}
+
+fn validate(files: &[PathBuf], deny: bool) -> Result<(), CliError> {
     let mut out = Stdout::default();
     let mut failed = None;
     let mut stdout_error = None;
     for f in files {
-        match scenario::load(f) {
+        match scenario::read_text(f).and_then(|text| check(&text, f, deny)) {
             Ok(s) => {
                 let line = format!(
                     "ok: {} — \"{}\", {} items, {} funding sources, {} channels, {} lines, {} days from {}\n",
@@ -268,18 +289,18 @@ fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     }
 }
 /// Loads the scenario named on the command line, or the baseline.
-fn load(file: Option<&Path>) -> Result<(Scenario, String, String), LoadError> {
+fn load(file: Option<&Path>, deny: bool) -> Result<(Scenario, String, String), LoadError> {
     match file {
         Some(f) => {
             // Read once: the text that is validated is the text that is hashed and copied.
             let text = scenario::read_text(f)?;
-            let s = scenario::from_str(&text, f)?;
+            let s = check(&text, f, deny)?;
             Ok((s, text, f.display().to_string()))
         }
-        None if Path::new(BASELINE_PATH).is_file() => load(Some(Path::new(BASELINE_PATH))),
+        None if Path::new(BASELINE_PATH).is_file() => load(Some(Path::new(BASELINE_PATH)), deny),
         None => {
             let origin = "scenarios/baseline.toml (built in)";
-            let s = scenario::from_str(BUILTIN_BASELINE, Path::new(origin))?;
+            let s = check(BUILTIN_BASELINE, Path::new(origin), deny)?;
             Ok((s, BUILTIN_BASELINE.to_owned(), origin.to_owned()))
         }
     }
@@ -316,7 +337,7 @@ fn interrupted(what: String, signal: &AtomicUsize) -> CliError {
 }
 
 fn run(args: &RunArgs) -> Result<(), CliError> {
-    let (scenario, text, origin) = load(args.file.as_deref())?;
+    let (scenario, text, origin) = load(args.file.as_deref(), args.deny_warnings)?;
     // With --precision, `runs` is the most that may be needed; the experiment may stop earlier.
     let runs = if args.precision.is_some() {
         args.max_runs
@@ -519,7 +540,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
     use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
     let mut loaded = Vec::new();
     for f in &args.files {
-        loaded.push(load(Some(f))?);
+        loaded.push(load(Some(f), args.deny_warnings)?);
     }
     let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
     let first = scenarios[0];
@@ -629,12 +650,11 @@ fn comparison_text(c: &crate::analysis::Comparison, dir: &Path) -> String {
         );
         let _ = writeln!(
             o,
-            "{:<24} {:<32} {:>14} {:>14}  {}",
+            "{:<24} {:<32} {:>14} {:>14}  difference [95% interval]",
             "item",
             "outcome",
             t(&first.name).chars().take(14).collect::<String>(),
-            t(&v.name).chars().take(14).collect::<String>(),
-            "difference [95% interval]"
+            t(&v.name).chars().take(14).collect::<String>()
         );
         for r in c.rows.iter().filter(|r| r.variant == v.name) {
             let label: String = t(&r.label).chars().take(24).collect();

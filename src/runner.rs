@@ -131,7 +131,7 @@ pub const FIRST_CHECKPOINT: u64 = 1_000;
 #[must_use]
 pub fn is_checkpoint(runs: u64) -> bool {
     runs >= FIRST_CHECKPOINT
-        && runs % FIRST_CHECKPOINT == 0
+        && runs.is_multiple_of(FIRST_CHECKPOINT)
         && (runs / FIRST_CHECKPOINT).is_power_of_two()
 }
 

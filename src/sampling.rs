@@ -112,6 +112,12 @@ fn normal_upper_tail_inv(q: f64) -> f64 {
 }
 
 impl TruncatedNormal {
+    /// The range the law is truncated to, `(lo, hi)`.
+    #[must_use]
+    pub fn bounds(&self) -> (f64, f64) {
+        (self.lo, self.hi)
+    }
+
     /// Normal(mean, sd) truncated to `[lo, hi]` (either bound may be infinite).
     ///
     /// # Errors

@@ -536,7 +536,7 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
                             && *t <= y + size.1 + 4.0
                     })
                     .count();
-                if best.as_ref().map_or(true, |b| hits < b.0) {
+                if best.as_ref().is_none_or(|b| hits < b.0) {
                     best = Some((hits, headroom, (x, y)));
                 }
                 if hits == 0 {

@@ -1,11 +1,28 @@
 //! The validated scenario: what the engine simulates. Built only by [`load`] / [`from_str`]
 //! (parse → validate), so the engine never sees raw TOML and every value here is already checked.
 
-mod error;
-pub mod raw;
-mod validate;
+mod channel;
+mod consumption;
+mod diagnostics;
+mod distributions;
+mod doc;
+mod funding;
+mod header;
+mod hints;
+mod item;
+mod keypath;
+mod line;
+mod model;
+mod names;
+mod plausibility;
+mod schema;
+mod support;
+mod syntax;
+mod values;
 
-pub use error::{line_col, locate, KeyPath, LoadError, Problem, Seg};
+pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
+pub use hints::fmt_num;
+pub use keypath::{KeyPath, KeyPathError, Seg};
 
 use crate::sampling::{Dist, StreamKey};
 use crate::units::{Cents, Day};
@@ -300,18 +317,68 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
     }
 }
 
-/// Parses and validates scenario text; `origin` names it in messages.
-pub fn from_str(text: &str, origin: &Path) -> Result<Scenario, LoadError> {
-    validate::parse_and_validate(text).map_err(|mut problems| {
-        for p in &mut problems {
-            if p.span.is_none() {
-                p.span = locate(text, &p.path);
-            }
+/// A scenario that loaded, with the plausibility warnings found in it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The checked scenario.
+    pub scenario: Scenario,
+    /// Values that are allowed but look like slips, each with a location and a hint.
+    pub warnings: Vec<Problem>,
+}
+
+impl Loaded {
+    /// The warnings rendered like errors, prefixed `warning`; empty when there are none.
+    #[must_use]
+    pub fn render_warnings(&self, origin: &Path, text: &str) -> String {
+        if self.warnings.is_empty() {
+            return String::new();
         }
-        LoadError::Invalid {
+        render_problems(origin, text, &self.warnings, Severity::Warning)
+    }
+
+    /// The scenario, or (with `deny`) the warnings as an error when there are any.
+    pub fn deny_warnings(
+        self,
+        deny: bool,
+        origin: &Path,
+        text: &str,
+    ) -> Result<Scenario, LoadError> {
+        if !deny || self.warnings.is_empty() {
+            return Ok(self.scenario);
+        }
+        let problems = self
+            .warnings
+            .into_iter()
+            .map(|mut w| {
+                w.help = Some(format!(
+                    "{} (this is a warning, refused because of --deny-warnings)",
+                    w.help.unwrap_or_default()
+                ));
+                w
+            })
+            .collect();
+        Err(LoadError::Invalid {
             path: origin.to_owned(),
             source_text: text.to_owned(),
             problems,
-        }
-    })
+        })
+    }
+}
+
+/// Parses and validates scenario text; `origin` names it in messages. Warnings are dropped: use
+/// [`check_str`] to see them.
+pub fn from_str(text: &str, origin: &Path) -> Result<Scenario, LoadError> {
+    check_str(text, origin).map(|l| l.scenario)
+}
+
+/// Parses and validates scenario text, keeping the plausibility warnings.
+pub fn check_str(text: &str, origin: &Path) -> Result<Loaded, LoadError> {
+    match model::check(text) {
+        (Some(scenario), _, warnings) => Ok(Loaded { scenario, warnings }),
+        (None, problems, _) => Err(LoadError::Invalid {
+            path: origin.to_owned(),
+            source_text: text.to_owned(),
+            problems,
+        }),
+    }
 }

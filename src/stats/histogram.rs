@@ -236,9 +236,9 @@ impl LogHistogram {
             self.buckets
                 .reserve_exact(target.saturating_sub(self.buckets.len()));
             self.buckets
-                .splice(0..0, std::iter::repeat(Bucket::default()).take(front));
+                .splice(0..0, std::iter::repeat_n(Bucket::default(), front));
             self.buckets
-                .extend(std::iter::repeat(Bucket::default()).take(back));
+                .extend(std::iter::repeat_n(Bucket::default(), back));
         } else {
             let mut buckets = vec![Bucket::default(); new_len];
             for (k, b) in self.buckets.iter().enumerate() {

@@ -134,7 +134,7 @@ fn validate_reports_problems_with_location_and_exit_code() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("item[0].unit_cost_usd")
+            predicate::str::contains("item.interceptor.unit_cost_usd")
                 .and(predicate::str::contains("bad.toml:")),
         );
     porcupine()
