@@ -92,6 +92,17 @@ pub fn memory_bound_at(s: &Scenario, threads: usize, png_scale: f32) -> u64 {
     per_thread * threads + samples + results + (48 << 20)
 }
 
+/// The worker threads of an experiment (`cfg.threads`, or one per core).
+fn thread_pool(cfg: &RunConfig) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads: cfg.threads.unwrap_or(0),
+            reason: e.to_string(),
+        })
+}
+
 /// Runs the experiment. `progress` is told how many runs are done after each block; setting
 /// `cancel` stops every worker at its next day boundary and returns [`RunError::Interrupted`].
 pub fn run(
@@ -100,13 +111,7 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Accumulator, RunError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| RunError::Threads {
-            threads: cfg.threads.unwrap_or(0),
-            reason: e.to_string(),
-        })?;
+    let pool = thread_pool(cfg)?;
     pool.install(|| run_in_pool(scenario, cfg, progress, cancel, None))
 }
 
@@ -146,13 +151,7 @@ pub fn run_with_futures(
     cancel: &AtomicBool,
     sink: FutureSink<'_>,
 ) -> Result<Accumulator, RunError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| RunError::Threads {
-            threads: cfg.threads.unwrap_or(0),
-            reason: e.to_string(),
-        })?;
+    let pool = thread_pool(cfg)?;
     pool.install(|| run_in_pool(scenario, cfg, progress, cancel, Some(sink)))
 }
 
@@ -292,13 +291,7 @@ pub fn run_paired(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<PairedSums, RunError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| RunError::Threads {
-            threads: cfg.threads.unwrap_or(0),
-            reason: e.to_string(),
-        })?;
+    let pool = thread_pool(cfg)?;
     pool.install(|| {
         let sims: Vec<Simulator<'_>> = scenarios.iter().map(|s| Simulator::new(s)).collect();
         let threads = rayon::current_num_threads();

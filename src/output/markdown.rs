@@ -119,10 +119,30 @@ pub fn report(s: &Scenario, r: &Results) -> String {
         }
     }
     let _ = writeln!(o, "\n## Charts\n");
+    let _ = writeln!(
+        o,
+        "![Chance of no stock and of stock below the safe level, by month](risk.png)\n"
+    );
     for it in &s.items {
-        let _ = writeln!(o, "![{}](stock_{}.png)\n", md(&it.label), it.name);
+        let _ = writeln!(
+            o,
+            "![{}: stock over time](stock_{}.png)\n",
+            md(&it.label),
+            it.name
+        );
+        let _ = writeln!(
+            o,
+            "![{}: stock at the end of the horizon](end_stock_{}.png)\n",
+            md(&it.label),
+            it.name
+        );
     }
     let _ = writeln!(o, "![Funding](funding.png)\n");
+    let _ = writeln!(
+        o,
+        "A self-contained version of this report with every chart, the Monte Carlo error of each \
+         figure and definitions of the terms is in `report.html`.\n"
+    );
     let _ = writeln!(o, "## Method\n");
     let _ = writeln!(
         o,

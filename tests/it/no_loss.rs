@@ -4,7 +4,7 @@
 //! estimate, closed and full standard output, and scenario text that tries to break the report or
 //! the terminal.
 
-use crate::util::root;
+use crate::util::{entries, root};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -31,15 +31,6 @@ fn run_into(out: &Path, runs: &str) -> Command {
     ])
     .arg(out);
     c
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {

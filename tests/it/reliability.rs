@@ -2,19 +2,9 @@
 //! unwritable destinations give a clear error; oversized scenarios are refused before running;
 //! the same seed gives the same bytes in every output file for 1, 2 and 4 threads.
 
-use crate::util::{porcupine, root};
+use crate::util::{entries, porcupine, root};
 use predicates::prelude::*;
-use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
 
 #[test]
 fn ctrl_c_leaves_earlier_results_intact_and_no_partial_files() {

@@ -1,0 +1,155 @@
+//! `porcupine compare`: scenarios on the same futures, paired differences with intervals,
+//! written as files and printed as a table.
+
+use super::*;
+use run::progress_bar;
+use system::{check_memory, install_signal_handlers, interrupted};
+
+pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
+    let mut loaded = Vec::new();
+    for f in &args.files {
+        loaded.push(load(Some(f), args.deny_warnings)?);
+    }
+    let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
+    let first = scenarios[0];
+    let runs = args
+        .runs
+        .or(first.default_runs)
+        .unwrap_or(crate::DEFAULT_RUNS);
+    let seed = args
+        .seed
+        .or(first.default_seed)
+        .unwrap_or(crate::DEFAULT_SEED);
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+        Path::new("output").join(format!("compare-{}", names.join("-vs-")))
+    });
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |t| t as usize,
+    );
+    for s in &scenarios {
+        check_memory(s, threads, 0.0)?;
+    }
+    let (cancel, signal) = install_signal_handlers();
+    let dest = output::Destination::prepare(&out_dir, args.force, None, &mut |note| {
+        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
+    })?;
+    let (layout, missing) = OutcomeLayout::new(&scenarios);
+    let bar = progress_bar(runs, args.quiet);
+    let cfg = RunConfig {
+        runs,
+        seed,
+        threads: args.threads.map(|t| t as usize),
+        samples: 0,
+    };
+    let sums =
+        match runner::run_paired(&scenarios, &layout, &cfg, &|d| bar.set_position(d), &cancel) {
+            Ok(s) => s,
+            Err(RunError::Interrupted { done, runs }) => {
+                bar.abandon();
+                return Err(interrupted(
+                    format!("interrupted after {done} of {runs} futures"),
+                    &signal,
+                ));
+            }
+            Err(e) => {
+                bar.abandon();
+                return Err(CliError::Run(e));
+            }
+        };
+    bar.finish_and_clear();
+    let files: Vec<String> = loaded.iter().map(|l| shell_quote(&l.2)).collect();
+    let info = loaded
+        .iter()
+        .map(|(s, text, origin)| ScenarioInfo {
+            name: s.name.clone(),
+            title: s.title.clone(),
+            file: origin.clone(),
+            hash: scenario_hash(text),
+        })
+        .collect();
+    let reproduce = format!(
+        "porcupine compare {} --runs {runs} --seed {seed}",
+        files.join(" ")
+    );
+    let c = Comparison::new(
+        (env!("CARGO_PKG_VERSION").to_owned(), seed, runs, reproduce),
+        info,
+        missing,
+        &layout,
+        &sums,
+    );
+    let out_files = output::compare::render(&c)?;
+    match dest.commit(&out_files, &cancel) {
+        Ok(()) => {}
+        Err(OutputError::Interrupted) => {
+            return Err(interrupted("interrupted while writing".into(), &signal))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if args.quiet {
+        return Ok(());
+    }
+    Stdout::default().print(&comparison_text(&c, &out_dir))
+}
+
+/// The comparison as a table on the terminal: per variant, per item, each outcome's difference.
+pub(super) fn comparison_text(c: &crate::analysis::Comparison, dir: &Path) -> String {
+    use crate::output::compare::{value, with_interval};
+    use std::fmt::Write as _;
+    let t = |s: &str| crate::text::terminal(s).into_owned();
+    let mut o = String::new();
+    let first = &c.scenarios[0];
+    let _ = writeln!(
+        o,
+        "{} futures per scenario, seed {}, on common random numbers; differences are variant − {} with 95% intervals",
+        crate::plot::format_units(c.runs as f64),
+        c.seed,
+        t(&first.name)
+    );
+    for v in &c.scenarios[1..] {
+        let _ = writeln!(
+            o,
+            "
+{} − {}",
+            t(&v.title),
+            t(&first.title)
+        );
+        let _ = writeln!(
+            o,
+            "{:<24} {:<32} {:>14} {:>14}  difference [95% interval]",
+            "item",
+            "outcome",
+            t(&first.name).chars().take(14).collect::<String>(),
+            t(&v.name).chars().take(14).collect::<String>()
+        );
+        for r in c.rows.iter().filter(|r| r.variant == v.name) {
+            let label: String = t(&r.label).chars().take(24).collect();
+            let _ = writeln!(
+                o,
+                "{label:<24} {:<32} {:>14} {:>14}  {}",
+                r.outcome_label,
+                value(r, r.base_mean),
+                value(r, r.variant_mean),
+                with_interval(r)
+            );
+        }
+    }
+    if !c.not_compared.is_empty() {
+        let _ = writeln!(
+            o,
+            "
+not compared (not in every scenario): {}",
+            t(&c.not_compared.join(", "))
+        );
+    }
+    let _ = writeln!(
+        o,
+        "
+wrote compare.csv, compare.json and compare.md to {}/",
+        t(&dir.display().to_string())
+    );
+    o
+}

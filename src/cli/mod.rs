@@ -1,0 +1,338 @@
+//! The command line: arguments (clap), then load → run → report → write, with a progress bar
+//! and signal handling. Exit codes: 0 success, 1 failure while running or writing, 2 bad input,
+//! 128 + N when signal N stopped the run (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+
+use crate::output::{self, OutputError};
+use crate::report::{self, Metadata};
+use crate::runner::{self, RunConfig, RunError};
+use crate::scenario::{self, LoadError, Scenario};
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+mod compare;
+mod run;
+mod system;
+
+/// The bundled baseline scenario, used when no file is given and scenarios/baseline.toml is not
+/// in the current folder.
+pub const BUILTIN_BASELINE: &str = include_str!("../../scenarios/baseline.toml");
+const BASELINE_PATH: &str = "scenarios/baseline.toml";
+
+const EXAMPLES: &str = "\
+Examples:
+  porcupine run                                   run the bundled baseline scenario
+  porcupine run scenarios/my-scenario.toml        run your own scenario
+  porcupine run my.toml --runs 10000 --seed 7     more runs, another seed
+  porcupine run my.toml --out results/try2        write somewhere else
+  porcupine run my.toml --force                   replace earlier results
+  porcupine validate my.toml                      check a file without running it
+  porcupine compare baseline.toml variant.toml    differences on the same futures";
+
+/// Monte Carlo forecasts of defence stockpiles: funding, contracts, production, delivery, use.
+#[derive(Debug, Parser)]
+#[command(name = "porcupine", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario many times and write CSV, JSON, charts and a report.
+    #[command(after_help = EXAMPLES)]
+    Run(RunArgs),
+    /// Compare scenarios on the same simulated futures: per-item differences with 95% intervals.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
+    /// Check scenario files and report every problem, without running them.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Treat plausibility warnings as errors (exit 2).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  porcupine compare scenarios/baseline.toml my-variant.toml
+  porcupine compare a.toml b.toml c.toml --runs 5000      each of b and c against a
+  porcupine compare a.toml b.toml --out results/a-vs-b --force
+
+The first scenario is the reference. Every scenario runs on the same futures (same seed and
+run indices), so the parts they share draw the same random numbers and the differences are
+measured far more precisely than from two separate runs.";
+
+/// Arguments of `porcupine compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML): the reference first, then one or more variants.
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// Futures per scenario [default: the first scenario's `runs`, else 1000].
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
+    pub runs: Option<u64>,
+    /// Master seed, the same for every scenario [default: the first scenario's `seed`, else 42].
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Results folder [default: output/compare-<first>-vs-<second>…].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier comparison in the results folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no table on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Treat plausibility warnings in the scenarios as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Arguments of `porcupine run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Default: scenarios/baseline.toml.
+    pub file: Option<PathBuf>,
+    /// Number of simulated futures [default: the scenario's `runs`, else 1000].
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=crate::MAX_RUNS))]
+    pub runs: Option<u64>,
+    /// Master seed; the same seed gives the same results [default: the scenario's `seed`, else 42].
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Results folder [default: output/<scenario name>].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace earlier results in the results folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Treat plausibility warnings in the scenario as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Resolution of the PNG charts, in dots per inch at 8 inches wide (the SVG files scale
+    /// freely).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(38..=1200))]
+    pub dpi: u32,
+    /// Add futures until every headline probability's 95% interval is at most this wide on
+    /// each side (and every headline mean within this fraction), checked at 1,000 × 2^k futures.
+    #[arg(long, value_parser = run::parse_precision, conflicts_with = "runs")]
+    pub precision: Option<f64>,
+    /// Most futures `--precision` may run.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1000..=crate::MAX_RUNS), requires = "precision")]
+    pub max_runs: u64,
+    /// Write runs.csv, one row per future, even above 100,000 futures.
+    #[arg(long, overrides_with = "no_runs_csv")]
+    pub runs_csv: bool,
+    /// Do not write runs.csv [default: written up to 100,000 futures].
+    #[arg(long, overrides_with = "runs_csv")]
+    pub no_runs_csv: bool,
+}
+
+/// Why a command failed; each kind carries its exit code (see [`CliError::exit_code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The scenario file is wrong (its message carries its own location and "error" header).
+    #[error("{}", crate::text::terminal_multiline(&.0.to_string()))]
+    Load(#[from] LoadError),
+    /// The scenario cannot run on this machine.
+    #[error("error: {0}")]
+    TooBig(String),
+    /// The results folder cannot be used, or writing failed.
+    #[error("error: {0}")]
+    Output(#[from] OutputError),
+    /// The simulation could not run.
+    #[error("error: {0}")]
+    Run(RunError),
+    /// A signal stopped the run before the results were in place.
+    #[error("{what}; nothing was written and earlier results (if any) are untouched")]
+    Interrupted {
+        /// What was interrupted, for the message.
+        what: String,
+        /// The signal's number.
+        signal: i32,
+    },
+    /// Already reported on standard error; only the exit code is left to give.
+    #[error("")]
+    Reported(u8),
+    /// Standard output could not be written (not a closed pipe, which ends output quietly).
+    #[error("error: could not write to standard output: {0}")]
+    Stdout(std::io::Error),
+}
+
+impl CliError {
+    /// The process exit code: 2 for bad input (the scenario, the options or a destination that
+    /// may not be used), 1 for a failure while running or writing, 128 + N for signal N
+    /// (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Load(_) | CliError::TooBig(_) => 2,
+            CliError::Output(
+                OutputError::Exists(_)
+                | OutputError::NotAFolder(_)
+                | OutputError::Refused { .. }
+                | OutputError::NotResults { .. },
+            ) => 2,
+            CliError::Interrupted { signal, .. } => u8::try_from(128 + signal).unwrap_or(130),
+            CliError::Reported(code) => *code,
+            CliError::Output(_) | CliError::Run(_) | CliError::Stdout(_) => 1,
+        }
+    }
+}
+
+/// Entry point of the binary.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Validate {
+            files,
+            deny_warnings,
+        } => validate(&files, deny_warnings),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Standard error may itself be closed: nothing more can be said then.
+            if !matches!(e, CliError::Reported(_)) {
+                let _ = writeln!(std::io::stderr(), "{e}");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Writes to standard output. A closed pipe (`porcupine … | head -1`) is not an error: output
+/// just ends. Other failures (a full disk) are reported once.
+#[derive(Debug, Default)]
+struct Stdout {
+    closed: bool,
+}
+
+impl Stdout {
+    fn print(&mut self, text: &str) -> Result<(), CliError> {
+        if self.closed {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => {
+                self.closed = true;
+                Err(CliError::Stdout(e))
+            }
+        }
+    }
+}
+
+/// Validates scenario text, printing its plausibility warnings (errors with `deny`).
+fn check(text: &str, f: &Path, deny: bool) -> Result<Scenario, LoadError> {
+    let loaded = scenario::check_str(text, f)?;
+    if !deny && !loaded.warnings.is_empty() {
+        let _ = writeln!(std::io::stderr(), "{}\n", loaded.render_warnings(f, text));
+    }
+    loaded.deny_warnings(deny, f, text)
+}
+
+fn validate(files: &[PathBuf], deny: bool) -> Result<(), CliError> {
+    let mut out = Stdout::default();
+    let mut failed = None;
+    let mut stdout_error = None;
+    for f in files {
+        match scenario::read_text(f).and_then(|text| check(&text, f, deny)) {
+            Ok(s) => {
+                let line = format!(
+                    "ok: {} — \"{}\", {} items, {} funding sources, {} channels, {} lines, {} days from {}\n",
+                    crate::text::terminal(&f.display().to_string()),
+                    crate::text::terminal(&s.title),
+                    s.items.len(),
+                    s.funding.len(),
+                    s.channels.len(),
+                    s.lines.len(),
+                    s.horizon,
+                    s.start
+                );
+                if let Err(e) = out.print(&line) {
+                    stdout_error.get_or_insert(e);
+                }
+            }
+            Err(e) => {
+                let e = CliError::from(e);
+                let _ = writeln!(std::io::stderr(), "{e}\n");
+                failed = Some(e.exit_code());
+            }
+        }
+    }
+    match (failed, stdout_error) {
+        (Some(code), _) => Err(CliError::Reported(code)),
+        (None, Some(e)) => Err(e),
+        (None, None) => Ok(()),
+    }
+}
+/// Loads the scenario named on the command line, or the baseline.
+fn load(file: Option<&Path>, deny: bool) -> Result<(Scenario, String, String), LoadError> {
+    match file {
+        Some(f) => {
+            // Read once: the text that is validated is the text that is hashed and copied.
+            let text = scenario::read_text(f)?;
+            let s = check(&text, f, deny)?;
+            Ok((s, text, f.display().to_string()))
+        }
+        None if Path::new(BASELINE_PATH).is_file() => load(Some(Path::new(BASELINE_PATH)), deny),
+        None => {
+            let origin = "scenarios/baseline.toml (built in)";
+            let s = check(BUILTIN_BASELINE, Path::new(origin), deny)?;
+            Ok((s, BUILTIN_BASELINE.to_owned(), origin.to_owned()))
+        }
+    }
+}
+
+fn human_bytes(b: u64) -> String {
+    if b >= 1 << 30 {
+        format!("{:.1} GiB", b as f64 / f64::from(1u32 << 30))
+    } else {
+        format!("{:.0} MiB", b as f64 / f64::from(1u32 << 20))
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// A stable 64-bit hash of the scenario text, in hex.
+#[must_use]
+pub fn scenario_hash(text: &str) -> String {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new_with_keys(0, 0);
+    h.write(text.as_bytes());
+    format!("{:016x}", h.finish())
+}
