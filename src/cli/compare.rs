@@ -81,7 +81,14 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         &layout,
         &sums,
     );
-    let out_files = output::compare::render(&c)?;
+    let footer = crate::plot::Footer {
+        scenario: format!("{} vs {}", first.name, names_after_first(&scenarios)),
+        runs,
+        seed,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        start: first.start,
+    };
+    let out_files = output::compare::render(&c, &footer)?;
     match dest.commit(&out_files, &cancel) {
         Ok(()) => {}
         Err(OutputError::Interrupted) => {
@@ -110,13 +117,7 @@ pub(super) fn comparison_text(c: &crate::analysis::Comparison, dir: &Path) -> St
         t(&first.name)
     );
     for v in &c.scenarios[1..] {
-        let _ = writeln!(
-            o,
-            "
-{} − {}",
-            t(&v.title),
-            t(&first.title)
-        );
+        let _ = writeln!(o, "\n{} − {}", t(&v.title), t(&first.title));
         let _ = writeln!(
             o,
             "{:<24} {:<32} {:>14} {:>14}  difference [95% interval]",
@@ -140,16 +141,19 @@ pub(super) fn comparison_text(c: &crate::analysis::Comparison, dir: &Path) -> St
     if !c.not_compared.is_empty() {
         let _ = writeln!(
             o,
-            "
-not compared (not in every scenario): {}",
+            "\nnot compared (not in every scenario): {}",
             t(&c.not_compared.join(", "))
         );
     }
     let _ = writeln!(
         o,
-        "
-wrote compare.csv, compare.json and compare.md to {}/",
+        "\nwrote compare.csv, compare.json, compare.md and difference charts to {}/",
         t(&dir.display().to_string())
     );
     o
+}
+
+fn names_after_first(scenarios: &[&Scenario]) -> String {
+    let names: Vec<&str> = scenarios[1..].iter().map(|s| s.name.as_str()).collect();
+    names.join(", ")
 }

@@ -54,8 +54,61 @@ pub fn with_interval(row: &ComparisonRow) -> String {
     )
 }
 
-/// All files of a comparison.
-pub fn render(c: &Comparison) -> Result<Vec<OutFile>, OutputError> {
+/// The charts of a comparison: per variant, the paired difference in end stock and in days at
+/// zero of every item, with 95% intervals.
+#[must_use]
+pub fn charts(c: &Comparison) -> Vec<(String, crate::plot::Chart)> {
+    use crate::plot::{Chart, DifferenceSeries, IntervalRow};
+    let first = &c.scenarios[0];
+    let mut out = Vec::new();
+    for v in &c.scenarios[1..] {
+        for (key, unit, file) in [
+            ("end_stock", "difference in end stock (units)", "end_stock"),
+            ("days_at_zero", "difference in days at zero", "days_at_zero"),
+        ] {
+            let rows = c
+                .rows
+                .iter()
+                .filter(|r| r.variant == v.name && r.outcome == key)
+                .map(|r| IntervalRow {
+                    label: r.label.clone(),
+                    low: r.ci95_low,
+                    mid: r.difference,
+                    high: r.ci95_high,
+                })
+                .collect();
+            out.push((
+                format!("difference_{}_{file}", v.name),
+                Chart::Differences(DifferenceSeries {
+                    title: format!("{} minus {}: {unit}", v.name, first.name),
+                    unit: unit.to_owned(),
+                    rows,
+                }),
+            ));
+        }
+    }
+    out
+}
+
+/// All files of a comparison: the tables, and each chart as PNG and SVG.
+pub fn render(c: &Comparison, footer: &crate::plot::Footer) -> Result<Vec<OutFile>, OutputError> {
+    let kinds = charts(c);
+    let drawn = crate::plot::render_all(&kinds, footer, &crate::plot::ChartOptions::default())?;
+    let mut files = tables(c)?;
+    for d in drawn {
+        files.push(OutFile {
+            name: format!("{}.png", d.name),
+            bytes: d.png,
+        });
+        files.push(OutFile {
+            name: format!("{}.svg", d.name),
+            bytes: d.svg.into_bytes(),
+        });
+    }
+    Ok(files)
+}
+
+fn tables(c: &Comparison) -> Result<Vec<OutFile>, OutputError> {
     Ok(vec![
         OutFile {
             name: "compare.csv".into(),

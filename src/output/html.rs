@@ -45,7 +45,7 @@ fn caption(c: &Chart) -> String {
         Chart::Flows(s) => format!("Units of {} delivered and used per month, with the backlog of units ordered but not yet delivered.", s.item_label),
         Chart::Production(s) => format!("Units made per day by {}: the line's capacity and our share of its output.", s.line_label),
         Chart::Comparison(s) => format!("Units of {} in stock under each scenario: medians and 90% bands.", s.item_label),
-        Chart::Differences(s) => format!("{}: paired differences with 90% intervals.", s.title),
+        Chart::Differences(s) => format!("{}: paired differences with 95% intervals.", s.title),
         Chart::Sweep(s) => format!("{} against {}.", s.outcome, s.parameter),
         Chart::Heatmap(s) => format!("{} for each pair of {} and {}.", s.outcome, s.x_label, s.y_label),
         Chart::Tornado(s) => format!("How much {} changes when each parameter moves from its low to its high value.", s.outcome),

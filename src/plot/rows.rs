@@ -83,7 +83,7 @@ fn draw_rows(
 pub(crate) fn differences(s: &DifferenceSeries, footer: &str) -> Result<String, String> {
     let mut c = page(
         &s.title,
-        "central estimate (square) and 90% interval of the paired difference; zero means no change",
+        "central estimate (square) and 95% interval of the paired difference; zero means no change",
         footer,
     );
     let rows: Vec<_> = s

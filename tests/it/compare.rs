@@ -151,3 +151,29 @@ fn compare_needs_two_scenarios() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn compare_draws_the_paired_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = dir.path().join("halved.toml");
+    std::fs::write(&variant, halved_text()).unwrap();
+    let out = dir.path().join("c");
+    porcupine()
+        .args(["compare", "scenarios/bench-canonical.toml"])
+        .arg(&variant)
+        .args(["--runs", "60", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for kind in ["end_stock", "days_at_zero"] {
+        let svg =
+            std::fs::read_to_string(out.join(format!("difference_halved_{kind}.svg"))).unwrap();
+        roxmltree::Document::parse(&svg).unwrap();
+        assert!(
+            svg.contains("interceptor") && svg.contains("seed 42"),
+            "{kind}"
+        );
+        let png = std::fs::read(out.join(format!("difference_halved_{kind}.png"))).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+    }
+}
