@@ -228,10 +228,34 @@ pub(super) fn summary_text(
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{:<28} {:>10} {:>22} {:>14} {:>22}",
-        "item", "start", "end stock P50 [P5–P95]", "any shortfall", "first below safe (P50)"
+        "{:<28} {:>8} {:>22} {:>16} {:>18} {:>22}",
+        "item",
+        "start",
+        "end stock P50 [P5–P95]",
+        "mean ± s.e.",
+        "P(none at end)",
+        "first below safe (P50)"
     );
+    let runs = m.runs.max(1) as f64;
     for it in &r.summary.items {
+        let mean = if it.end_stock.mean.abs() >= 100.0 {
+            format_units(it.end_stock.mean)
+        } else {
+            format!("{:.1}", it.end_stock.mean)
+        };
+        let mean = format!("{mean} ± {:.1}", it.end_stock.sd / runs.sqrt());
+        // The share of futures with no stock on the last day, and its standard error.
+        let p0 = r
+            .daily
+            .iter()
+            .rev()
+            .find(|d| d.item == it.name)
+            .map_or(0.0, |d| d.prob_zero);
+        let none = format!(
+            "{:.1}% ± {:.1}%",
+            p0 * 100.0,
+            (p0 * (1.0 - p0) / runs).sqrt() * 100.0
+        );
         let range = format!(
             "{} [{}–{}]",
             format_units(it.end_stock.p50),
@@ -247,15 +271,14 @@ pub(super) fn summary_text(
         let label: String = crate::text::terminal(&it.label).chars().take(28).collect();
         let _ = writeln!(
             out,
-            "{label:<28} {:>10} {range:>22} {:>13.1}% {first:>22}",
+            "{label:<28} {:>8} {range:>22} {mean:>16} {none:>18} {first:>22}",
             format_units(it.initial_stock as f64),
-            it.prob_any_shortfall * 100.0
         );
     }
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "wrote {written} files to {}/ (start with report.md)",
+        "s.e.: Monte Carlo standard error (more futures make it smaller)\nwrote {written} files to {}/ (start with report.html or report.md)",
         crate::text::terminal(&dir.display().to_string())
     );
     out
