@@ -9,7 +9,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
     use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
     let mut loaded = Vec::new();
     for f in &args.files {
-        loaded.push(load(Some(f), args.deny_warnings)?);
+        loaded.push(load(Some(f), args.common.deny_warnings)?);
     }
     let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
     let first = scenarios[0];
@@ -18,14 +18,15 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         .or(first.default_runs)
         .unwrap_or(crate::DEFAULT_RUNS);
     let seed = args
+        .common
         .seed
         .or(first.default_seed)
         .unwrap_or(crate::DEFAULT_SEED);
-    let out_dir = args.out.clone().unwrap_or_else(|| {
+    let out_dir = args.common.out.clone().unwrap_or_else(|| {
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         Path::new("output").join(format!("compare-{}", names.join("-vs-")))
     });
-    let threads = args.threads.map_or_else(
+    let threads = args.common.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         |t| t as usize,
     );
@@ -33,15 +34,15 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         check_memory(s, threads, 0.0)?;
     }
     let (cancel, signal) = install_signal_handlers();
-    let dest = output::Destination::prepare(&out_dir, args.force, None, &mut |note| {
+    let dest = output::Destination::prepare(&out_dir, args.common.force, None, &mut |note| {
         let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
     })?;
     let (layout, missing) = OutcomeLayout::new(&scenarios);
-    let bar = progress_bar(runs, args.quiet);
+    let bar = progress_bar(runs, args.common.quiet);
     let cfg = RunConfig {
         runs,
         seed,
-        threads: args.threads.map(|t| t as usize),
+        threads: args.common.threads.map(|t| t as usize),
         samples: 0,
     };
     let sums =
@@ -96,7 +97,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         Err(e) => return Err(e.into()),
     }
-    if args.quiet {
+    if args.common.quiet {
         return Ok(());
     }
     Stdout::default().print(&comparison_text(&c, &out_dir))

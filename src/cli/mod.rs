@@ -71,6 +71,31 @@ The first scenario is the reference. Every scenario runs on the same futures (sa
 run indices), so the parts they share draw the same random numbers and the differences are
 measured far more precisely than from two separate runs.";
 
+/// Options shared by the commands that simulate (`run`, `compare`).
+#[derive(Debug, clap::Args)]
+pub struct ExperimentArgs {
+    /// Master seed; the same seed gives the same results [default: the (first) scenario's
+    /// `seed`, else 42].
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Results folder [default: output/<scenario name>, or output/compare-<a>-vs-<b> for
+    /// compare].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace earlier results in the results folder (only a folder porcupine wrote).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Treat plausibility warnings in the scenario as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
 /// Arguments of `porcupine compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -80,24 +105,9 @@ pub struct CompareArgs {
     /// Futures per scenario [default: the first scenario's `runs`, else 1000].
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
     pub runs: Option<u64>,
-    /// Master seed, the same for every scenario [default: the first scenario's `seed`, else 42].
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
-    /// Results folder [default: output/compare-<first>-vs-<second>…].
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
-    /// Replace an earlier comparison in the results folder.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no table on the terminal.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Treat plausibility warnings in the scenarios as errors (exit 2).
-    #[arg(long)]
-    pub deny_warnings: bool,
+    /// Seed, threads, results folder and the other options every experiment has.
+    #[command(flatten)]
+    pub common: ExperimentArgs,
 }
 
 /// Arguments of `porcupine run`.
@@ -108,24 +118,9 @@ pub struct RunArgs {
     /// Number of simulated futures [default: the scenario's `runs`, else 1000].
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=crate::MAX_RUNS))]
     pub runs: Option<u64>,
-    /// Master seed; the same seed gives the same results [default: the scenario's `seed`, else 42].
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
-    /// Results folder [default: output/<scenario name>].
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
-    /// Replace earlier results in the results folder.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary on the terminal.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Treat plausibility warnings in the scenario as errors (exit 2).
-    #[arg(long)]
-    pub deny_warnings: bool,
+    /// Seed, threads, results folder and the other options every experiment has.
+    #[command(flatten)]
+    pub common: ExperimentArgs,
     /// Resolution of the PNG charts, in dots per inch at 8 inches wide (the SVG files scale
     /// freely).
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(38..=1200))]

@@ -5,7 +5,7 @@ use super::*;
 use system::{check_memory, install_signal_handlers, interrupted, report_peak_memory};
 
 pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
-    let (scenario, text, origin) = load(args.file.as_deref(), args.deny_warnings)?;
+    let (scenario, text, origin) = load(args.file.as_deref(), args.common.deny_warnings)?;
     // With --precision, `runs` is the most that may be needed; the experiment may stop earlier.
     let runs = if args.precision.is_some() {
         args.max_runs
@@ -15,14 +15,16 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
             .unwrap_or(crate::DEFAULT_RUNS)
     };
     let seed = args
+        .common
         .seed
         .or(scenario.default_seed)
         .unwrap_or(crate::DEFAULT_SEED);
     let out_dir = args
+        .common
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let threads = args.threads.map_or_else(
+    let threads = args.common.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         |t| t as usize,
     );
@@ -34,7 +36,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
         .as_deref()
         .filter(|_| !origin.ends_with("(built in)"));
     let mut dest =
-        output::Destination::prepare(&out_dir, args.force, scenario_file, &mut |note| {
+        output::Destination::prepare(&out_dir, args.common.force, scenario_file, &mut |note| {
             let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
         })?;
     let per_future = if args.no_runs_csv {
@@ -52,11 +54,11 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
         None
     };
 
-    let bar = progress_bar(runs, args.quiet);
+    let bar = progress_bar(runs, args.common.quiet);
     let cfg = RunConfig {
         runs,
         seed,
-        threads: args.threads.map(|t| t as usize),
+        threads: args.common.threads.map(|t| t as usize),
         samples: crate::SAMPLE_PATHS,
     };
     let started = std::time::Instant::now();
@@ -170,7 +172,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
         Err(e) => return Err(e.into()),
     }
     report_peak_memory();
-    if args.quiet {
+    if args.common.quiet {
         return Ok(());
     }
     let written = files.len() + usize::from(per_future);

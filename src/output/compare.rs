@@ -95,16 +95,7 @@ pub fn render(c: &Comparison, footer: &crate::plot::Footer) -> Result<Vec<OutFil
     let kinds = charts(c);
     let drawn = crate::plot::render_all(&kinds, footer, &crate::plot::ChartOptions::default())?;
     let mut files = tables(c)?;
-    for d in drawn {
-        files.push(OutFile {
-            name: format!("{}.png", d.name),
-            bytes: d.png,
-        });
-        files.push(OutFile {
-            name: format!("{}.svg", d.name),
-            bytes: d.svg.into_bytes(),
-        });
-    }
+    files.extend(super::chart_files(drawn));
     Ok(files)
 }
 

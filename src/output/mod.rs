@@ -162,17 +162,24 @@ pub fn render_with(
         name: "report.html".into(),
         bytes: html::report(s, r, &drawn, &kinds).into_bytes(),
     });
-    for c in drawn {
-        files.push(OutFile {
-            name: format!("{}.png", c.name),
-            bytes: c.png,
-        });
-        files.push(OutFile {
-            name: format!("{}.svg", c.name),
-            bytes: c.svg.into_bytes(),
-        });
-    }
+    files.extend(chart_files(drawn));
     Ok(files)
+}
+
+/// Each drawn chart as two files, `NAME.png` and `NAME.svg`.
+fn chart_files(drawn: Vec<plot::Rendered>) -> impl Iterator<Item = OutFile> {
+    drawn.into_iter().flat_map(|c| {
+        [
+            OutFile {
+                name: format!("{}.png", c.name),
+                bytes: c.png,
+            },
+            OutFile {
+                name: format!("{}.svg", c.name),
+                bytes: c.svg.into_bytes(),
+            },
+        ]
+    })
 }
 
 /// Every chart an experiment has data for, with its file name (no extension), in report order.
