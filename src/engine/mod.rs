@@ -22,7 +22,7 @@ pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
 pub use record::{ChannelLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
 
-use crate::sampling::{poisson_count, stream, whole_days, Dist, StreamRng, MAX_COUNT_MEAN};
+use crate::sampling::{poisson_count, stream, IntTable, StreamRng, WholeDays, MAX_COUNT_MEAN};
 use crate::scenario::{Allocation, Demand, Scenario};
 use crate::units::{Cents, Day, Fixed};
 use rand::Rng;
@@ -35,6 +35,8 @@ enum DemandDraw {
     None,
     /// A certain daily use, in fixed point (fractions carried exactly).
     Fixed(Fixed),
+    /// A Poisson or negative-binomial day at a fixed mean, by exact inversion of its table.
+    Table(IntTable),
     Poisson(Poisson<f64>),
     NegBinomial(Gamma<f64>),
 }
@@ -69,6 +71,12 @@ pub struct Simulator<'s> {
     split_shares: Vec<Vec<Fixed>>,
     /// Per channel: the share of each buy, in fixed point.
     buy_shares: Vec<Vec<Fixed>>,
+    /// Per line: the delivery lag in whole days.
+    lags: Vec<WholeDays>,
+    /// Per funding source: the payment delay in whole days.
+    delays: Vec<WholeDays>,
+    /// Per channel and buy: the contract delay in whole days.
+    contract_delays: Vec<Vec<WholeDays>>,
 }
 
 impl<'s> Simulator<'s> {
@@ -139,6 +147,26 @@ impl<'s> Simulator<'s> {
             ramps,
             split_shares,
             buy_shares,
+            lags: scenario
+                .lines
+                .iter()
+                .map(|l| WholeDays::new(&l.lag))
+                .collect(),
+            delays: scenario
+                .funding
+                .iter()
+                .map(|f| WholeDays::new(&f.delay))
+                .collect(),
+            contract_delays: scenario
+                .channels
+                .iter()
+                .map(|c| {
+                    c.buys
+                        .iter()
+                        .map(|b| WholeDays::new(&b.contract_delay))
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -146,6 +174,25 @@ impl<'s> Simulator<'s> {
     #[must_use]
     pub fn scenario(&self) -> &'s Scenario {
         self.scenario
+    }
+
+    /// Bytes held by the sampling tables (shared by every thread).
+    #[must_use]
+    pub fn table_bytes(&self) -> usize {
+        let demand: usize = self
+            .demand
+            .iter()
+            .flatten()
+            .map(|st| match &st.draw {
+                DemandDraw::Table(t) => t.bytes(),
+                _ => 0,
+            })
+            .sum();
+        let days = |v: &[WholeDays]| v.iter().map(WholeDays::bytes).sum::<usize>();
+        demand
+            + days(&self.lags)
+            + days(&self.delays)
+            + self.contract_delays.iter().map(|v| days(v)).sum::<usize>()
     }
 }
 
@@ -163,7 +210,9 @@ fn demand_draw(d: Demand, mults: &[f64]) -> DemandDraw {
         ),
         Demand::Poisson { mean: m } => {
             let m = mean(m);
-            if m > 0.0 {
+            if let Some(t) = IntTable::poisson(m) {
+                DemandDraw::Table(t)
+            } else if m > 0.0 {
                 DemandDraw::Poisson(Poisson::new(m).expect(
                     "invariant: a Poisson mean in (0, MAX_COUNT_MEAN] is accepted by the sampler",
                 ))
@@ -173,7 +222,9 @@ fn demand_draw(d: Demand, mults: &[f64]) -> DemandDraw {
         }
         Demand::NegBinomial { mean: m, shape } => {
             let m = mean(m);
-            if m > 0.0 && shape > 0.0 && shape.is_finite() {
+            if let Some(t) = IntTable::negative_binomial(m, shape) {
+                DemandDraw::Table(t)
+            } else if m > 0.0 && shape > 0.0 && shape.is_finite() {
                 DemandDraw::NegBinomial(Gamma::new(shape, m / shape).expect(
                     "invariant: validation gives a negative binomial a finite shape > 0 and mean > 0",
                 ))
@@ -389,7 +440,7 @@ impl Worker {
                 ls.segment = ls.segment.max(point as usize);
             }
             Event::InstallmentDue { source, index } => {
-                self.installment_due(s, day, source as usize, index as usize, out)
+                self.installment_due(sim, day, source as usize, index as usize, out)
             }
             Event::InstallmentPaid { source, cents } => {
                 let f = &s.funding[source as usize];
@@ -416,7 +467,7 @@ impl Worker {
                 l.pending -= units;
                 l.backlog += units;
             }
-            Event::DailyProduction => self.produce(s, day, out),
+            Event::DailyProduction => self.produce(sim, day, out),
             Event::ShipmentArrived { line, units } => {
                 let n = line as usize;
                 let def = &s.lines[n];
@@ -450,8 +501,15 @@ impl Worker {
         }
     }
 
-    fn installment_due(&mut self, s: &Scenario, day: Day, k: usize, i: usize, out: &mut RunRecord) {
-        let f = &s.funding[k];
+    fn installment_due(
+        &mut self,
+        sim: &Simulator<'_>,
+        day: Day,
+        k: usize,
+        i: usize,
+        out: &mut RunRecord,
+    ) {
+        let f = &sim.scenario.funding[k];
         // Validation bounds every amount's distribution; the clamp also bounds heavy tails.
         let usd = f.installments[i]
             .amount_usd
@@ -467,7 +525,7 @@ impl Worker {
             led.defaulted += cents;
             return;
         }
-        let delay = whole_days(f.delay.sample(&mut self.streams.delay[k]));
+        let delay = sim.delays[k].sample(&mut self.streams.delay[k]);
         if !self.queue.schedule(
             day.plus(delay),
             Event::InstallmentPaid {
@@ -505,10 +563,7 @@ impl Worker {
             let l = &mut out.lines[buy.line.0];
             l.ordered += units;
             l.pending += units;
-            let delay = whole_days(sample_or_fixed(
-                &buy.contract_delay,
-                &mut self.streams.contract[c][b],
-            ));
+            let delay = sim.contract_delays[c][b].sample(&mut self.streams.contract[c][b]);
             let ev = Event::ContractStart {
                 line: buy.line.0 as u32,
                 units,
@@ -522,7 +577,8 @@ impl Worker {
             .schedule(day.plus(ch.every), Event::OrderPlaced { channel: c as u32 });
     }
 
-    fn produce(&mut self, s: &Scenario, day: Day, out: &mut RunRecord) {
+    fn produce(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
+        let s = sim.scenario;
         let d = f64::from(day.0);
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
             let rate = ramp_rate(&ls.ramp, ls.segment, d);
@@ -554,7 +610,7 @@ impl Worker {
             led.backlog -= good;
             led.produced += good;
             led.in_transit += good;
-            let lag = whole_days(sample_or_fixed(&line.lag, &mut self.streams.lag[n]));
+            let lag = sim.lags[n].sample(&mut self.streams.lag[n]);
             // A shipment arriving after the horizon stays in transit.
             self.queue.schedule(
                 day.plus(lag),
@@ -581,6 +637,7 @@ impl Worker {
                     st.fixed_carry = st.fixed_carry.fraction();
                     w
                 }
+                DemandDraw::Table(t) => t.sample(rng),
                 DemandDraw::Poisson(p) => p.sample(rng) as u64,
                 DemandDraw::NegBinomial(g) => poisson_count(g.sample(rng), rng) as u64,
             };
@@ -608,15 +665,6 @@ impl Worker {
             "{:?}",
             out.conservation_violations(s)
         );
-    }
-}
-
-/// Draws only when the distribution is uncertain (a fixed value needs no randomness).
-#[inline]
-fn sample_or_fixed(d: &Dist, rng: &mut StreamRng) -> f64 {
-    match d.fixed_value() {
-        Some(v) => v,
-        None => d.sample(rng),
     }
 }
 

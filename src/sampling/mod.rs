@@ -9,6 +9,10 @@
 //! own, results do not depend on thread count, and adding a donor does not shift the draws of a
 //! production line.
 
+pub mod table;
+
+pub use table::{IntTable, WholeDays};
+
 use rand::distr::{Bernoulli, Open01, Uniform};
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma, LogNormal, Normal, Pert, Poisson, Triangular};
@@ -244,6 +248,8 @@ pub enum Dist {
         d: Triangular<f64>,
         /// Smallest value.
         min: f64,
+        /// Most likely value.
+        mode: f64,
         /// Largest value.
         max: f64,
     },
@@ -253,6 +259,8 @@ pub enum Dist {
         d: Pert<f64>,
         /// Smallest value.
         min: f64,
+        /// Most likely value.
+        mode: f64,
         /// Largest value.
         max: f64,
     },
@@ -311,7 +319,7 @@ impl Dist {
             return Ok(Dist::Fixed(min));
         }
         let d = Triangular::new(min, max, mode).map_err(|e| e.to_string())?;
-        Ok(Dist::Triangular { d, min, max })
+        Ok(Dist::Triangular { d, min, mode, max })
     }
 
     /// PERT(min, mode, max) (a single value when min = max).
@@ -326,7 +334,7 @@ impl Dist {
         let d = Pert::new(min, max)
             .with_mode(mode)
             .map_err(|e| e.to_string())?;
-        Ok(Dist::Pert { d, min, max })
+        Ok(Dist::Pert { d, min, mode, max })
     }
 
     /// Normal(mean, sd) truncated to `[lo, hi]` (bounds may be infinite).
@@ -434,6 +442,57 @@ impl Dist {
             Dist::LogNormal { hi, .. } => *hi,
             Dist::Bernoulli(_) => 1.0,
         }
+    }
+
+    /// The cumulative distribution function P(X ≤ x), where it has a closed form (`None` for
+    /// the count laws and Bernoulli, which are not used as delays).
+    #[must_use]
+    pub fn cdf(&self, x: f64) -> Option<f64> {
+        let within = |min: f64, max: f64, f: &dyn Fn() -> f64| {
+            if x < min {
+                0.0
+            } else if x >= max {
+                1.0
+            } else {
+                f().clamp(0.0, 1.0)
+            }
+        };
+        Some(match self {
+            Dist::Fixed(v) => f64::from(u8::from(x >= *v)),
+            Dist::Uniform { min, max, .. } => within(*min, *max, &|| (x - min) / (max - min)),
+            Dist::Triangular { min, mode, max, .. } => {
+                let (min, mode, max) = (*min, *mode, *max);
+                within(min, max, &|| {
+                    if x <= mode {
+                        (x - min).powi(2) / ((max - min) * (mode - min))
+                    } else {
+                        1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
+                    }
+                })
+            }
+            Dist::Pert { min, mode, max, .. } => {
+                // rand_distr's PERT: Beta(1 + 4·(mode − min)/range, 1 + 4·(max − mode)/range).
+                let range = max - min;
+                let (a, b) = (
+                    1.0 + 4.0 * (mode - min) / range,
+                    1.0 + 4.0 * (max - mode) / range,
+                );
+                within(*min, *max, &|| {
+                    statrs::function::beta::beta_reg(a, b, (x - min) / (max - min))
+                })
+            }
+            Dist::Normal(t) => t.cdf(x),
+            Dist::LogNormal { log, hi, .. } => {
+                if x <= 0.0 {
+                    0.0
+                } else if x >= *hi {
+                    1.0
+                } else {
+                    log.cdf(x.ln())
+                }
+            }
+            Dist::Poisson { .. } | Dist::NegBinomial { .. } | Dist::Bernoulli(_) => return None,
+        })
     }
 
     /// True when the distribution always returns the same value (no randomness is drawn).
