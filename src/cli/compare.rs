@@ -9,7 +9,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
     use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
     let mut loaded = Vec::new();
     for f in &args.files {
-        loaded.push(load(Some(f), args.common.deny_warnings)?);
+        loaded.push(load(Some(f), args.common.deny_warnings, &[])?);
     }
     let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
     let first = scenarios[0];

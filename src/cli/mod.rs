@@ -58,6 +58,9 @@ pub enum Command {
         /// Treat plausibility warnings as errors (exit 2).
         #[arg(long)]
         deny_warnings: bool,
+        /// Override one value: `--set key.path=value` (several allowed), as in `run`.
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+        set: Vec<String>,
     },
 }
 
@@ -121,6 +124,10 @@ pub struct RunArgs {
     /// Seed, threads, results folder and the other options every experiment has.
     #[command(flatten)]
     pub common: ExperimentArgs,
+    /// Override one value of the scenario, e.g. `--set funding.purl-donors.payment_probability=0.6`
+    /// (key paths as in error messages; several allowed). The results record the overrides.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
     /// Resolution of the PNG charts, in dots per inch at 8 inches wide (the SVG files scale
     /// freely).
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(38..=1200))]
@@ -202,7 +209,8 @@ pub fn main() -> ExitCode {
         Command::Validate {
             files,
             deny_warnings,
-        } => validate(&files, deny_warnings),
+            set,
+        } => validate(&files, deny_warnings, &set),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -252,12 +260,12 @@ fn check(text: &str, f: &Path, deny: bool) -> Result<Scenario, LoadError> {
     loaded.deny_warnings(deny, f, text)
 }
 
-fn validate(files: &[PathBuf], deny: bool) -> Result<(), CliError> {
+fn validate(files: &[PathBuf], deny: bool, sets: &[String]) -> Result<(), CliError> {
     let mut out = Stdout::default();
     let mut failed = None;
     let mut stdout_error = None;
     for f in files {
-        match scenario::read_text(f).and_then(|text| check(&text, f, deny)) {
+        match scenario::resolve(f, sets).and_then(|r| check_resolved(&r, deny)) {
             Ok(s) => {
                 let line = format!(
                     "ok: {} — \"{}\", {} items, {} funding sources, {} channels, {} lines, {} days from {}\n",
@@ -287,16 +295,66 @@ fn validate(files: &[PathBuf], deny: bool) -> Result<(), CliError> {
         (None, None) => Ok(()),
     }
 }
-/// Loads the scenario named on the command line, or the baseline.
-fn load(file: Option<&Path>, deny: bool) -> Result<(Scenario, String, String), LoadError> {
+/// Validates a resolved scenario, printing its plausibility warnings (errors with `deny`),
+/// each pointing into the file or `--set` option that wrote the value.
+fn check_resolved(r: &scenario::Resolved, deny: bool) -> Result<Scenario, LoadError> {
+    if r.is_plain() {
+        return check(&r.text, &r.chain[0], deny);
+    }
+    let loaded = r.check()?;
+    if loaded.warnings.is_empty() {
+        return Ok(loaded.scenario);
+    }
+    if deny {
+        let problems: Vec<scenario::Problem> = loaded
+            .warnings
+            .into_iter()
+            .map(|mut w| {
+                w.help = Some(format!(
+                    "{} (this is a warning, refused because of --deny-warnings)",
+                    w.help.unwrap_or_default()
+                ));
+                w
+            })
+            .collect();
+        return Err(LoadError::Resolved {
+            rendered: r.render(&problems, scenario::Severity::Error),
+            problems,
+        });
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}\n",
+        r.render(&loaded.warnings, scenario::Severity::Warning)
+    );
+    Ok(loaded.scenario)
+}
+
+/// Loads the scenario named on the command line (following `extends` and applying `--set`),
+/// or the baseline. Returns the scenario, the resolved text (what is hashed and copied into
+/// the results as scenario.toml) and how to name it.
+fn load(
+    file: Option<&Path>,
+    deny: bool,
+    sets: &[String],
+) -> Result<(Scenario, String, String), LoadError> {
     match file {
         Some(f) => {
             // Read once: the text that is validated is the text that is hashed and copied.
-            let text = scenario::read_text(f)?;
-            let s = check(&text, f, deny)?;
-            Ok((s, text, f.display().to_string()))
+            let r = scenario::resolve(f, sets)?;
+            let s = check_resolved(&r, deny)?;
+            Ok((s, r.text, f.display().to_string()))
         }
-        None if Path::new(BASELINE_PATH).is_file() => load(Some(Path::new(BASELINE_PATH)), deny),
+        None if Path::new(BASELINE_PATH).is_file() => {
+            load(Some(Path::new(BASELINE_PATH)), deny, sets)
+        }
+        None if !sets.is_empty() => Err(LoadError::Read {
+            path: PathBuf::from(BASELINE_PATH),
+            reason:
+                "--set needs a scenario file, and scenarios/baseline.toml is not in this folder"
+                    .into(),
+            help: "name the scenario file, e.g. porcupine run my.toml --set key.path=value".into(),
+        }),
         None => {
             let origin = "scenarios/baseline.toml (built in)";
             let s = check(BUILTIN_BASELINE, Path::new(origin), deny)?;

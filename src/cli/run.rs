@@ -5,7 +5,8 @@ use super::*;
 use system::{check_memory, install_signal_handlers, interrupted, report_peak_memory};
 
 pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
-    let (scenario, text, origin) = load(args.file.as_deref(), args.common.deny_warnings)?;
+    let (scenario, text, origin) =
+        load(args.file.as_deref(), args.common.deny_warnings, &args.set)?;
     // With --precision, `runs` is the most that may be needed; the experiment may stop earlier.
     let runs = if args.precision.is_some() {
         args.max_runs

@@ -79,14 +79,23 @@ pub enum LoadError {
         /// Every problem found.
         problems: Vec<Problem>,
     },
+    /// Problems of a scenario resolved from several files or `--set` options, each rendered
+    /// against the file or option that wrote the value.
+    #[error("{rendered}")]
+    Resolved {
+        /// The problems as shown.
+        rendered: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
 }
 
 impl LoadError {
-    /// The problems of an `Invalid` error (empty for the others).
+    /// The problems of an `Invalid` or `Resolved` error (empty for the others).
     #[must_use]
     pub fn problems(&self) -> &[Problem] {
         match self {
-            LoadError::Invalid { problems, .. } => problems,
+            LoadError::Invalid { problems, .. } | LoadError::Resolved { problems, .. } => problems,
             _ => &[],
         }
     }

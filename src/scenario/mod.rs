@@ -15,6 +15,7 @@ mod line;
 mod model;
 mod names;
 mod plausibility;
+mod resolve;
 mod schema;
 mod support;
 mod syntax;
@@ -23,6 +24,7 @@ mod values;
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
 pub use keypath::{KeyPath, KeyPathError, Seg};
+pub use resolve::{resolve, Resolved};
 
 use crate::sampling::{Dist, StreamKey};
 use crate::units::{Cents, Day};

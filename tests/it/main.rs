@@ -17,3 +17,4 @@ mod outputs;
 mod reliability;
 mod scenarios;
 mod util;
+mod variants;
