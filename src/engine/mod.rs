@@ -15,12 +15,15 @@
 //! are applied to integer cents with the same fixed-point shares.
 
 pub mod event;
+mod line_queue;
 pub mod queue;
 pub mod record;
 
 pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
-pub use record::{ChannelLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
+pub use record::{ChannelLedger, CustomerLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
+
+use line_queue::SharedLine;
 
 use crate::sampling::{poisson_count, stream, whole_days, Dist, StreamRng, MAX_COUNT_MEAN};
 use crate::scenario::{Allocation, Demand, Scenario};
@@ -194,6 +197,8 @@ struct LineState {
     our_share: Fixed,
     /// Fraction of a unit made but not yet finished.
     carry: Fixed,
+    /// The queue of a shared line (customers or a seller stock); `None` for a plain line.
+    shared: Option<Box<SharedLine>>,
 }
 
 /// Per-item state within a run.
@@ -305,6 +310,7 @@ impl Worker {
             }),
         );
 
+        let mut first_customer = 0;
         for (n, ((ls, line), written)) in self
             .lines
             .iter_mut()
@@ -312,6 +318,12 @@ impl Worker {
             .zip(&sim.ramps)
             .enumerate()
         {
+            ls.shared = line.is_shared().then(|| {
+                let sh = SharedLine::new(line, first_customer, seed, run);
+                out.lines[n].stock_initial = sh.initial_stock();
+                Box::new(sh)
+            });
+            first_customer += line.customers.len();
             let slip = line.slip.sample(&mut stream(seed, run, line.key_slip));
             let other = line
                 .other_share
@@ -411,10 +423,29 @@ impl Worker {
             Event::OrderPlaced { channel } => self.place_orders(sim, day, channel as usize, out),
             Event::ContractStart { line, units } => {
                 // Units of one item are interchangeable, so the line's first-in, first-out
-                // queue of orders is its backlog count.
-                let l = &mut out.lines[line as usize];
+                // queue of orders is its backlog count (a shared line also keeps its queue).
+                let n = line as usize;
+                let l = &mut out.lines[n];
                 l.pending -= units;
-                l.backlog += units;
+                let Some(sh) = self.lines[n].shared.as_deref_mut() else {
+                    l.backlog += units;
+                    return;
+                };
+                let released = sh.contract(units);
+                l.backlog += units - released;
+                if released > 0 {
+                    l.released += released;
+                    l.in_transit += released;
+                    let lag = whole_days(sample_or_fixed(&s.lines[n].lag, &mut sh.lag_rng));
+                    // A shipment arriving after the horizon stays in transit.
+                    self.queue.schedule(
+                        day.plus(lag),
+                        Event::ShipmentArrived {
+                            line,
+                            units: released,
+                        },
+                    );
+                }
             }
             Event::DailyProduction => self.produce(s, day, out),
             Event::ShipmentArrived { line, units } => {
@@ -536,7 +567,10 @@ impl Worker {
             let whole = ls.carry.whole();
             ls.carry = ls.carry.fraction();
             let led = &mut out.lines[n];
-            let made = whole.min(led.backlog);
+            let made = match ls.shared.as_deref_mut() {
+                None => whole.min(led.backlog),
+                Some(sh) => sh.serve(day, whole, led, &mut out.customers),
+            };
             if made == 0 {
                 continue;
             }
@@ -548,6 +582,11 @@ impl Worker {
             };
             let good = made - defective;
             led.defective += defective;
+            if defective > 0 {
+                if let Some(sh) = ls.shared.as_deref_mut() {
+                    sh.requeue(defective);
+                }
+            }
             if good == 0 {
                 continue;
             }
@@ -602,6 +641,11 @@ impl Worker {
         }
         for (i, st) in self.items.iter().enumerate() {
             out.items[i].end_stock = st.stock;
+        }
+        for (ls, led) in self.lines.iter().zip(out.lines.iter_mut()) {
+            if let Some(sh) = &ls.shared {
+                led.stock_end = sh.stock();
+            }
         }
         debug_assert!(
             out.conservation_violations(s).is_empty(),

@@ -47,6 +47,25 @@ pub struct LineLedger {
     pub delivered: u64,
     /// Lost in transit.
     pub lost: u64,
+    /// Released from the seller's stock to this scenario's orders.
+    pub released: u64,
+    /// The seller's releasable stock at the start.
+    pub stock_initial: u64,
+    /// Units of output that refilled the seller's stock.
+    pub refilled: u64,
+    /// The seller's releasable stock at the end.
+    pub stock_end: u64,
+}
+
+/// Per-customer totals of one run, for another buyer of a shared line (whole units).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerLedger {
+    /// Units the customer ordered.
+    pub ordered: u64,
+    /// Units made for it.
+    pub delivered: u64,
+    /// Units it still waits for.
+    pub backlog: u64,
 }
 
 /// Per-funding-source totals of one run (cents).
@@ -94,6 +113,8 @@ pub struct RunRecord {
     pub funding: Vec<FundingLedger>,
     /// Channel ledgers.
     pub channels: Vec<ChannelLedger>,
+    /// Ledgers of the other buyers of shared lines, line by line in file order.
+    pub customers: Vec<CustomerLedger>,
 }
 
 impl RunRecord {
@@ -125,6 +146,11 @@ impl RunRecord {
         self.channels.clear();
         self.channels
             .resize(s.channels.len(), ChannelLedger::default());
+        self.customers.clear();
+        self.customers.resize(
+            s.lines.iter().map(|l| l.customers.len()).sum(),
+            CustomerLedger::default(),
+        );
     }
 
     /// The stock path of one item.
@@ -169,16 +195,24 @@ impl RunRecord {
         }
         let mut spent_on_units: i64 = 0;
         for (n, l) in self.lines.iter().enumerate() {
-            if l.ordered != l.produced + l.backlog + l.pending {
+            if l.ordered != l.produced + l.released + l.backlog + l.pending {
                 bad.push(format!(
-                    "line {n}: ordered {} != produced {} + backlog {} + pending {}",
-                    l.ordered, l.produced, l.backlog, l.pending
+                    "line {n}: ordered {} != produced {} + released {} + backlog {} + pending {}",
+                    l.ordered, l.produced, l.released, l.backlog, l.pending
                 ));
             }
-            if l.produced != l.delivered + l.in_transit + l.lost {
+            if l.produced + l.released != l.delivered + l.in_transit + l.lost {
                 bad.push(format!(
-                    "line {n}: produced {} != delivered {} + in transit {} + lost {}",
-                    l.produced, l.delivered, l.in_transit, l.lost
+                    "line {n}: produced {} + released {} != delivered {} + in transit {} + lost {}",
+                    l.produced, l.released, l.delivered, l.in_transit, l.lost
+                ));
+            }
+            if l.stock_initial + l.refilled != l.released + l.stock_end
+                || l.stock_end > l.stock_initial
+            {
+                bad.push(format!(
+                    "line {n}: seller stock {} + refilled {} != released {} + left {}",
+                    l.stock_initial, l.refilled, l.released, l.stock_end
                 ));
             }
             spent_on_units += l.ordered as i64 * s.items[s.lines[n].item.0].unit_cost.0;
@@ -187,6 +221,14 @@ impl RunRecord {
             bad.push(format!(
                 "units ordered × unit cost {spent_on_units} != money spent {spent}"
             ));
+        }
+        for (k, c) in self.customers.iter().enumerate() {
+            if c.ordered != c.delivered + c.backlog {
+                bad.push(format!(
+                    "customer {k}: ordered {} != delivered {} + backlog {}",
+                    c.ordered, c.delivered, c.backlog
+                ));
+            }
         }
         let days = s.days();
         for (i, it) in self.items.iter().enumerate() {

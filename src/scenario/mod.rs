@@ -1,6 +1,7 @@
 //! The validated scenario: what the engine simulates. Built only by [`load`] / [`from_str`]
 //! (parse → validate), so the engine never sees raw TOML and every value here is already checked.
 
+mod buyers;
 mod channel;
 mod consumption;
 mod diagnostics;
@@ -187,6 +188,8 @@ pub struct Buy {
     pub max_units: Option<u64>,
     /// Days from contract to the order joining the line's queue.
     pub contract_delay: Dist,
+    /// This buy's place in the line's priority queue, when written.
+    pub line_priority: Option<u32>,
     /// Stream for contract delays.
     pub key_contract: StreamKey,
 }
@@ -222,6 +225,59 @@ pub struct Line {
     pub key_lag: StreamKey,
     /// Stream for transit losses.
     pub key_loss: StreamKey,
+    /// How the line's capacity is shared between its buyers.
+    pub queue: Queue,
+    /// Other buyers served from the line's capacity (empty: `other_share` applies).
+    pub customers: Vec<Customer>,
+    /// This scenario's place in a priority queue (1 is served first).
+    pub our_priority: u32,
+    /// Finished units the seller can release to this scenario's orders, drawn once per future.
+    pub releasable: Dist,
+    /// Share of each day's output that refills the releasable stock.
+    pub restock_share: f64,
+    /// Stream for the releasable stock.
+    pub key_releasable: StreamKey,
+    /// Stream for the delivery lag of released units.
+    pub key_release_lag: StreamKey,
+}
+
+impl Line {
+    /// Whether the line runs the shared queue (customers or a seller stock).
+    #[must_use]
+    pub fn is_shared(&self) -> bool {
+        !self.customers.is_empty() || self.releasable.upper_bound() > 0.0
+    }
+}
+
+/// How a shared line orders its buyers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// The oldest waiting order first, whoever placed it.
+    Fifo,
+    /// Priority 1's backlog first; ties split pro rata to backlogs.
+    Priority,
+}
+
+/// Another buyer of a line's output.
+#[derive(Debug, Clone)]
+pub struct Customer {
+    /// Short name (unique within the line).
+    pub name: String,
+    /// Place in a priority queue (1 is served first).
+    pub priority: u32,
+    /// Orders per year.
+    pub units_per_year: Flow,
+    /// Stream for a drawn rate.
+    pub key_rate: StreamKey,
+}
+
+/// A rate of orders in units per year.
+#[derive(Debug, Clone)]
+pub enum Flow {
+    /// Drawn once per future (a number is a certain draw).
+    Drawn(Dist),
+    /// From each day on, the given rate (steps; none before the first point).
+    Dated(Vec<(Day, f64)>),
 }
 
 /// Daily use of an item.
