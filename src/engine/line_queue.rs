@@ -143,6 +143,25 @@ impl SharedLine {
         released
     }
 
+    /// Units made for this scenario outside the queue (by capacity reserved for it): its oldest
+    /// waiting orders are served.
+    pub(super) fn take_ours(&mut self, mut units: u64) {
+        if self.queue != Queue::Fifo {
+            return;
+        }
+        for (who, u) in &mut self.fifo {
+            if units == 0 {
+                break;
+            }
+            if *who == US {
+                let t = (*u).min(units);
+                *u -= t;
+                units -= t;
+            }
+        }
+        self.fifo.retain(|&(_, u)| u > 0);
+    }
+
     /// Units made for this scenario but rejected: the order still waits, first in line.
     pub(super) fn requeue(&mut self, units: u64) {
         if units > 0 && self.queue == Queue::Fifo {

@@ -15,13 +15,17 @@
 //! are applied to integer cents with the same fixed-point shares.
 
 pub mod event;
+mod expansion;
 mod line_queue;
 pub mod queue;
 pub mod record;
 
 pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
-pub use record::{ChannelLedger, CustomerLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
+pub use record::{
+    ChannelLedger, CustomerLedger, ExpansionLedger, FundingLedger, ItemLedger, LineLedger,
+    RunRecord,
+};
 
 use line_queue::SharedLine;
 
@@ -72,6 +76,8 @@ pub struct Simulator<'s> {
     split_shares: Vec<Vec<Fixed>>,
     /// Per channel: the share of each buy, in fixed point.
     buy_shares: Vec<Vec<Fixed>>,
+    /// The capacity projects.
+    plan: expansion::Plan,
 }
 
 impl<'s> Simulator<'s> {
@@ -142,6 +148,7 @@ impl<'s> Simulator<'s> {
             ramps,
             split_shares,
             buy_shares,
+            plan: expansion::Plan::new(scenario),
         }
     }
 
@@ -199,6 +206,11 @@ struct LineState {
     carry: Fixed,
     /// The queue of a shared line (customers or a seller stock); `None` for a plain line.
     shared: Option<Box<SharedLine>>,
+    /// Capacity added by finished projects, shared like the ramp's.
+    added: Fixed,
+    /// Capacity added by finished projects for this scenario's orders only, and its carry.
+    dedicated: Fixed,
+    dedicated_carry: Fixed,
 }
 
 /// Per-item state within a run.
@@ -231,6 +243,7 @@ pub struct Worker {
     items: Vec<ItemState>,
     balances: Vec<i64>,
     streams: Streams,
+    projects: Vec<expansion::Project>,
 }
 
 impl Worker {
@@ -243,6 +256,7 @@ impl Worker {
             items: vec![ItemState::default(); s.items.len()],
             balances: vec![0; s.channels.len()],
             streams: Streams::default(),
+            projects: Vec::new(),
         }
     }
 
@@ -324,6 +338,9 @@ impl Worker {
                 Box::new(sh)
             });
             first_customer += line.customers.len();
+            ls.added = Fixed::ZERO;
+            ls.dedicated = Fixed::ZERO;
+            ls.dedicated_carry = Fixed::ZERO;
             let slip = line.slip.sample(&mut stream(seed, run, line.key_slip));
             let other = line
                 .other_share
@@ -373,6 +390,7 @@ impl Worker {
             led.initial = it.initial_stock;
         }
         self.balances.iter_mut().for_each(|b| *b = 0);
+        expansion::start(s, &sim.plan, seed, run, &mut self.projects);
         for (k, f) in s.funding.iter().enumerate() {
             for (i, inst) in f.installments.iter().enumerate() {
                 self.queue.schedule(
@@ -399,6 +417,19 @@ impl Worker {
             Event::RampMilestone { line, point } => {
                 let ls = &mut self.lines[line as usize];
                 ls.segment = ls.segment.max(point as usize);
+            }
+            Event::ExpansionDone { project } => {
+                let p = project as usize;
+                let pr = expansion::done(&sim.plan, &self.projects, p, day, out);
+                if pr.success {
+                    let ls = &mut self.lines[pr.line];
+                    let (n, k) = sim.plan.list[p];
+                    if s.lines[n].expansions[k].dedicated {
+                        ls.dedicated = ls.dedicated.plus(pr.adds);
+                    } else {
+                        ls.added = ls.added.plus(pr.adds);
+                    }
+                }
             }
             Event::InstallmentDue { source, index } => {
                 self.installment_due(s, day, source as usize, index as usize, out)
@@ -513,6 +544,17 @@ impl Worker {
     fn place_orders(&mut self, sim: &Simulator<'_>, day: Day, c: usize, out: &mut RunRecord) {
         let s = sim.scenario;
         let ch = &s.channels[c];
+        if !sim.plan.by_channel[c].is_empty() {
+            expansion::fund(
+                &sim.plan,
+                &mut self.projects,
+                c,
+                day,
+                &mut self.balances[c],
+                &mut self.queue,
+                out,
+            );
+        }
         let budget = self.balances[c];
         let mut left = budget;
         for (b, buy) in ch.buys.iter().enumerate() {
@@ -557,6 +599,11 @@ impl Worker {
         let d = f64::from(day.0);
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
             let rate = ramp_rate(&ls.ramp, ls.segment, d);
+            let rate = if ls.added == Fixed::ZERO {
+                rate
+            } else {
+                rate.plus(ls.added)
+            };
             // Most lines keep their whole capacity: skip the product then (same result).
             let ours = if ls.our_share == Fixed::ONE {
                 rate
@@ -567,10 +614,20 @@ impl Worker {
             let whole = ls.carry.whole();
             ls.carry = ls.carry.fraction();
             let led = &mut out.lines[n];
-            let made = match ls.shared.as_deref_mut() {
+            let mut made = match ls.shared.as_deref_mut() {
                 None => whole.min(led.backlog),
                 Some(sh) => sh.serve(day, whole, led, &mut out.customers),
             };
+            if ls.dedicated != Fixed::ZERO {
+                // Capacity reserved for this scenario's orders serves what is still waiting.
+                ls.dedicated_carry = ls.dedicated_carry.plus(ls.dedicated);
+                let more = ls.dedicated_carry.whole().min(led.backlog - made);
+                ls.dedicated_carry = ls.dedicated_carry.fraction();
+                if let Some(sh) = ls.shared.as_deref_mut() {
+                    sh.take_ours(more);
+                }
+                made += more;
+            }
             if made == 0 {
                 continue;
             }

@@ -88,8 +88,25 @@ pub struct ChannelLedger {
     pub received: i64,
     /// Money spent on orders.
     pub spent: i64,
+    /// Money paid for capacity projects that succeeded or are not done yet.
+    pub capacity: i64,
+    /// Money paid for capacity projects that failed.
+    pub lost: i64,
     /// Money left in the pool.
     pub balance: i64,
+}
+
+/// What became of one capacity project in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpansionLedger {
+    /// Cents paid (0 while not funded).
+    pub paid: i64,
+    /// Day it was paid for.
+    pub funded: Option<u32>,
+    /// Day it was done.
+    pub done: Option<u32>,
+    /// Whether it delivered its capacity (known when done).
+    pub succeeded: Option<bool>,
 }
 
 /// Everything one run records.
@@ -115,6 +132,8 @@ pub struct RunRecord {
     pub channels: Vec<ChannelLedger>,
     /// Ledgers of the other buyers of shared lines, line by line in file order.
     pub customers: Vec<CustomerLedger>,
+    /// Ledgers of the capacity projects, line by line in file order.
+    pub expansions: Vec<ExpansionLedger>,
 }
 
 impl RunRecord {
@@ -151,6 +170,11 @@ impl RunRecord {
             s.lines.iter().map(|l| l.customers.len()).sum(),
             CustomerLedger::default(),
         );
+        self.expansions.clear();
+        self.expansions.resize(
+            s.lines.iter().map(|l| l.expansions.len()).sum(),
+            ExpansionLedger::default(),
+        );
     }
 
     /// The stock path of one item.
@@ -164,10 +188,38 @@ impl RunRecord {
     pub fn conservation_violations(&self, s: &Scenario) -> Vec<String> {
         let mut bad = Vec::new();
         for (c, l) in self.channels.iter().enumerate() {
-            if l.received != l.spent + l.balance || l.balance < 0 {
+            if l.received != l.spent + l.capacity + l.lost + l.balance || l.balance < 0 {
                 bad.push(format!(
-                    "channel {c}: received {} != spent {} + balance {}",
-                    l.received, l.spent, l.balance
+                    "channel {c}: received {} != spent {} + capacity {} + lost {} + balance {}",
+                    l.received, l.spent, l.capacity, l.lost, l.balance
+                ));
+            }
+        }
+        let projects = s
+            .lines
+            .iter()
+            .flat_map(|l| l.expansions.iter())
+            .zip(&self.expansions);
+        let mut by_channel = vec![(0i64, 0i64); self.channels.len()];
+        for (k, (e, led)) in projects.enumerate() {
+            let slot = &mut by_channel[e.funded_by.0];
+            if led.succeeded == Some(false) {
+                slot.1 += led.paid;
+            } else {
+                slot.0 += led.paid;
+            }
+            if led.funded.is_none() && (led.paid != 0 || led.done.is_some()) {
+                bad.push(format!(
+                    "expansion {k}: paid {} or done but never funded",
+                    led.paid
+                ));
+            }
+        }
+        for (c, (l, (capacity, lost))) in self.channels.iter().zip(by_channel).enumerate() {
+            if l.capacity != capacity || l.lost != lost {
+                bad.push(format!(
+                    "channel {c}: capacity {} and lost {} != its projects' {capacity} and {lost}",
+                    l.capacity, l.lost
                 ));
             }
         }

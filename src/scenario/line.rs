@@ -11,7 +11,7 @@ use super::schema::{read_dist, DistDoc, Purpose};
 use super::{ItemId, Line};
 use crate::sampling::{Dist, StreamKey};
 
-const KEYS: [&str; 9 + buyers::KEYS.len()] = [
+const KEYS: [&str; 10 + buyers::KEYS.len()] = [
     "name",
     "label",
     "item",
@@ -25,6 +25,7 @@ const KEYS: [&str; 9 + buyers::KEYS.len()] = [
     "customer",
     "releasable_stock",
     "restock_share",
+    "expansion",
 ];
 const POINT_KEYS: [&str; 4] = ["date", "per_day", "per_month", "per_year"];
 
@@ -56,6 +57,7 @@ pub(super) struct LineDoc {
     pub lag: Option<DistDoc>,
     pub transit_loss: Option<Sp<f64>>,
     pub shared: SharedDoc,
+    pub expansions: Vec<super::expansion::ExpansionDoc>,
 }
 
 fn point(ctx: &mut Ctx, p: &Tbl<'_>) -> PointDoc {
@@ -107,6 +109,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> LineDoc {
         lag: t.opt(ctx, "delivery_lag_days", general),
         transit_loss: t.opt(ctx, "transit_loss", num),
         shared: buyers::read(ctx, t),
+        expansions: super::expansion::read(ctx, t),
     }
 }
 
@@ -227,6 +230,7 @@ pub(super) fn compile(ctx: &mut Ctx, l: &LineDoc, items: &Names, cal: &Calendar)
         our_priority: 1,
         releasable: shared.releasable,
         restock_share: shared.restock_share,
+        expansions: Vec::new(),
         name,
     })
 }

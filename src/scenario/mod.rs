@@ -7,6 +7,7 @@ mod consumption;
 mod diagnostics;
 mod distributions;
 mod doc;
+mod expansion;
 mod funding;
 mod header;
 mod hints;
@@ -239,6 +240,39 @@ pub struct Line {
     pub key_releasable: StreamKey,
     /// Stream for the delivery lag of released units.
     pub key_release_lag: StreamKey,
+    /// Capacity projects funded by channels.
+    pub expansions: Vec<Expansion>,
+}
+
+/// A project that adds capacity to a line when it is done, paid by a channel.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    /// Short name (unique within the line).
+    pub name: String,
+    /// The channel that pays, from its balance before its buys.
+    pub funded_by: ChannelId,
+    /// Price in US dollars, drawn once per future.
+    pub cost_usd: Dist,
+    /// Capacity added, in units per period, drawn once per future.
+    pub adds: Dist,
+    /// Periods per day: `adds × per_day` is units per day.
+    pub per_day: f64,
+    /// Days from payment to completion, drawn once per future.
+    pub lead_time: Dist,
+    /// Chance that the project delivers its capacity.
+    pub success_probability: f64,
+    /// First day it may be paid.
+    pub earliest: Day,
+    /// Whether the added capacity serves only this scenario's orders.
+    pub dedicated: bool,
+    /// Stream for the cost.
+    pub key_cost: StreamKey,
+    /// Stream for the capacity added.
+    pub key_adds: StreamKey,
+    /// Stream for the lead time.
+    pub key_lead: StreamKey,
+    /// Stream for success.
+    pub key_success: StreamKey,
 }
 
 impl Line {

@@ -181,6 +181,8 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         .map(|d| channel::compile(ctx, d, &refs, &cal))
         .collect();
     super::buyers::our_priorities(ctx, &channel_d, &channels, &mut lines);
+    let expansions: Vec<_> = line_d.iter().map(|l| &l.expansions).collect();
+    super::expansion::attach(ctx, &expansions, &mut lines, &chans_n, &cal);
     let funding: Vec<_> = funding_d
         .iter()
         .map(|d| funding::compile(ctx, d, &chans_n, &cal))

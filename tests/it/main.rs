@@ -9,6 +9,7 @@ mod conservation;
 mod determinism;
 mod distributions;
 mod exact;
+mod expansions;
 mod format_readings;
 mod fuzz_regressions;
 mod hand_computed;

@@ -213,6 +213,7 @@ fn buys_of_one_line_must_agree_on_its_priority() {
 }
 
 /// A shared line with random customers, queue rule, seller stock and defects.
+#[allow(clippy::too_many_arguments)]
 fn shared_toml(
     priority: bool,
     customers: &[(u32, u32)],
@@ -221,6 +222,7 @@ fn shared_toml(
     ours: Option<u32>,
     defect: f64,
     money: u32,
+    project: Option<(bool, u32, f64)>,
 ) -> String {
     let mut t = format!(
         "[scenario]\nname = \"prop\"\nstart = 2025-01-01\nhorizon_days = 200\n\n\
@@ -244,6 +246,13 @@ fn shared_toml(
             "[[line.customer]]\nname = \"k{k}\"\npriority = {p}\nunits_per_year = {{ dist = \"uniform\", min = 0, max = {rate} }}\n"
         );
     }
+    if let Some((dedicated, cost, success)) = project {
+        t += &format!(
+            "[[line.expansion]]\nname = \"x\"\nfunded_by = \"c\"\ncost_usd = {{ dist = \"uniform\", min = 0, max = {cost} }}\n\
+             adds_per_month = {{ dist = \"uniform\", min = 0, max = 90 }}\nlead_time_days = {{ dist = \"uniform\", min = 0, max = 90 }}\n\
+             success_probability = {success:.3}\ndedicated = {dedicated}\n"
+        );
+    }
     t
 }
 
@@ -259,9 +268,10 @@ proptest::proptest! {
         ours in proptest::option::of(1u32..4),
         defect in 0.0f64..0.3,
         money in 1u32..20_000,
+        project in proptest::option::of((proptest::prelude::any::<bool>(), 0u32..20_000, 0.0f64..1.0)),
         seed in proptest::prelude::any::<u64>(),
     ) {
-        let text = shared_toml(priority, &customers, stock, restock, ours, defect, money);
+        let text = shared_toml(priority, &customers, stock, restock, ours, defect, money, project);
         let s = scenario(&text);
         for rec in records(&s, seed, 0..4) {
             let bad = rec.conservation_violations(&s);
