@@ -194,3 +194,37 @@ fn expansion_money_raises_deliveries_while_the_same_money_alone_grows_the_backlo
     assert!(built.0 > more.0 + 200.0, "{more:?} {built:?}");
     assert!(built.1 < more.1, "{more:?} {built:?}");
 }
+
+#[test]
+fn results_report_each_project_and_the_money_it_took() {
+    let s = scenario(
+        &PROJECT
+            .replace("HORIZON", "30")
+            .replace("SUCCESS", "success_probability = 0"),
+    );
+    let acc = crate::util::experiment(&s, 20, 1, 2);
+    assert_eq!(acc.expansions[0].failed, 20);
+    assert_eq!(acc.expansions[0].done_on[15], 20);
+    assert_eq!(acc.channels[0].lost, 20 * 100_000);
+    let meta = porcupine::report::Metadata {
+        version: "t".into(),
+        seed: 1,
+        runs: 20,
+        scenario_file: "project.toml".into(),
+        scenario_hash: "abc".into(),
+        percentile_method: porcupine::report::percentile_method(),
+        reproduce: String::new(),
+    };
+    let r = porcupine::report::prepare(&s, &acc, meta);
+    let x = &r.summary.expansions[0];
+    assert_eq!(
+        (x.share_funded, x.share_failed, x.paid_usd),
+        (1.0, 1.0, 1000.0)
+    );
+    assert_eq!(
+        x.done_p50.map(|d| d.to_string()).as_deref(),
+        Some("2025-01-16")
+    );
+    let files = porcupine::output::render(&s, &r, "").unwrap();
+    assert!(files.iter().any(|f| f.name == "expansions.csv"));
+}
