@@ -167,6 +167,37 @@ pub struct ChannelSummary {
     pub spent_usd: f64,
     /// Money unspent at the horizon.
     pub balance_usd: f64,
+    /// Money paid for capacity projects that succeeded or are not done (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_usd: Option<f64>,
+    /// Money paid for capacity projects that failed (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_on_failed_projects_usd: Option<f64>,
+}
+
+/// Per capacity project results.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpansionSummary {
+    /// Name.
+    pub name: String,
+    /// Line.
+    pub line: String,
+    /// Channel that pays.
+    pub funded_by: String,
+    /// Share of runs in which it was paid for.
+    pub share_funded: f64,
+    /// Share of runs in which it was done and succeeded by the horizon.
+    pub share_succeeded: f64,
+    /// Share of runs in which it was done and failed by the horizon.
+    pub share_failed: f64,
+    /// Mean money paid per run.
+    pub paid_usd: f64,
+    /// Completion date percentiles over all runs (absent: not done by then in enough runs).
+    pub done_p5: Option<NaiveDate>,
+    /// Median completion date.
+    pub done_p50: Option<NaiveDate>,
+    /// 95th percentile of the completion date.
+    pub done_p95: Option<NaiveDate>,
 }
 
 /// Per-line results (means over runs, units).
@@ -192,6 +223,15 @@ pub struct LineSummary {
     pub backlog: f64,
     /// Units on their way at the horizon.
     pub in_transit: f64,
+    /// Units released from the seller's stock (shared lines only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub released_from_stock: Option<f64>,
+    /// Units made for the line's other buyers (lines with customers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_to_other_buyers: Option<f64>,
+    /// Units the other buyers still wait for at the horizon (lines with customers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_buyers_backlog: Option<f64>,
 }
 
 /// The whole summary (`summary.json`).
@@ -217,6 +257,9 @@ pub struct Summary {
     pub channels: Vec<ChannelSummary>,
     /// Production lines.
     pub lines: Vec<LineSummary>,
+    /// Capacity projects (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expansions: Vec<ExpansionSummary>,
 }
 
 /// Everything an experiment produced, prepared for writing.
@@ -316,6 +359,29 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             received_usd: usd(m.received, runs),
             spent_usd: usd(m.spent, runs),
             balance_usd: usd(m.balance, runs),
+            capacity_usd: has_projects(s, c).then(|| usd(m.capacity, runs)),
+            lost_on_failed_projects_usd: has_projects(s, c).then(|| usd(m.lost, runs)),
+        })
+        .collect();
+    let expansions = s
+        .lines
+        .iter()
+        .flat_map(|l| l.expansions.iter().map(move |e| (l, e)))
+        .zip(&acc.expansions)
+        .map(|((l, e), m)| {
+            let [p5, p50, p95] = [0.05, 0.5, 0.95].map(|q| quantile_day(s, &m.done_on, q, runs));
+            ExpansionSummary {
+                name: e.name.clone(),
+                line: l.name.clone(),
+                funded_by: s.channels[e.funded_by.0].name.clone(),
+                share_funded: m.funded as f64 / runs as f64,
+                share_succeeded: m.succeeded as f64 / runs as f64,
+                share_failed: m.failed as f64 / runs as f64,
+                paid_usd: usd(m.paid, runs),
+                done_p5: p5,
+                done_p50: p50,
+                done_p95: p95,
+            }
         })
         .collect();
     let per_run = |v: u128| v as f64 / runs as f64;
@@ -334,6 +400,10 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             lost: per_run(m.lost),
             backlog: per_run(m.backlog),
             in_transit: per_run(m.in_transit),
+            released_from_stock: l.is_shared().then(|| per_run(m.released)),
+            delivered_to_other_buyers: (!l.customers.is_empty())
+                .then(|| per_run(m.others_delivered)),
+            other_buyers_backlog: (!l.customers.is_empty()).then(|| per_run(m.others_backlog)),
         })
         .collect();
     let mut money = Vec::with_capacity(days);
@@ -378,11 +448,33 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             funding,
             channels,
             lines,
+            expansions,
         },
         daily,
         money,
         samples,
     }
+}
+
+fn has_projects(s: &Scenario, c: &crate::scenario::Channel) -> bool {
+    s.lines
+        .iter()
+        .flat_map(|l| &l.expansions)
+        .any(|e| s.channels[e.funded_by.0].name == c.name)
+}
+
+/// The day by which a share `q` of all runs had an event, from counts per day (`None`: fewer
+/// runs than that had it by the horizon).
+fn quantile_day(s: &Scenario, counts: &[u64], q: f64, runs: u64) -> Option<NaiveDate> {
+    let rank = ((q * runs as f64).ceil() as u64).clamp(1, runs);
+    let mut seen = 0;
+    for (d, &c) in counts.iter().enumerate() {
+        seen += c;
+        if seen >= rank {
+            return Some(s.date(Day(d as u32)));
+        }
+    }
+    None
 }
 
 fn first_below(s: &Scenario, counts: &[u64], never: u64, runs: u64) -> FirstBelow {

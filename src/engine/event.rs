@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Phase {
-    /// A production ramp reaches one of its points.
+    /// A production ramp reaches one of its points; a capacity project is done.
     Milestone = 0,
     /// A funding installment falls due.
     Due = 1,
@@ -39,6 +39,11 @@ pub enum Event {
         line: u32,
         /// Ramp point index.
         point: u32,
+    },
+    /// Capacity project `project` (numbered over all lines) is done: it succeeds or fails.
+    ExpansionDone {
+        /// Project index.
+        project: u32,
     },
     /// Installment `index` of funding source `source` falls due.
     InstallmentDue {
@@ -86,7 +91,7 @@ impl Event {
     #[must_use]
     pub fn phase(&self) -> Phase {
         match self {
-            Event::RampMilestone { .. } => Phase::Milestone,
+            Event::RampMilestone { .. } | Event::ExpansionDone { .. } => Phase::Milestone,
             Event::InstallmentDue { .. } => Phase::Due,
             Event::InstallmentPaid { .. } => Phase::Paid,
             Event::OrderPlaced { .. } => Phase::Order,

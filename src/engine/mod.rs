@@ -15,12 +15,19 @@
 //! are applied to integer cents with the same fixed-point shares.
 
 pub mod event;
+mod expansion;
+mod line_queue;
 pub mod queue;
 pub mod record;
 
 pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
-pub use record::{ChannelLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
+pub use record::{
+    ChannelLedger, CustomerLedger, ExpansionLedger, FundingLedger, ItemLedger, LineLedger,
+    RunRecord,
+};
+
+use line_queue::SharedLine;
 
 use crate::sampling::{poisson_count, stream, IntTable, StreamRng, WholeDays, MAX_COUNT_MEAN};
 use crate::scenario::{Allocation, Demand, Scenario};
@@ -77,6 +84,8 @@ pub struct Simulator<'s> {
     delays: Vec<WholeDays>,
     /// Per channel and buy: the contract delay in whole days.
     contract_delays: Vec<Vec<WholeDays>>,
+    /// The capacity projects.
+    plan: expansion::Plan,
 }
 
 impl<'s> Simulator<'s> {
@@ -167,6 +176,7 @@ impl<'s> Simulator<'s> {
                         .collect()
                 })
                 .collect(),
+            plan: expansion::Plan::new(scenario),
         }
     }
 
@@ -245,6 +255,13 @@ struct LineState {
     our_share: Fixed,
     /// Fraction of a unit made but not yet finished.
     carry: Fixed,
+    /// The queue of a shared line (customers or a seller stock); `None` for a plain line.
+    shared: Option<Box<SharedLine>>,
+    /// Capacity added by finished projects, shared like the ramp's.
+    added: Fixed,
+    /// Capacity added by finished projects for this scenario's orders only, and its carry.
+    dedicated: Fixed,
+    dedicated_carry: Fixed,
 }
 
 /// Per-item state within a run.
@@ -277,6 +294,7 @@ pub struct Worker {
     items: Vec<ItemState>,
     balances: Vec<i64>,
     streams: Streams,
+    projects: Vec<expansion::Project>,
 }
 
 impl Worker {
@@ -289,6 +307,7 @@ impl Worker {
             items: vec![ItemState::default(); s.items.len()],
             balances: vec![0; s.channels.len()],
             streams: Streams::default(),
+            projects: Vec::new(),
         }
     }
 
@@ -356,6 +375,7 @@ impl Worker {
             }),
         );
 
+        let mut first_customer = 0;
         for (n, ((ls, line), written)) in self
             .lines
             .iter_mut()
@@ -363,6 +383,15 @@ impl Worker {
             .zip(&sim.ramps)
             .enumerate()
         {
+            ls.shared = line.is_shared().then(|| {
+                let sh = SharedLine::new(line, first_customer, seed, run);
+                out.lines[n].stock_initial = sh.initial_stock();
+                Box::new(sh)
+            });
+            first_customer += line.customers.len();
+            ls.added = Fixed::ZERO;
+            ls.dedicated = Fixed::ZERO;
+            ls.dedicated_carry = Fixed::ZERO;
             let slip = line.slip.sample(&mut stream(seed, run, line.key_slip));
             let other = line
                 .other_share
@@ -412,6 +441,7 @@ impl Worker {
             led.initial = it.initial_stock;
         }
         self.balances.iter_mut().for_each(|b| *b = 0);
+        expansion::start(s, &sim.plan, seed, run, &mut self.projects);
         for (k, f) in s.funding.iter().enumerate() {
             for (i, inst) in f.installments.iter().enumerate() {
                 self.queue.schedule(
@@ -439,6 +469,19 @@ impl Worker {
                 let ls = &mut self.lines[line as usize];
                 ls.segment = ls.segment.max(point as usize);
             }
+            Event::ExpansionDone { project } => {
+                let p = project as usize;
+                let pr = expansion::done(&sim.plan, &self.projects, p, day, out);
+                if pr.success {
+                    let ls = &mut self.lines[pr.line];
+                    let (n, k) = sim.plan.list[p];
+                    if s.lines[n].expansions[k].dedicated {
+                        ls.dedicated = ls.dedicated.plus(pr.adds);
+                    } else {
+                        ls.added = ls.added.plus(pr.adds);
+                    }
+                }
+            }
             Event::InstallmentDue { source, index } => {
                 self.installment_due(sim, day, source as usize, index as usize, out)
             }
@@ -462,10 +505,29 @@ impl Worker {
             Event::OrderPlaced { channel } => self.place_orders(sim, day, channel as usize, out),
             Event::ContractStart { line, units } => {
                 // Units of one item are interchangeable, so the line's first-in, first-out
-                // queue of orders is its backlog count.
-                let l = &mut out.lines[line as usize];
+                // queue of orders is its backlog count (a shared line also keeps its queue).
+                let n = line as usize;
+                let l = &mut out.lines[n];
                 l.pending -= units;
-                l.backlog += units;
+                let Some(sh) = self.lines[n].shared.as_deref_mut() else {
+                    l.backlog += units;
+                    return;
+                };
+                let released = sh.contract(units);
+                l.backlog += units - released;
+                if released > 0 {
+                    l.released += released;
+                    l.in_transit += released;
+                    let lag = sim.lags[n].sample(&mut sh.lag_rng);
+                    // A shipment arriving after the horizon stays in transit.
+                    self.queue.schedule(
+                        day.plus(lag),
+                        Event::ShipmentArrived {
+                            line,
+                            units: released,
+                        },
+                    );
+                }
             }
             Event::DailyProduction => self.produce(sim, day, out),
             Event::ShipmentArrived { line, units } => {
@@ -540,6 +602,17 @@ impl Worker {
     fn place_orders(&mut self, sim: &Simulator<'_>, day: Day, c: usize, out: &mut RunRecord) {
         let s = sim.scenario;
         let ch = &s.channels[c];
+        if !sim.plan.by_channel[c].is_empty() {
+            expansion::fund(
+                &sim.plan,
+                &mut self.projects,
+                c,
+                day,
+                &mut self.balances[c],
+                &mut self.queue,
+                out,
+            );
+        }
         let budget = self.balances[c];
         let mut left = budget;
         for (b, buy) in ch.buys.iter().enumerate() {
@@ -582,6 +655,11 @@ impl Worker {
         let d = f64::from(day.0);
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
             let rate = ramp_rate(&ls.ramp, ls.segment, d);
+            let rate = if ls.added == Fixed::ZERO {
+                rate
+            } else {
+                rate.plus(ls.added)
+            };
             // Most lines keep their whole capacity: skip the product then (same result).
             let ours = if ls.our_share == Fixed::ONE {
                 rate
@@ -592,7 +670,20 @@ impl Worker {
             let whole = ls.carry.whole();
             ls.carry = ls.carry.fraction();
             let led = &mut out.lines[n];
-            let made = whole.min(led.backlog);
+            let mut made = match ls.shared.as_deref_mut() {
+                None => whole.min(led.backlog),
+                Some(sh) => sh.serve(day, whole, led, &mut out.customers),
+            };
+            if ls.dedicated != Fixed::ZERO {
+                // Capacity reserved for this scenario's orders serves what is still waiting.
+                ls.dedicated_carry = ls.dedicated_carry.plus(ls.dedicated);
+                let more = ls.dedicated_carry.whole().min(led.backlog - made);
+                ls.dedicated_carry = ls.dedicated_carry.fraction();
+                if let Some(sh) = ls.shared.as_deref_mut() {
+                    sh.take_ours(more);
+                }
+                made += more;
+            }
             if made == 0 {
                 continue;
             }
@@ -604,6 +695,11 @@ impl Worker {
             };
             let good = made - defective;
             led.defective += defective;
+            if defective > 0 {
+                if let Some(sh) = ls.shared.as_deref_mut() {
+                    sh.requeue(defective);
+                }
+            }
             if good == 0 {
                 continue;
             }
@@ -659,6 +755,11 @@ impl Worker {
         }
         for (i, st) in self.items.iter().enumerate() {
             out.items[i].end_stock = st.stock;
+        }
+        for (ls, led) in self.lines.iter().zip(out.lines.iter_mut()) {
+            if let Some(sh) = &ls.shared {
+                led.stock_end = sh.stock();
+            }
         }
         debug_assert!(
             out.conservation_violations(s).is_empty(),

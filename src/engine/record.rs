@@ -47,6 +47,25 @@ pub struct LineLedger {
     pub delivered: u64,
     /// Lost in transit.
     pub lost: u64,
+    /// Released from the seller's stock to this scenario's orders.
+    pub released: u64,
+    /// The seller's releasable stock at the start.
+    pub stock_initial: u64,
+    /// Units of output that refilled the seller's stock.
+    pub refilled: u64,
+    /// The seller's releasable stock at the end.
+    pub stock_end: u64,
+}
+
+/// Per-customer totals of one run, for another buyer of a shared line (whole units).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerLedger {
+    /// Units the customer ordered.
+    pub ordered: u64,
+    /// Units made for it.
+    pub delivered: u64,
+    /// Units it still waits for.
+    pub backlog: u64,
 }
 
 /// Per-funding-source totals of one run (cents).
@@ -69,8 +88,25 @@ pub struct ChannelLedger {
     pub received: i64,
     /// Money spent on orders.
     pub spent: i64,
+    /// Money paid for capacity projects that succeeded or are not done yet.
+    pub capacity: i64,
+    /// Money paid for capacity projects that failed.
+    pub lost: i64,
     /// Money left in the pool.
     pub balance: i64,
+}
+
+/// What became of one capacity project in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpansionLedger {
+    /// Cents paid (0 while not funded).
+    pub paid: i64,
+    /// Day it was paid for.
+    pub funded: Option<u32>,
+    /// Day it was done.
+    pub done: Option<u32>,
+    /// Whether it delivered its capacity (known when done).
+    pub succeeded: Option<bool>,
 }
 
 /// Everything one run records.
@@ -94,6 +130,10 @@ pub struct RunRecord {
     pub funding: Vec<FundingLedger>,
     /// Channel ledgers.
     pub channels: Vec<ChannelLedger>,
+    /// Ledgers of the other buyers of shared lines, line by line in file order.
+    pub customers: Vec<CustomerLedger>,
+    /// Ledgers of the capacity projects, line by line in file order.
+    pub expansions: Vec<ExpansionLedger>,
 }
 
 impl RunRecord {
@@ -126,6 +166,16 @@ impl RunRecord {
         self.channels.clear();
         self.channels
             .resize(s.channels.len(), ChannelLedger::default());
+        self.customers.clear();
+        self.customers.resize(
+            s.lines.iter().map(|l| l.customers.len()).sum(),
+            CustomerLedger::default(),
+        );
+        self.expansions.clear();
+        self.expansions.resize(
+            s.lines.iter().map(|l| l.expansions.len()).sum(),
+            ExpansionLedger::default(),
+        );
     }
 
     /// The stock path of one item.
@@ -139,10 +189,38 @@ impl RunRecord {
     pub fn conservation_violations(&self, s: &Scenario) -> Vec<String> {
         let mut bad = Vec::new();
         for (c, l) in self.channels.iter().enumerate() {
-            if l.received != l.spent + l.balance || l.balance < 0 {
+            if l.received != l.spent + l.capacity + l.lost + l.balance || l.balance < 0 {
                 bad.push(format!(
-                    "channel {c}: received {} != spent {} + balance {}",
-                    l.received, l.spent, l.balance
+                    "channel {c}: received {} != spent {} + capacity {} + lost {} + balance {}",
+                    l.received, l.spent, l.capacity, l.lost, l.balance
+                ));
+            }
+        }
+        let projects = s
+            .lines
+            .iter()
+            .flat_map(|l| l.expansions.iter())
+            .zip(&self.expansions);
+        let mut by_channel = vec![(0i64, 0i64); self.channels.len()];
+        for (k, (e, led)) in projects.enumerate() {
+            let slot = &mut by_channel[e.funded_by.0];
+            if led.succeeded == Some(false) {
+                slot.1 += led.paid;
+            } else {
+                slot.0 += led.paid;
+            }
+            if led.funded.is_none() && (led.paid != 0 || led.done.is_some()) {
+                bad.push(format!(
+                    "expansion {k}: paid {} or done but never funded",
+                    led.paid
+                ));
+            }
+        }
+        for (c, (l, (capacity, lost))) in self.channels.iter().zip(by_channel).enumerate() {
+            if l.capacity != capacity || l.lost != lost {
+                bad.push(format!(
+                    "channel {c}: capacity {} and lost {} != its projects' {capacity} and {lost}",
+                    l.capacity, l.lost
                 ));
             }
         }
@@ -170,16 +248,24 @@ impl RunRecord {
         }
         let mut spent_on_units: i64 = 0;
         for (n, l) in self.lines.iter().enumerate() {
-            if l.ordered != l.produced + l.backlog + l.pending {
+            if l.ordered != l.produced + l.released + l.backlog + l.pending {
                 bad.push(format!(
-                    "line {n}: ordered {} != produced {} + backlog {} + pending {}",
-                    l.ordered, l.produced, l.backlog, l.pending
+                    "line {n}: ordered {} != produced {} + released {} + backlog {} + pending {}",
+                    l.ordered, l.produced, l.released, l.backlog, l.pending
                 ));
             }
-            if l.produced != l.delivered + l.in_transit + l.lost {
+            if l.produced + l.released != l.delivered + l.in_transit + l.lost {
                 bad.push(format!(
-                    "line {n}: produced {} != delivered {} + in transit {} + lost {}",
-                    l.produced, l.delivered, l.in_transit, l.lost
+                    "line {n}: produced {} + released {} != delivered {} + in transit {} + lost {}",
+                    l.produced, l.released, l.delivered, l.in_transit, l.lost
+                ));
+            }
+            if l.stock_initial + l.refilled != l.released + l.stock_end
+                || l.stock_end > l.stock_initial
+            {
+                bad.push(format!(
+                    "line {n}: seller stock {} + refilled {} != released {} + left {}",
+                    l.stock_initial, l.refilled, l.released, l.stock_end
                 ));
             }
             spent_on_units += l.ordered as i64 * s.items[s.lines[n].item.0].unit_cost.0;
@@ -188,6 +274,14 @@ impl RunRecord {
             bad.push(format!(
                 "units ordered × unit cost {spent_on_units} != money spent {spent}"
             ));
+        }
+        for (k, c) in self.customers.iter().enumerate() {
+            if c.ordered != c.delivered + c.backlog {
+                bad.push(format!(
+                    "customer {k}: ordered {} != delivered {} + backlog {}",
+                    c.ordered, c.delivered, c.backlog
+                ));
+            }
         }
         let days = s.days();
         for (i, it) in self.items.iter().enumerate() {

@@ -7,6 +7,7 @@ mod folder;
 pub mod html;
 mod markdown;
 pub mod summary_csv;
+mod supply;
 
 pub use folder::{results_folder, Destination, MARKER};
 
@@ -156,6 +157,12 @@ pub fn render_with(
             bytes: scenario_text.as_bytes().to_vec(),
         },
     ];
+    if !r.summary.expansions.is_empty() {
+        files.push(OutFile {
+            name: "expansions.csv".into(),
+            bytes: supply::expansions_csv(r)?,
+        });
+    }
     let kinds = charts(s, r);
     let drawn = plot::render_all(&kinds, &r.footer(), chart_options)?;
     files.push(OutFile {

@@ -20,12 +20,13 @@ const KEYS: [&str; 7] = [
     "contract_delay_days",
     "buy",
 ];
-const BUY_KEYS: [&str; 5] = [
+const BUY_KEYS: [&str; 6] = [
     "item",
     "line",
     "share",
     "max_units_per_order",
     "contract_delay_days",
+    "line_priority",
 ];
 
 /// One `[[channel.buy]]` as written.
@@ -39,6 +40,7 @@ pub(super) struct BuyDoc {
     pub share_written: bool,
     pub max_units: Option<Sp<i64>>,
     pub delay: Option<DistDoc>,
+    pub line_priority: Option<Sp<i64>>,
 }
 
 /// One `[[channel]]` as written.
@@ -93,6 +95,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ChannelDoc {
                     share_written: b.has("share"),
                     max_units: b.opt(ctx, "max_units_per_order", int),
                     delay: b.opt(ctx, "contract_delay_days", general),
+                    line_priority: b.opt(ctx, "line_priority", int),
                 }
             })
             .collect()
@@ -260,13 +263,24 @@ pub(super) fn compile(
             Some(d) => dist(ctx, d, DELAY),
             None => default_delay.clone(),
         };
-        match (line, share, max_units, delay) {
-            (Some(line), Some(share), Some(max_units), Some(contract_delay)) => buys.push(Buy {
+        let line_priority = match &b.line_priority {
+            Some(p) => super::buyers::priority(ctx, p).map(Some),
+            None => Some(None),
+        };
+        match (line, share, max_units, delay, line_priority) {
+            (
+                Some(line),
+                Some(share),
+                Some(max_units),
+                Some(contract_delay),
+                Some(line_priority),
+            ) => buys.push(Buy {
                 item: ItemId(item_id),
                 line,
                 share,
                 max_units,
                 contract_delay,
+                line_priority,
                 key_contract: StreamKey::new(
                     "channel",
                     // Keyed by channel, item and line, so two buys never share draws.

@@ -1,6 +1,8 @@
 //! The `[[line]]` schema and validator: a production line, its capacity ramp and what happens to
-//! what it makes (slip, other customers, defects, delivery lag, transit loss).
+//! what it makes (slip, other customers, defects, delivery lag, transit loss). The keys of a
+//! shared line (customers, queue, seller stock) are read by the `buyers` module.
 
+use super::buyers::{self, SharedDoc};
 use super::distributions::{compile as dist, number, DELAY, MAX_RATE_PER_DAY, SHARE, SLIP};
 use super::doc::{date, num, string, tables, At, Ctx, Datetime, Sp, Tbl};
 use super::header::{calendar_date, Calendar};
@@ -9,7 +11,7 @@ use super::schema::{read_dist, DistDoc, Purpose};
 use super::{ItemId, Line};
 use crate::sampling::{Dist, StreamKey};
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10 + buyers::KEYS.len()] = [
     "name",
     "label",
     "item",
@@ -19,6 +21,11 @@ const KEYS: [&str; 9] = [
     "defect_rate",
     "delivery_lag_days",
     "transit_loss",
+    "queue",
+    "customer",
+    "releasable_stock",
+    "restock_share",
+    "expansion",
 ];
 const POINT_KEYS: [&str; 4] = ["date", "per_day", "per_month", "per_year"];
 
@@ -49,6 +56,8 @@ pub(super) struct LineDoc {
     pub defect_rate: Option<Sp<f64>>,
     pub lag: Option<DistDoc>,
     pub transit_loss: Option<Sp<f64>>,
+    pub shared: SharedDoc,
+    pub expansions: Vec<super::expansion::ExpansionDoc>,
 }
 
 fn point(ctx: &mut Ctx, p: &Tbl<'_>) -> PointDoc {
@@ -99,6 +108,8 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> LineDoc {
         defect_rate: t.opt(ctx, "defect_rate", num),
         lag: t.opt(ctx, "delivery_lag_days", general),
         transit_loss: t.opt(ctx, "transit_loss", num),
+        shared: buyers::read(ctx, t),
+        expansions: super::expansion::read(ctx, t),
     }
 }
 
@@ -184,9 +195,17 @@ pub(super) fn compile(ctx: &mut Ctx, l: &LineDoc, items: &Names, cal: &Calendar)
     let lag = optional(ctx, l.lag.as_ref(), DELAY);
     let loss = probability(ctx, l.transit_loss.as_ref(), false);
     let name = l.name.as_ref()?.v.clone();
+    let shared = buyers::compile(
+        ctx,
+        &l.shared,
+        &name,
+        l.other_share.as_ref().map(|d| &d.at),
+        cal,
+    );
     if !ok || ramp.is_empty() {
         return None;
     }
+    let shared = shared?;
     Some(Line {
         label: l
             .label
@@ -204,6 +223,14 @@ pub(super) fn compile(ctx: &mut Ctx, l: &LineDoc, items: &Names, cal: &Calendar)
         key_defects: StreamKey::new("line", &name, "defects"),
         key_lag: StreamKey::new("line", &name, "delivery lag"),
         key_loss: StreamKey::new("line", &name, "transit loss"),
+        key_releasable: StreamKey::new("line", &name, "releasable stock"),
+        key_release_lag: StreamKey::new("line", &name, "release lag"),
+        queue: shared.queue,
+        customers: shared.customers,
+        our_priority: 1,
+        releasable: shared.releasable,
+        restock_share: shared.restock_share,
+        expansions: Vec::new(),
         name,
     })
 }

@@ -1,11 +1,13 @@
 //! The validated scenario: what the engine simulates. Built only by [`load`] / [`from_str`]
 //! (parse → validate), so the engine never sees raw TOML and every value here is already checked.
 
+mod buyers;
 mod channel;
 mod consumption;
 mod diagnostics;
 mod distributions;
 mod doc;
+mod expansion;
 mod funding;
 mod header;
 mod hints;
@@ -189,6 +191,8 @@ pub struct Buy {
     pub max_units: Option<u64>,
     /// Days from contract to the order joining the line's queue.
     pub contract_delay: Dist,
+    /// This buy's place in the line's priority queue, when written.
+    pub line_priority: Option<u32>,
     /// Stream for contract delays.
     pub key_contract: StreamKey,
 }
@@ -224,6 +228,92 @@ pub struct Line {
     pub key_lag: StreamKey,
     /// Stream for transit losses.
     pub key_loss: StreamKey,
+    /// How the line's capacity is shared between its buyers.
+    pub queue: Queue,
+    /// Other buyers served from the line's capacity (empty: `other_share` applies).
+    pub customers: Vec<Customer>,
+    /// This scenario's place in a priority queue (1 is served first).
+    pub our_priority: u32,
+    /// Finished units the seller can release to this scenario's orders, drawn once per future.
+    pub releasable: Dist,
+    /// Share of each day's output that refills the releasable stock.
+    pub restock_share: f64,
+    /// Stream for the releasable stock.
+    pub key_releasable: StreamKey,
+    /// Stream for the delivery lag of released units.
+    pub key_release_lag: StreamKey,
+    /// Capacity projects funded by channels.
+    pub expansions: Vec<Expansion>,
+}
+
+/// A project that adds capacity to a line when it is done, paid by a channel.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    /// Short name (unique within the line).
+    pub name: String,
+    /// The channel that pays, from its balance before its buys.
+    pub funded_by: ChannelId,
+    /// Price in US dollars, drawn once per future.
+    pub cost_usd: Dist,
+    /// Capacity added, in units per period, drawn once per future.
+    pub adds: Dist,
+    /// Periods per day: `adds × per_day` is units per day.
+    pub per_day: f64,
+    /// Days from payment to completion, drawn once per future.
+    pub lead_time: Dist,
+    /// Chance that the project delivers its capacity.
+    pub success_probability: f64,
+    /// First day it may be paid.
+    pub earliest: Day,
+    /// Whether the added capacity serves only this scenario's orders.
+    pub dedicated: bool,
+    /// Stream for the cost.
+    pub key_cost: StreamKey,
+    /// Stream for the capacity added.
+    pub key_adds: StreamKey,
+    /// Stream for the lead time.
+    pub key_lead: StreamKey,
+    /// Stream for success.
+    pub key_success: StreamKey,
+}
+
+impl Line {
+    /// Whether the line runs the shared queue (customers or a seller stock).
+    #[must_use]
+    pub fn is_shared(&self) -> bool {
+        !self.customers.is_empty() || self.releasable.upper_bound() > 0.0
+    }
+}
+
+/// How a shared line orders its buyers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// The oldest waiting order first, whoever placed it.
+    Fifo,
+    /// Priority 1's backlog first; ties split pro rata to backlogs.
+    Priority,
+}
+
+/// Another buyer of a line's output.
+#[derive(Debug, Clone)]
+pub struct Customer {
+    /// Short name (unique within the line).
+    pub name: String,
+    /// Place in a priority queue (1 is served first).
+    pub priority: u32,
+    /// Orders per year.
+    pub units_per_year: Flow,
+    /// Stream for a drawn rate.
+    pub key_rate: StreamKey,
+}
+
+/// A rate of orders in units per year.
+#[derive(Debug, Clone)]
+pub enum Flow {
+    /// Drawn once per future (a number is a certain draw).
+    Drawn(Dist),
+    /// From each day on, the given rate (steps; none before the first point).
+    Dated(Vec<(Day, f64)>),
 }
 
 /// Daily use of an item.

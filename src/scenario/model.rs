@@ -158,7 +158,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
 
     let items: Vec<_> = item_d.iter().map(|d| item::compile(ctx, d)).collect();
     let cal = header.as_ref()?.cal;
-    let lines: Vec<_> = line_d
+    let mut lines: Vec<_> = line_d
         .iter()
         .map(|d| line::compile(ctx, d, &items_n, &cal))
         .collect();
@@ -180,6 +180,9 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         .iter()
         .map(|d| channel::compile(ctx, d, &refs, &cal))
         .collect();
+    super::buyers::our_priorities(ctx, &channel_d, &channels, &mut lines);
+    let expansions: Vec<_> = line_d.iter().map(|l| &l.expansions).collect();
+    super::expansion::attach(ctx, &expansions, &mut lines, &chans_n, &cal);
     let funding: Vec<_> = funding_d
         .iter()
         .map(|d| funding::compile(ctx, d, &chans_n, &cal))

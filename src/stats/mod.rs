@@ -123,6 +123,10 @@ pub struct ChannelSums {
     pub spent: i128,
     /// Σ unspent at the horizon.
     pub balance: i128,
+    /// Σ paid for capacity projects that succeeded or are not done.
+    pub capacity: i128,
+    /// Σ paid for capacity projects that failed.
+    pub lost: i128,
 }
 
 /// Exact sums of line ledgers across runs, in units.
@@ -142,6 +146,27 @@ pub struct LineSums {
     pub backlog: u128,
     /// Σ in transit at the horizon.
     pub in_transit: u128,
+    /// Σ released from the seller's stock.
+    pub released: u128,
+    /// Σ made for the line's other buyers.
+    pub others_delivered: u128,
+    /// Σ the other buyers wait for at the horizon.
+    pub others_backlog: u128,
+}
+
+/// Counts of one capacity project's outcomes across runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpansionSums {
+    /// Runs in which it was paid for.
+    pub funded: u64,
+    /// Runs in which it succeeded / failed by the horizon.
+    pub succeeded: u64,
+    /// Runs in which it failed by the horizon.
+    pub failed: u64,
+    /// Σ cents paid.
+    pub paid: i128,
+    /// Runs whose project was done on each day (succeeded or failed).
+    pub done_on: Vec<u64>,
 }
 
 /// Everything kept across runs.
@@ -163,6 +188,10 @@ pub struct Accumulator {
     pub channels: Vec<ChannelSums>,
     /// Per line sums.
     pub lines: Vec<LineSums>,
+    /// Per capacity project, line by line in file order.
+    pub expansions: Vec<ExpansionSums>,
+    /// The line of each customer ledger of a run record.
+    customer_line: Vec<usize>,
     /// Runs counted.
     pub runs: u64,
     /// How many whole trajectories to keep.
@@ -191,6 +220,19 @@ impl Accumulator {
             funding: vec![FundingSums::default(); s.funding.len()],
             channels: vec![ChannelSums::default(); s.channels.len()],
             lines: vec![LineSums::default(); s.lines.len()],
+            expansions: vec![
+                ExpansionSums {
+                    done_on: vec![0; days],
+                    ..ExpansionSums::default()
+                };
+                s.lines.iter().map(|l| l.expansions.len()).sum()
+            ],
+            customer_line: s
+                .lines
+                .iter()
+                .enumerate()
+                .flat_map(|(n, l)| std::iter::repeat_n(n, l.customers.len()))
+                .collect(),
             runs: 0,
             sample_limit,
             samples: Vec::new(),
@@ -232,8 +274,24 @@ impl Accumulator {
             t.received += i128::from(c.received);
             t.spent += i128::from(c.spent);
             t.balance += i128::from(c.balance);
+            t.capacity += i128::from(c.capacity);
+            t.lost += i128::from(c.lost);
+        }
+        for (&n, c) in self.customer_line.iter().zip(&rec.customers) {
+            self.lines[n].others_delivered += u128::from(c.delivered);
+            self.lines[n].others_backlog += u128::from(c.backlog);
+        }
+        for (t, e) in self.expansions.iter_mut().zip(&rec.expansions) {
+            t.funded += u64::from(e.funded.is_some());
+            t.succeeded += u64::from(e.succeeded == Some(true));
+            t.failed += u64::from(e.succeeded == Some(false));
+            t.paid += i128::from(e.paid);
+            if let Some(d) = e.done {
+                t.done_on[d as usize] += 1;
+            }
         }
         for (t, l) in self.lines.iter_mut().zip(&rec.lines) {
+            t.released += u128::from(l.released);
             t.ordered += u128::from(l.ordered);
             t.produced += u128::from(l.produced);
             t.defective += u128::from(l.defective);
@@ -302,6 +360,17 @@ impl Accumulator {
             a.received += b.received;
             a.spent += b.spent;
             a.balance += b.balance;
+            a.capacity += b.capacity;
+            a.lost += b.lost;
+        }
+        for (a, b) in self.expansions.iter_mut().zip(&o.expansions) {
+            a.funded += b.funded;
+            a.succeeded += b.succeeded;
+            a.failed += b.failed;
+            a.paid += b.paid;
+            for (x, y) in a.done_on.iter_mut().zip(&b.done_on) {
+                *x += y;
+            }
         }
         for (a, b) in self.lines.iter_mut().zip(&o.lines) {
             a.ordered += b.ordered;
@@ -311,6 +380,9 @@ impl Accumulator {
             a.lost += b.lost;
             a.backlog += b.backlog;
             a.in_transit += b.in_transit;
+            a.released += b.released;
+            a.others_delivered += b.others_delivered;
+            a.others_backlog += b.others_backlog;
         }
         self.runs += o.runs;
         for s in &o.samples {

@@ -1,17 +1,28 @@
-//! Every file in scenarios/ loads and validates; the built-in baseline is the bundled file.
+//! Every file in scenarios/ (and its examples/ folder) loads and validates, and every example
+//! runs; the built-in baseline is the bundled file.
 
 use crate::util::root;
 
 #[test]
 fn every_bundled_scenario_validates() {
     let mut n = 0;
-    for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            if let Err(e) = porcupine::scenario::load(&path) {
-                panic!("{} does not validate:\n{e}", path.display());
+    for dir in ["scenarios", "scenarios/examples"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                match porcupine::scenario::load(&path) {
+                    Err(e) => panic!("{} does not validate:\n{e}", path.display()),
+                    // Examples are small: run each one, and check its ledgers.
+                    Ok(s) if dir.ends_with("examples") => {
+                        for rec in crate::util::records(&s, 3, 0..8) {
+                            let bad = rec.conservation_violations(&s);
+                            assert!(bad.is_empty(), "{}: {bad:?}", path.display());
+                        }
+                    }
+                    Ok(_) => {}
+                }
+                n += 1;
             }
-            n += 1;
         }
     }
     assert!(
