@@ -14,6 +14,7 @@
 //! is set up, so that "0.25 a day finishes one unit every fourth day" holds exactly; money shares
 //! are applied to integer cents with the same fixed-point shares.
 
+mod demand;
 pub mod event;
 pub mod queue;
 pub mod record;
@@ -23,7 +24,7 @@ pub use queue::{EventQueue, EventTime};
 pub use record::{ChannelLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
 
 use crate::sampling::{poisson_count, stream, whole_days, Dist, StreamRng, MAX_COUNT_MEAN};
-use crate::scenario::{Allocation, Demand, Scenario};
+use crate::scenario::{Allocation, Demand, Scenario, UseRule};
 use crate::units::{Cents, Day, Fixed};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
@@ -69,6 +70,8 @@ pub struct Simulator<'s> {
     split_shares: Vec<Vec<Fixed>>,
     /// Per channel: the share of each buy, in fixed point.
     buy_shares: Vec<Vec<Fixed>>,
+    /// Threats, caps and the items whose use follows a rule other than `daily`.
+    uses: demand::Plan,
 }
 
 impl<'s> Simulator<'s> {
@@ -78,36 +81,14 @@ impl<'s> Simulator<'s> {
         let demand = scenario
             .consumption
             .iter()
-            .map(|c| {
-                let Some(c) = c else {
-                    return vec![DemandStretch {
-                        from: 0,
-                        draw: DemandDraw::None,
-                    }];
-                };
-                // Cut the horizon at every period boundary; each stretch has one multiplier.
-                let mut cuts: Vec<u32> = vec![0];
-                for &(from, to, _) in &c.periods {
-                    cuts.push(from.0);
-                    cuts.push(to.0.saturating_add(1));
+            .map(|c| match c {
+                Some(c) if matches!(c.rule, UseRule::Demand) => {
+                    stretches(c.demand, &c.periods, scenario.horizon, (c.from.0, c.to.0))
                 }
-                cuts.sort_unstable();
-                cuts.dedup();
-                cuts.into_iter()
-                    .filter(|&d| d <= scenario.horizon)
-                    .map(|d| {
-                        let mults: Vec<f64> = c
-                            .periods
-                            .iter()
-                            .filter(|(f, t, _)| f.0 <= d && d <= t.0)
-                            .map(|p| p.2)
-                            .collect();
-                        DemandStretch {
-                            from: d,
-                            draw: demand_draw(c.demand, &mults),
-                        }
-                    })
-                    .collect()
+                _ => vec![DemandStretch {
+                    from: 0,
+                    draw: DemandDraw::None,
+                }],
             })
             .collect();
         let ramps = scenario
@@ -139,6 +120,7 @@ impl<'s> Simulator<'s> {
             ramps,
             split_shares,
             buy_shares,
+            uses: demand::Plan::new(scenario),
         }
     }
 
@@ -147,6 +129,44 @@ impl<'s> Simulator<'s> {
     pub fn scenario(&self) -> &'s Scenario {
         self.scenario
     }
+}
+
+/// The stretches of a count drawn each day (use, or a threat's launches): the horizon cut at
+/// every period boundary and at the ends of `window` (first and last day); no draw outside it.
+fn stretches(
+    demand: Demand,
+    periods: &[(Day, Day, f64)],
+    horizon: u32,
+    window: (u32, u32),
+) -> Vec<DemandStretch> {
+    // Cut the horizon at every period boundary; each stretch has one multiplier.
+    let mut cuts: Vec<u32> = vec![0, window.0, window.1.saturating_add(1)];
+    for &(from, to, _) in periods {
+        cuts.push(from.0);
+        cuts.push(to.0.saturating_add(1));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.into_iter()
+        .filter(|&d| d <= horizon)
+        .map(|d| {
+            if d < window.0 || d > window.1 {
+                return DemandStretch {
+                    from: d,
+                    draw: DemandDraw::None,
+                };
+            }
+            let mults: Vec<f64> = periods
+                .iter()
+                .filter(|(f, t, _)| f.0 <= d && d <= t.0)
+                .map(|p| p.2)
+                .collect();
+            DemandStretch {
+                from: d,
+                draw: demand_draw(demand, &mults),
+            }
+        })
+        .collect()
 }
 
 /// The sampler of one stretch of demand, `mults` being the multipliers of the periods that
@@ -226,6 +246,7 @@ pub struct Worker {
     items: Vec<ItemState>,
     balances: Vec<i64>,
     streams: Streams,
+    uses: demand::State,
 }
 
 impl Worker {
@@ -238,6 +259,7 @@ impl Worker {
             items: vec![ItemState::default(); s.items.len()],
             balances: vec![0; s.channels.len()],
             streams: Streams::default(),
+            uses: demand::State::default(),
         }
     }
 
@@ -361,6 +383,9 @@ impl Worker {
             led.initial = it.initial_stock;
         }
         self.balances.iter_mut().for_each(|b| *b = 0);
+        if !sim.uses.is_empty() {
+            self.start_rules(sim, seed, run);
+        }
         for (k, f) in s.funding.iter().enumerate() {
             for (i, inst) in f.installments.iter().enumerate() {
                 self.queue.schedule(
@@ -573,17 +598,11 @@ impl Worker {
                 st.demand_segment += 1;
             }
             let rng = &mut self.streams.demand[i];
-            let want = match &segs[st.demand_segment].draw {
-                DemandDraw::None => continue,
-                DemandDraw::Fixed(v) => {
-                    st.fixed_carry = st.fixed_carry.plus(*v);
-                    let w = st.fixed_carry.whole();
-                    st.fixed_carry = st.fixed_carry.fraction();
-                    w
-                }
-                DemandDraw::Poisson(p) => p.sample(rng) as u64,
-                DemandDraw::NegBinomial(g) => poisson_count(g.sample(rng), rng) as u64,
+            let Some(want) = draw_count(&segs[st.demand_segment].draw, &mut st.fixed_carry, rng)
+            else {
+                continue;
             };
+            let want = want.min(sim.uses.caps[i]);
             let used = want.min(st.stock);
             st.stock -= used;
             let led = &mut out.items[i];
@@ -593,6 +612,9 @@ impl Worker {
                 led.unmet += want - used;
                 led.days_short += 1;
             }
+        }
+        if !sim.uses.is_empty() {
+            self.consume_by_rule(sim, day, out);
         }
     }
 
@@ -609,6 +631,23 @@ impl Worker {
             out.conservation_violations(s)
         );
     }
+}
+
+/// One day's count from a stretch's sampler (None where nothing is drawn); a certain daily rate
+/// adds to `carry` and gives its whole units.
+#[inline]
+fn draw_count(draw: &DemandDraw, carry: &mut Fixed, rng: &mut StreamRng) -> Option<u64> {
+    Some(match draw {
+        DemandDraw::None => return None,
+        DemandDraw::Fixed(v) => {
+            *carry = carry.plus(*v);
+            let w = carry.whole();
+            *carry = carry.fraction();
+            w
+        }
+        DemandDraw::Poisson(p) => p.sample(rng) as u64,
+        DemandDraw::NegBinomial(g) => poisson_count(g.sample(rng), rng) as u64,
+    })
 }
 
 /// Draws only when the distribution is uncertain (a fixed value needs no randomness).

@@ -18,6 +18,7 @@ mod plausibility;
 mod schema;
 mod support;
 mod syntax;
+mod threat;
 mod values;
 
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
@@ -79,6 +80,8 @@ pub struct Scenario {
     pub lines: Vec<Line>,
     /// Consumption per item, indexed like `items` (None: never used).
     pub consumption: Vec<Option<Consumption>>,
+    /// Threats that interceptor use may follow.
+    pub threats: Vec<Threat>,
 }
 
 impl Scenario {
@@ -227,12 +230,64 @@ pub struct Line {
 /// Daily use of an item.
 #[derive(Debug, Clone)]
 pub struct Consumption {
-    /// Demand model.
+    /// Demand model of [`UseRule::Demand`] (zero for the other rules).
     pub demand: Demand,
     /// Intensity periods: (first day, last day, multiplier).
     pub periods: Vec<(Day, Day, f64)>,
     /// Stream for demand.
     pub key_demand: StreamKey,
+    /// How the day's use is decided.
+    pub rule: UseRule,
+    /// First day of use.
+    pub from: Day,
+    /// Last day of use.
+    pub to: Day,
+    /// Most units used a day (launchers), if capped.
+    pub max_daily: Option<u64>,
+}
+
+/// How an item's daily use is decided.
+#[derive(Debug, Clone)]
+pub enum UseRule {
+    /// Drawn from `daily` (the item's [`Consumption::demand`]).
+    Demand,
+    /// Launches of a threat × engaged share × shots per engagement.
+    Threat(Box<ThreatUse>),
+    /// Fire what is in stock above the reserve, up to `max_daily`.
+    Available {
+        /// Units never used.
+        reserve: u64,
+    },
+}
+
+/// Use that follows a threat.
+#[derive(Debug, Clone)]
+pub struct ThreatUse {
+    /// The threat engaged (index in [`Scenario::threats`]).
+    pub threat: usize,
+    /// Share of launches engaged, drawn once per future.
+    pub engaged_share: Dist,
+    /// Units fired per engagement, drawn once per future.
+    pub shots: Dist,
+    /// Stream for the engaged share.
+    pub key_share: StreamKey,
+    /// Stream for the shots per engagement.
+    pub key_shots: StreamKey,
+}
+
+/// A threat: launches a day against which interceptors are used.
+#[derive(Debug, Clone)]
+pub struct Threat {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Launches a day.
+    pub daily: Demand,
+    /// Intensity periods: (first day, last day, multiplier).
+    pub periods: Vec<(Day, Day, f64)>,
+    /// Stream for launches.
+    pub key_launches: StreamKey,
 }
 
 /// How daily demand is drawn.

@@ -43,6 +43,9 @@ fn demand() -> impl Strategy<Value = String> {
 /// other customers' share, units per day).
 type ItemSpec = (u32, u32, u32, String, String, f64, f64, f64, f64);
 
+/// (use rule: 0 daily, 1 threat, 2 available; daily cap; reserve; from and to as day offsets).
+type RuleSpec = (u8, Option<u32>, u32, Option<(u32, u32)>);
+
 #[derive(Debug, Clone)]
 struct Spec {
     horizon: u32,
@@ -52,6 +55,10 @@ struct Spec {
     order_every: u32,
     contract: String,
     period: Option<(u32, u32, f64)>,
+    /// Per item: the use rule (0 daily, 1 threat, 2 available), daily cap, reserve, and dates.
+    rules: Vec<RuleSpec>,
+    /// The threat's launches a day.
+    threat: String,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -77,16 +84,30 @@ fn spec() -> impl Strategy<Value = Spec> {
         1u32..45,
         delay(),
         proptest::option::of((0u32..200, 0u32..200, 0.0f64..4.0)),
+        proptest::collection::vec(
+            (
+                0u8..3,
+                proptest::option::of(0u32..30),
+                0u32..50,
+                proptest::option::of((0u32..200, 0u32..200)),
+            ),
+            4,
+        ),
+        demand(),
     )
         .prop_map(
-            |(horizon, items, funds, priority, order_every, contract, period)| Spec {
-                horizon,
-                items,
-                funds,
-                priority,
-                order_every,
-                contract,
-                period,
+            |(horizon, items, funds, priority, order_every, contract, period, rules, threat)| {
+                Spec {
+                    horizon,
+                    items,
+                    funds,
+                    priority,
+                    order_every,
+                    contract,
+                    period,
+                    rules,
+                    threat,
+                }
             },
         )
 }
@@ -103,10 +124,33 @@ fn toml(s: &Spec) -> String {
             "[[item]]\nname = \"i{i}\"\nunit_cost_usd = {cost}\ninitial_stock = {init}\nsafe_stock = {safe}\n\n\
              [[line]]\nname = \"l{i}\"\nitem = \"i{i}\"\ncapacity = [{{ date = 2025-01-01, per_day = {rate:.3} }}, {{ date = 2025-04-01, per_day = {:.3} }}]\n\
              ramp_slip_days = {{ dist = \"uniform\", min = -10, max = 30 }}\nother_customers_share = {other:.3}\ndefect_rate = {defect:.3}\n\
-             transit_loss = {loss:.3}\ndelivery_lag_days = {lag}\n\n[[consumption]]\nitem = \"i{i}\"\ndaily = {dem}\n",
+             transit_loss = {loss:.3}\ndelivery_lag_days = {lag}\n\n[[consumption]]\nitem = \"i{i}\"\n",
             rate * 2.0
         );
-        if let Some((a, b, m)) = s.period {
+        let (rule, cap, reserve, dates) = s.rules[i];
+        let _ = match rule {
+            0 => writeln!(t, "daily = {dem}"),
+            1 => writeln!(
+                t,
+                "threat = \"t\"\nengaged_share = {{ dist = \"uniform\", min = 0.2, max = 0.9 }}\nshots_per_engagement = {{ dist = \"triangular\", min = 1, mode = 2, max = 3 }}"
+            ),
+            _ => writeln!(
+                t,
+                "use = \"available\"\nreserve = {reserve}\nmax_daily = {}",
+                cap.unwrap_or(5)
+            ),
+        };
+        if rule != 2 {
+            if let Some(c) = cap {
+                let _ = writeln!(t, "max_daily = {c}");
+            }
+        }
+        if let Some((a, b)) = dates {
+            let from = a.min(s.horizon);
+            let to = (a + b).min(s.horizon);
+            let _ = writeln!(t, "from = {}\nto = {}", date(from), date(to));
+        }
+        if let (0, Some((a, b, m))) = (rule, s.period) {
             let from = a.min(s.horizon);
             let to = (a + b).min(s.horizon);
             let _ = writeln!(
@@ -118,6 +162,7 @@ fn toml(s: &Spec) -> String {
         }
         t.push('\n');
     }
+    let _ = writeln!(t, "[[threat]]\nname = \"t\"\ndaily = {}\n", s.threat);
     for (c, priority) in [("c0", s.priority), ("c1", !s.priority)] {
         let _ = writeln!(
             t,

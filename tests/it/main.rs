@@ -1,11 +1,13 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod bad_input;
+mod bad_risk_input;
 mod browser;
 mod charts;
 mod cli;
 mod compare;
 mod conservation;
+mod demand_rules;
 mod determinism;
 mod distributions;
 mod exact;

@@ -1,11 +1,18 @@
-//! Every file in scenarios/ loads and validates; the built-in baseline is the bundled file.
+//! Every file in scenarios/ (and scenarios/examples/) loads and validates; the built-in baseline is
+//! the bundled file.
 
 use crate::util::root;
 
 #[test]
 fn every_bundled_scenario_validates() {
     let mut n = 0;
-    for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
+    let examples = std::fs::read_dir(root().join("scenarios/examples"))
+        .into_iter()
+        .flatten();
+    for entry in std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .chain(examples)
+    {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             if let Err(e) = porcupine::scenario::load(&path) {
@@ -49,5 +56,20 @@ fn bench_canonical_agrees_with_the_yardstick() {
             s.items[i].name,
             4.0 * se
         );
+    }
+}
+
+#[test]
+fn every_example_runs_and_conserves() {
+    for entry in std::fs::read_dir(root().join("scenarios/examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let s = porcupine::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        for rec in crate::util::records(&s, 1, 0..20) {
+            let bad = rec.conservation_violations(&s);
+            assert!(bad.is_empty(), "{}: {bad:?}", path.display());
+        }
     }
 }

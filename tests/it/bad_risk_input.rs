@@ -1,0 +1,74 @@
+//! Bad inputs of the demand and risk mechanisms (threats, use rules): each is refused with its
+//! place, key path and a hint, like every other bad input (see `bad_input`).
+
+use crate::bad_input::{case, check, raw, BASE};
+
+const DAILY: &str = "daily = { dist = \"poisson\", mean = 50 }";
+const THREAT: &str = "\n[[threat]]\nname = \"ballistic\"\ndaily = 2\n";
+
+#[test]
+fn use_rules() {
+    check(vec![
+        case("unknown use", DAILY, "use = \"availble\"", &[
+            "bad.toml:36:7",
+            "consumption.shell.use: \"availble\" is not a known use",
+            "help: use = \"demand\"",
+        ]),
+        case("available without max_daily", DAILY, "use = \"available\"", &[
+            "consumption.shell: use = \"available\" needs `max_daily`",
+            "help: say how many units can be fired a day at most",
+        ]),
+        case("available with daily", DAILY, "use = \"available\"\nmax_daily = 3\ndaily = 5", &[
+            "bad.toml:38:9",
+            "consumption.shell.daily: `daily` does not apply to use = \"available\"",
+        ]),
+        case("reserve of a wanted use", DAILY, "daily = 5\nreserve = 10", &[
+            "consumption.shell.reserve: `reserve` does not apply to a use that is wanted",
+        ]),
+        case("negative max_daily", DAILY, "daily = 5\nmax_daily = -1", &[
+            "consumption.shell.max_daily: max_daily must be between 0 and 1000000000000, got -1",
+        ]),
+        case("to before from", DAILY, "daily = 5\nfrom = 2025-12-01\nto = 2025-11-01", &[
+            "consumption.shell.to: to (2025-11-01) is before from (2025-12-01)",
+            "help: swap the two dates",
+        ]),
+        case("from outside the period", DAILY, "daily = 5\nfrom = 2024-12-01", &[
+            "consumption.shell.from",
+        ]),
+    ]);
+}
+
+#[test]
+fn threats() {
+    let base = format!("{BASE}{THREAT}");
+    let with = |old: &str, new: &str| base.replacen(old, new, 1);
+    check(vec![
+        raw("unknown threat", with(DAILY, "threat = \"balistic\""), &[
+            "consumption.shell.threat",
+            "\"balistic\"",
+            "did you mean \"ballistic\"",
+        ]),
+        raw("threat and daily", with(DAILY, "threat = \"ballistic\"\ndaily = 3"), &[
+            "consumption.shell.daily: `daily` does not apply to a use that follows a threat",
+            "help: give either `daily` or `threat`, not both",
+        ]),
+        raw("engaged share of a daily use", with(DAILY, "daily = 3\nengaged_share = 0.5"), &[
+            "consumption.shell.engaged_share: `engaged_share` does not apply to a use drawn from `daily`",
+        ]),
+        raw("engaged share above one", with(DAILY, "threat = \"ballistic\"\nengaged_share = 1.5"), &[
+            "consumption.shell.engaged_share: 1.5 is out of range",
+        ]),
+        raw("threat use with consumption periods", with(DAILY, "threat = \"ballistic\"\n[[consumption.period]]\nfrom = 2025-10-01\nto = 2025-11-01\nmultiplier = 2"), &[
+            "`period` does not apply to a use that follows a threat",
+        ]),
+        raw("threat without daily", with("daily = 2\n", "label = \"x\"\n"), &[
+            "threat.ballistic: missing key `daily`",
+        ]),
+        raw("threat daily as a uniform", with("daily = 2\n", "daily = { dist = \"uniform\", min = 1, max = 2 }\n"), &[
+            "threat.ballistic.daily.dist: \"uniform\" cannot describe daily use",
+        ]),
+        raw("threat period with to before from", format!("{base}[[threat.period]]\nfrom = 2025-12-01\nto = 2025-11-01\nmultiplier = 2\n"), &[
+            "threat.ballistic.period[0].to: to (2025-11-01) is before from (2025-12-01)",
+        ]),
+    ]);
+}
