@@ -194,6 +194,21 @@ pub struct LineSummary {
     pub in_transit: f64,
 }
 
+/// Per-disruption results.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSummary {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Effect, as written in the scenario.
+    pub effect: &'static str,
+    /// Share of runs in which it happened at least once.
+    pub prob_happened: f64,
+    /// Days disrupted per run (days on which at least one occurrence was in effect).
+    pub days_disrupted: Spread,
+}
+
 /// The whole summary (`summary.json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -217,6 +232,9 @@ pub struct Summary {
     pub channels: Vec<ChannelSummary>,
     /// Production lines.
     pub lines: Vec<LineSummary>,
+    /// Disruption events (left out of the file when the scenario has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventSummary>,
 }
 
 /// Everything an experiment produced, prepared for writing.
@@ -336,6 +354,18 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             in_transit: per_run(m.in_transit),
         })
         .collect();
+    let events = s
+        .events
+        .iter()
+        .zip(&acc.events)
+        .map(|(e, t)| EventSummary {
+            name: e.name.clone(),
+            label: e.label.clone(),
+            effect: e.effect.name(),
+            prob_happened: t.runs_happened as f64 / runs.max(1) as f64,
+            days_disrupted: Spread::of(&t.days),
+        })
+        .collect();
     let mut money = Vec::with_capacity(days);
     let mut cum = [0i128; 3];
     for d in 0..days {
@@ -378,6 +408,7 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             funding,
             channels,
             lines,
+            events,
         },
         daily,
         money,

@@ -15,13 +15,14 @@
 //! are applied to integer cents with the same fixed-point shares.
 
 mod demand;
+mod disruption;
 pub mod event;
 pub mod queue;
 pub mod record;
 
 pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
-pub use record::{ChannelLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
+pub use record::{ChannelLedger, EventLedger, FundingLedger, ItemLedger, LineLedger, RunRecord};
 
 use crate::sampling::{poisson_count, stream, whole_days, Dist, StreamRng, MAX_COUNT_MEAN};
 use crate::scenario::{Allocation, Demand, Scenario, UseRule};
@@ -247,6 +248,7 @@ pub struct Worker {
     balances: Vec<i64>,
     streams: Streams,
     uses: demand::State,
+    disrupt: disruption::State,
 }
 
 impl Worker {
@@ -260,6 +262,7 @@ impl Worker {
             balances: vec![0; s.channels.len()],
             streams: Streams::default(),
             uses: demand::State::default(),
+            disrupt: disruption::State::default(),
         }
     }
 
@@ -386,6 +389,10 @@ impl Worker {
         if !sim.uses.is_empty() {
             self.start_rules(sim, seed, run);
         }
+        self.disrupt.active = !s.events.is_empty();
+        if self.disrupt.active {
+            self.start_disruptions(s, seed, run);
+        }
         for (k, f) in s.funding.iter().enumerate() {
             for (i, inst) in f.installments.iter().enumerate() {
                 self.queue.schedule(
@@ -433,8 +440,19 @@ impl Worker {
                 out.funding[source as usize].paid += cents;
                 out.paid[day.index()] += cents;
             }
-            Event::OrderPlaced { channel } => self.place_orders(sim, day, channel as usize, out),
-            Event::ContractStart { line, units } => {
+            Event::OrderPlaced { channel } => {
+                if !(self.disrupt.active && self.orders_held(s, day, channel as usize)) {
+                    self.place_orders(sim, day, channel as usize, out);
+                }
+            }
+            Event::ContractStart {
+                line,
+                channel,
+                units,
+            } => {
+                if self.disrupt.active && self.contract_held(channel, line, units) {
+                    return;
+                }
                 // Units of one item are interchangeable, so the line's first-in, first-out
                 // queue of orders is its backlog count.
                 let l = &mut out.lines[line as usize];
@@ -461,6 +479,12 @@ impl Worker {
                 out.items[item].delivered += arrived;
             }
             Event::DailyConsumption => self.consume(sim, day, out),
+            Event::DisruptionStart { event } => {
+                self.disruption_starts(s, day, event as usize, out);
+            }
+            Event::DisruptionEnd { event, multiplier } => {
+                self.disruption_ends(s, day, event as usize, Fixed(multiplier));
+            }
             Event::ReportTick => {
                 let days = s.days();
                 for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
@@ -536,6 +560,7 @@ impl Worker {
             ));
             let ev = Event::ContractStart {
                 line: buy.line.0 as u32,
+                channel: c as u32,
                 units,
             };
             if !self.queue.schedule(day.plus(delay), ev) {
@@ -556,6 +581,12 @@ impl Worker {
                 rate
             } else {
                 rate.times(ls.our_share)
+            };
+            // Output lost to disruptions (a multiplier of one when none is in effect).
+            let ours = if self.disrupt.active {
+                ours.times(self.disrupt.capacity[n])
+            } else {
+                ours
             };
             ls.carry = ls.carry.plus(ours);
             let whole = ls.carry.whole();
@@ -579,6 +610,11 @@ impl Worker {
             led.backlog -= good;
             led.produced += good;
             led.in_transit += good;
+            if self.disrupt.active && self.disrupt.deliveries_paused[n] > 0 {
+                // Held at the line (still in transit) until the pause ends.
+                self.disrupt.held[n] += good;
+                continue;
+            }
             let lag = whole_days(sample_or_fixed(&line.lag, &mut self.streams.lag[n]));
             // A shipment arriving after the horizon stays in transit.
             self.queue.schedule(

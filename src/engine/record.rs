@@ -14,6 +14,8 @@ pub struct ItemLedger {
     pub delivered: u64,
     /// Units used.
     pub consumed: u64,
+    /// Units destroyed in stock (disruptions).
+    pub destroyed: u64,
     /// Units wanted.
     pub demand: u64,
     /// Units wanted but not in stock.
@@ -47,6 +49,15 @@ pub struct LineLedger {
     pub delivered: u64,
     /// Lost in transit.
     pub lost: u64,
+}
+
+/// Per-disruption totals of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventLedger {
+    /// Occurrences started within the horizon.
+    pub occurrences: u32,
+    /// Days within the horizon on which at least one occurrence was in effect.
+    pub days: u32,
 }
 
 /// Per-funding-source totals of one run (cents).
@@ -94,6 +105,8 @@ pub struct RunRecord {
     pub funding: Vec<FundingLedger>,
     /// Channel ledgers.
     pub channels: Vec<ChannelLedger>,
+    /// Disruption ledgers.
+    pub events: Vec<EventLedger>,
 }
 
 impl RunRecord {
@@ -125,6 +138,8 @@ impl RunRecord {
         self.channels.clear();
         self.channels
             .resize(s.channels.len(), ChannelLedger::default());
+        self.events.clear();
+        self.events.resize(s.events.len(), EventLedger::default());
     }
 
     /// The stock path of one item.
@@ -203,10 +218,10 @@ impl RunRecord {
                     it.delivered
                 ));
             }
-            if it.initial + it.delivered != it.consumed + it.end_stock {
+            if it.initial + it.delivered != it.consumed + it.destroyed + it.end_stock {
                 bad.push(format!(
-                    "item {i}: initial {} + delivered {} != consumed {} + stock {}",
-                    it.initial, it.delivered, it.consumed, it.end_stock
+                    "item {i}: initial {} + delivered {} != consumed {} + destroyed {} + stock {}",
+                    it.initial, it.delivered, it.consumed, it.destroyed, it.end_stock
                 ));
             }
             if it.consumed + it.unmet != it.demand {

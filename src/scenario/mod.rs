@@ -6,6 +6,7 @@ mod consumption;
 mod diagnostics;
 mod distributions;
 mod doc;
+mod event;
 mod funding;
 mod header;
 mod hints;
@@ -82,6 +83,8 @@ pub struct Scenario {
     pub consumption: Vec<Option<Consumption>>,
     /// Threats that interceptor use may follow.
     pub threats: Vec<Threat>,
+    /// Disruption events.
+    pub events: Vec<Disruption>,
 }
 
 impl Scenario {
@@ -258,6 +261,78 @@ pub enum UseRule {
         /// Units never used.
         reserve: u64,
     },
+}
+
+/// A disruption event: when it starts, how long it lasts, what it does to which entities.
+#[derive(Debug, Clone)]
+pub struct Disruption {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// What it does.
+    pub effect: Effect,
+    /// Channels it pauses.
+    pub channels: Vec<ChannelId>,
+    /// Lines it pauses or slows.
+    pub lines: Vec<LineId>,
+    /// Items whose stock it destroys.
+    pub items: Vec<ItemId>,
+    /// When it starts.
+    pub start: Start,
+    /// Days each occurrence lasts (0 for a stock loss).
+    pub duration: Dist,
+    /// Stream for random starts.
+    pub key_starts: StreamKey,
+    /// Stream for durations.
+    pub key_duration: StreamKey,
+    /// Stream for capacity multipliers and stock-loss shares.
+    pub key_size: StreamKey,
+}
+
+/// What a disruption does while it lasts.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// The channels place no orders and start no contracts.
+    PauseOrders,
+    /// The lines' shipments to us are held until the end.
+    PauseDeliveries,
+    /// Both.
+    Pause,
+    /// The lines' output is multiplied by a share drawn per occurrence.
+    Capacity(Dist),
+    /// A share (drawn per occurrence) of the items' stock is destroyed on the start day.
+    StockLoss(Dist),
+}
+
+impl Effect {
+    /// The name written in the file.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Effect::PauseOrders => "pause_orders",
+            Effect::PauseDeliveries => "pause_deliveries",
+            Effect::Pause => "pause",
+            Effect::Capacity(_) => "capacity",
+            Effect::StockLoss(_) => "stock_loss",
+        }
+    }
+}
+
+/// When a disruption starts.
+#[derive(Debug, Clone, Copy)]
+pub enum Start {
+    /// At random (a Poisson process) between two days.
+    Rate {
+        /// Mean starts a day.
+        per_day: f64,
+        /// First day a start may fall on.
+        from: Day,
+        /// Last day a start may fall on.
+        to: Day,
+    },
+    /// On this day.
+    Date(Day),
 }
 
 /// Use that follows a threat.

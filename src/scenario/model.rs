@@ -8,12 +8,12 @@ use super::doc::{table, tables, At, Ctx, Tbl};
 use super::header;
 use super::keypath::{entry_segs, KeyPath};
 use super::names::Names;
-use super::{consumption, funding, item, line, plausibility, syntax, threat};
+use super::{consumption, event, funding, item, line, plausibility, syntax, threat};
 use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
 /// The tables a scenario file may have.
-const ROOT_KEYS: [&str; 7] = [
+const ROOT_KEYS: [&str; 8] = [
     "scenario",
     "item",
     "funding",
@@ -21,6 +21,7 @@ const ROOT_KEYS: [&str; 7] = [
     "line",
     "consumption",
     "threat",
+    "event",
 ];
 /// Most money all installments together may add up to, in cents (half of what an i64 holds).
 const MAX_TOTAL_CENTS: f64 = 4.0e18;
@@ -83,7 +84,9 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let line_t = entries(ctx, &root, "line", "name");
     let cons_t = entries(ctx, &root, "consumption", "item");
     let threat_t = entries(ctx, &root, "threat", "name");
+    let event_t = entries(ctx, &root, "event", "name");
     for (key, n) in [
+        ("event", event_t.len()),
         ("threat", threat_t.len()),
         ("item", item_t.len()),
         ("funding", funding_t.len()),
@@ -125,6 +128,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let line_d: Vec<_> = line_t.iter().map(|t| line::read(ctx, t)).collect();
     let cons_d: Vec<_> = cons_t.iter().map(|t| consumption::read(ctx, t)).collect();
     let threat_d: Vec<_> = threat_t.iter().map(|t| threat::read(ctx, t)).collect();
+    let event_d: Vec<_> = event_t.iter().map(|t| event::read(ctx, t)).collect();
 
     let items_n = Names::build(
         ctx,
@@ -214,6 +218,16 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         .iter()
         .map(|d| threat::compile(ctx, d, &cal))
         .collect();
+    let _events_n = Names::build(
+        ctx,
+        "events",
+        "event",
+        &event_d.iter().map(|d| d.name.as_ref()).collect::<Vec<_>>(),
+    );
+    let events: Vec<_> = event_d
+        .iter()
+        .map(|d| event::compile(ctx, d, [&chans_n, &lines_n, &items_n], &cal))
+        .collect();
 
     // Money is counted exactly in integer cents (64-bit): refuse funding that could overflow.
     let most_cents: f64 = funding
@@ -251,6 +265,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         lines: lines.into_iter().collect::<Option<Vec<_>>>()?,
         consumption,
         threats: threats.into_iter().collect::<Option<Vec<_>>>()?,
+        events: events.into_iter().collect::<Option<Vec<_>>>()?,
     };
     plausibility::check(ctx, &scenario, &line_d, &funding_d);
     Some(scenario)

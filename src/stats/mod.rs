@@ -144,6 +144,15 @@ pub struct LineSums {
     pub in_transit: u128,
 }
 
+/// Per-disruption totals across runs.
+#[derive(Debug, Clone, Default)]
+pub struct EventTotals {
+    /// Runs in which the event happened at least once.
+    pub runs_happened: u64,
+    /// Days disrupted per run.
+    pub days: TotalDist,
+}
+
 /// Everything kept across runs.
 #[derive(Debug, Clone)]
 pub struct Accumulator {
@@ -163,6 +172,8 @@ pub struct Accumulator {
     pub channels: Vec<ChannelSums>,
     /// Per line sums.
     pub lines: Vec<LineSums>,
+    /// Per disruption event.
+    pub events: Vec<EventTotals>,
     /// Runs counted.
     pub runs: u64,
     /// How many whole trajectories to keep.
@@ -191,6 +202,7 @@ impl Accumulator {
             funding: vec![FundingSums::default(); s.funding.len()],
             channels: vec![ChannelSums::default(); s.channels.len()],
             lines: vec![LineSums::default(); s.lines.len()],
+            events: vec![EventTotals::default(); s.events.len()],
             runs: 0,
             sample_limit,
             samples: Vec::new(),
@@ -241,6 +253,10 @@ impl Accumulator {
             t.lost += u128::from(l.lost);
             t.backlog += u128::from(l.backlog + l.pending);
             t.in_transit += u128::from(l.in_transit);
+        }
+        for (t, e) in self.events.iter_mut().zip(&rec.events) {
+            t.runs_happened += u64::from(e.occurrences > 0);
+            t.days.add(u64::from(e.days));
         }
         if rec.run < self.sample_limit {
             let pos = self.samples.partition_point(|(r, _)| *r < rec.run);
@@ -311,6 +327,10 @@ impl Accumulator {
             a.lost += b.lost;
             a.backlog += b.backlog;
             a.in_transit += b.in_transit;
+        }
+        for (a, b) in self.events.iter_mut().zip(&o.events) {
+            a.runs_happened += b.runs_happened;
+            a.days.merge(&b.days);
         }
         self.runs += o.runs;
         for s in &o.samples {

@@ -72,3 +72,52 @@ fn threats() {
         ]),
     ]);
 }
+
+const EVENT: &str = "\n[[event]]\nname = \"strike\"\napplies_to = { lines = [\"shell-line\"] }\neffect = \"capacity\"\ncapacity_multiplier = 0.5\nrate_per_year = 1\nduration_days = 30\n";
+
+#[test]
+fn events() {
+    let base = format!("{BASE}{EVENT}");
+    let with = |old: &str, new: &str| base.replacen(old, new, 1);
+    check(vec![
+        raw("unknown effect", with("effect = \"capacity\"", "effect = \"capacty\""), &[
+            "event.strike.effect: \"capacty\" is not a known effect",
+            "did you mean \"capacity\"",
+        ]),
+        raw("unknown line", with("[\"shell-line\"]", "[\"shell-lin\"]"), &[
+            "event.strike.applies_to.lines[0]: there is no line named \"shell-lin\"",
+        ]),
+        raw("capacity on channels", with("lines = [\"shell-line\"]", "lines = [\"shell-line\"], channels = [\"purl\"]"), &[
+            "event.strike.applies_to.channels: an event with effect = \"capacity\" does not act on channels",
+            "help: capacity acts on lines",
+        ]),
+        raw("capacity without lines", with("lines = [\"shell-line\"]", "items = [\"shell\"]"), &[
+            "does not act on items",
+            "needs lines in applies_to",
+        ]).problems(2),
+        raw("capacity without multiplier", with("capacity_multiplier = 0.5\n", ""), &[
+            "event.strike: an event with effect = \"capacity\" needs capacity_multiplier",
+        ]),
+        raw("both rate and date", with("rate_per_year = 1", "rate_per_year = 1\ndate = 2025-12-01"), &[
+            "event.strike.date: both rate_per_year and date are given",
+        ]),
+        raw("neither rate nor date", with("rate_per_year = 1\n", ""), &[
+            "event.strike: an event needs rate_per_year or date",
+        ]),
+        raw("rate out of range", with("rate_per_year = 1", "rate_per_year = 400"), &[
+            "event.strike.rate_per_year: 400 is out of range",
+        ]),
+        raw("pause without duration", with("duration_days = 30\n", ""), &[
+            "needs duration_days",
+        ]),
+        raw("stock loss with a duration", with("effect = \"capacity\"\ncapacity_multiplier = 0.5", "effect = \"stock_loss\"\nstock_loss = 0.5").replace("lines = [\"shell-line\"]", "items = [\"shell\"]"), &[
+            "event.strike.duration_days: duration_days does not apply to a stock loss",
+        ]),
+        raw("window with a date", with("rate_per_year = 1", "date = 2025-12-01\nwindow = { from = 2025-10-01 }"), &[
+            "event.strike.window: window does not apply to an event on a fixed date",
+        ]),
+        raw("window to before from", with("rate_per_year = 1", "rate_per_year = 1\nwindow = { from = 2025-12-01, to = 2025-10-01 }"), &[
+            "event.strike.window.to: to (2025-10-01) is before from (2025-12-01)",
+        ]),
+    ]);
+}

@@ -59,6 +59,8 @@ struct Spec {
     rules: Vec<RuleSpec>,
     /// The threat's launches a day.
     threat: String,
+    /// Disruptions: (effect 0-4, rate a year, median duration in days, size).
+    events: Vec<(u8, f64, u32, f64)>,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -93,10 +95,23 @@ fn spec() -> impl Strategy<Value = Spec> {
             ),
             4,
         ),
-        demand(),
+        (
+            demand(),
+            proptest::collection::vec((0u8..5, 0.1f64..20.0, 1u32..60, 0.0f64..1.0), 0..4),
+        ),
     )
         .prop_map(
-            |(horizon, items, funds, priority, order_every, contract, period, rules, threat)| {
+            |(
+                horizon,
+                items,
+                funds,
+                priority,
+                order_every,
+                contract,
+                period,
+                rules,
+                (threat, events),
+            )| {
                 Spec {
                     horizon,
                     items,
@@ -107,6 +122,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     period,
                     rules,
                     threat,
+                    events,
                 }
             },
         )
@@ -163,6 +179,36 @@ fn toml(s: &Spec) -> String {
         t.push('\n');
     }
     let _ = writeln!(t, "[[threat]]\nname = \"t\"\ndaily = {}\n", s.threat);
+    for (k, &(effect, rate, median, size)) in s.events.iter().enumerate() {
+        let (effect, applies, extra) = match effect {
+            0 => ("pause_orders", "channels = [\"c0\"]", String::new()),
+            1 => ("pause_deliveries", "lines = [\"l0\"]", String::new()),
+            2 => (
+                "pause",
+                "channels = [\"c1\"], lines = [\"l0\"]",
+                String::new(),
+            ),
+            3 => (
+                "capacity",
+                "lines = [\"l0\"]",
+                format!("capacity_multiplier = {size:.3}\n"),
+            ),
+            _ => (
+                "stock_loss",
+                "items = [\"i0\"]",
+                format!("stock_loss = {size:.3}\n"),
+            ),
+        };
+        let duration = if effect == "stock_loss" {
+            String::new()
+        } else {
+            format!("duration_days = {{ dist = \"lognormal\", median = {median}, sigma = 0.8 }}\n")
+        };
+        let _ = writeln!(
+            t,
+            "[[event]]\nname = \"e{k}\"\napplies_to = {{ {applies} }}\neffect = \"{effect}\"\nrate_per_year = {rate:.3}\n{extra}{duration}"
+        );
+    }
     for (c, priority) in [("c0", s.priority), ("c1", !s.priority)] {
         let _ = writeln!(
             t,
@@ -216,7 +262,9 @@ proptest! {
             prop_assert!(bad.is_empty(), "{bad:?}\n{text}");
             for (i, it) in rec.items.iter().enumerate() {
                 let days = s.days();
-                prop_assert_eq!(rec.stock_of(i, days)[0], it.initial);
+                // Nothing arrives or is used on day 0; only a stock loss may strike then.
+                let day0 = rec.stock_of(i, days)[0];
+                prop_assert!(day0 == it.initial || (day0 < it.initial && it.destroyed > 0));
             }
         }
     }

@@ -9,6 +9,7 @@ mod compare;
 mod conservation;
 mod demand_rules;
 mod determinism;
+mod disruptions;
 mod distributions;
 mod exact;
 mod format_readings;
