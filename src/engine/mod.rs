@@ -17,6 +17,7 @@
 mod demand;
 mod disruption;
 pub mod event;
+mod factor;
 pub mod queue;
 pub mod record;
 
@@ -249,6 +250,7 @@ pub struct Worker {
     streams: Streams,
     uses: demand::State,
     disrupt: disruption::State,
+    factors: factor::State,
 }
 
 impl Worker {
@@ -263,6 +265,7 @@ impl Worker {
             streams: Streams::default(),
             uses: demand::State::default(),
             disrupt: disruption::State::default(),
+            factors: factor::State::default(),
         }
     }
 
@@ -389,6 +392,9 @@ impl Worker {
         if !sim.uses.is_empty() {
             self.start_rules(sim, seed, run);
         }
+        if !s.factors.is_empty() {
+            self.start_factors(s, seed, run);
+        }
         self.disrupt.active = !s.events.is_empty();
         if self.disrupt.active {
             self.start_disruptions(s, seed, run);
@@ -506,6 +512,11 @@ impl Worker {
             .amount_usd
             .sample(&mut self.streams.amount[k])
             .clamp(0.0, crate::scenario::MAX_USD);
+        // A shared factor (at most 1) moves every source that loads on it together.
+        let usd = match &f.factor {
+            Some(load) => usd * self.factors.multiplier(load, day.0),
+            None => usd,
+        };
         let cents = crate::units::Cents::from_usd(usd).0.max(0);
         let led = &mut out.funding[k];
         led.pledged += cents;

@@ -7,6 +7,7 @@ mod diagnostics;
 mod distributions;
 mod doc;
 mod event;
+mod factor;
 mod funding;
 mod header;
 mod hints;
@@ -85,6 +86,8 @@ pub struct Scenario {
     pub threats: Vec<Threat>,
     /// Disruption events.
     pub events: Vec<Disruption>,
+    /// Shared factors that funding sources load on.
+    pub factors: Vec<Factor>,
 }
 
 impl Scenario {
@@ -143,6 +146,46 @@ pub struct FundingSource {
     pub key_delay: StreamKey,
     /// Stream for uncertain amounts.
     pub key_amount: StreamKey,
+    /// The shared factor its payments load on, if any.
+    pub factor: Option<FactorLoad>,
+}
+
+/// A shared factor: the same draw moves every source that loads on it.
+#[derive(Debug, Clone)]
+pub struct Factor {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Level or regime.
+    pub kind: FactorKind,
+    /// Stream for the level.
+    pub key_level: StreamKey,
+    /// Stream for the regime's spells.
+    pub key_regime: StreamKey,
+}
+
+/// How a factor moves.
+#[derive(Debug, Clone)]
+pub enum FactorKind {
+    /// A multiplier drawn once per future.
+    Level(Dist),
+    /// Normal and fatigued spells: entries into fatigue at random, each lasting a drawn time.
+    Regime {
+        /// Mean entries into the fatigued state a day (while normal).
+        per_day: f64,
+        /// Days each fatigued spell lasts.
+        fatigued_days: Dist,
+    },
+}
+
+/// How a funding source loads on a factor.
+#[derive(Debug, Clone, Copy)]
+pub struct FactorLoad {
+    /// The factor (index in [`Scenario::factors`]).
+    pub factor: usize,
+    /// Multiplier of its payments while a regime factor is fatigued (1 for a level factor).
+    pub fatigued_multiplier: f64,
 }
 
 /// One scheduled payment.

@@ -8,12 +8,12 @@ use super::doc::{table, tables, At, Ctx, Tbl};
 use super::header;
 use super::keypath::{entry_segs, KeyPath};
 use super::names::Names;
-use super::{consumption, event, funding, item, line, plausibility, syntax, threat};
+use super::{consumption, event, factor, funding, item, line, plausibility, syntax, threat};
 use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
 /// The tables a scenario file may have.
-const ROOT_KEYS: [&str; 8] = [
+const ROOT_KEYS: [&str; 9] = [
     "scenario",
     "item",
     "funding",
@@ -22,6 +22,7 @@ const ROOT_KEYS: [&str; 8] = [
     "consumption",
     "threat",
     "event",
+    "factor",
 ];
 /// Most money all installments together may add up to, in cents (half of what an i64 holds).
 const MAX_TOTAL_CENTS: f64 = 4.0e18;
@@ -85,8 +86,10 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let cons_t = entries(ctx, &root, "consumption", "item");
     let threat_t = entries(ctx, &root, "threat", "name");
     let event_t = entries(ctx, &root, "event", "name");
+    let factor_t = entries(ctx, &root, "factor", "name");
     for (key, n) in [
         ("event", event_t.len()),
+        ("factor", factor_t.len()),
         ("threat", threat_t.len()),
         ("item", item_t.len()),
         ("funding", funding_t.len()),
@@ -129,6 +132,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let cons_d: Vec<_> = cons_t.iter().map(|t| consumption::read(ctx, t)).collect();
     let threat_d: Vec<_> = threat_t.iter().map(|t| threat::read(ctx, t)).collect();
     let event_d: Vec<_> = event_t.iter().map(|t| event::read(ctx, t)).collect();
+    let factor_d: Vec<_> = factor_t.iter().map(|t| factor::read(ctx, t)).collect();
 
     let items_n = Names::build(
         ctx,
@@ -196,9 +200,24 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         .iter()
         .map(|d| channel::compile(ctx, d, &refs, &cal))
         .collect();
+    let factors_n = Names::build(
+        ctx,
+        "factors",
+        "factor",
+        &factor_d.iter().map(|d| d.name.as_ref()).collect::<Vec<_>>(),
+    )
+    .unreadable(broken(ctx, "factor", factor_t.len()));
+    let factors: Vec<_> = factor_d.iter().map(|d| factor::compile(ctx, d)).collect();
+    let regime: Vec<Option<bool>> = factors
+        .iter()
+        .map(|f| {
+            f.as_ref()
+                .map(|f| matches!(f.kind, super::FactorKind::Regime { .. }))
+        })
+        .collect();
     let funding: Vec<_> = funding_d
         .iter()
-        .map(|d| funding::compile(ctx, d, &chans_n, &cal))
+        .map(|d| funding::compile(ctx, d, &chans_n, &cal, (&factors_n, &regime)))
         .collect();
 
     let mut consumption: Vec<Option<Consumption>> = vec![None; item_d.len()];
@@ -266,6 +285,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         consumption,
         threats: threats.into_iter().collect::<Option<Vec<_>>>()?,
         events: events.into_iter().collect::<Option<Vec<_>>>()?,
+        factors: factors.into_iter().collect::<Option<Vec<_>>>()?,
     };
     plausibility::check(ctx, &scenario, &line_d, &funding_d);
     Some(scenario)

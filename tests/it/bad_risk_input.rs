@@ -121,3 +121,31 @@ fn events() {
         ]),
     ]);
 }
+
+#[test]
+fn factors() {
+    let regime = "\n[[factor]]\nname = \"fatigue\"\nkind = \"regime\"\nto_fatigued_per_year = 0.6\nfatigued_days = 60\n";
+    let base = format!("{BASE}{regime}");
+    let with = |old: &str, new: &str| base.replacen(old, new, 1);
+    let load = "payment_probability = 0.9";
+    check(vec![
+        raw("unknown kind", with("kind = \"regime\"", "kind = \"regim\""), &[
+            "factor.fatigue.kind: \"regim\" is not a known kind of factor",
+        ]),
+        raw("regime without fatigued_days", with("fatigued_days = 60\n", ""), &[
+            "factor.fatigue: a regime factor needs `to_fatigued_per_year` and `fatigued_days`",
+        ]),
+        raw("level key on a regime", with("fatigued_days = 60", "fatigued_days = 60\nlevel = 0.5"), &[
+            "factor.fatigue.level: `level` does not apply to a factor of kind \"regime\"",
+        ]),
+        raw("unknown factor", with(load, "payment_probability = 0.9\nfactor = { name = \"fatigu\", fatigued_multiplier = 0.5 }"), &[
+            "funding.donor.factor.name: there is no factor named \"fatigu\"",
+        ]),
+        raw("regime loading without multiplier", with(load, "payment_probability = 0.9\nfactor = { name = \"fatigue\" }"), &[
+            "funding.donor.factor: loading on the regime factor \"fatigue\" needs fatigued_multiplier",
+        ]),
+        raw("multiplier above one", with(load, "payment_probability = 0.9\nfactor = { name = \"fatigue\", fatigued_multiplier = 1.5 }"), &[
+            "funding.donor.factor.fatigued_multiplier: 1.5 is out of range",
+        ]),
+    ]);
+}

@@ -179,6 +179,10 @@ fn toml(s: &Spec) -> String {
         t.push('\n');
     }
     let _ = writeln!(t, "[[threat]]\nname = \"t\"\ndaily = {}\n", s.threat);
+    let _ = writeln!(
+        t,
+        "[[factor]]\nname = \"fatigue\"\nkind = \"regime\"\nto_fatigued_per_year = 2\nfatigued_days = {{ dist = \"lognormal\", median = 30, p90 = 90 }}\n"
+    );
     for (k, &(effect, rate, median, size)) in s.events.iter().enumerate() {
         let (effect, applies, extra) = match effect {
             0 => ("pause_orders", "channels = [\"c0\"]", String::new()),
@@ -236,6 +240,7 @@ fn toml(s: &Spec) -> String {
         let _ = writeln!(
             t,
             "[[funding]]\nname = \"f{k}\"\npays_into = {pays}\npayment_probability = {p:.3}\npayment_delay_days = {delay}\n\
+             factor = {{ name = \"fatigue\", fatigued_multiplier = 0.4 }}\n\
              [[funding.lump_sum]]\ndate = 2025-01-01\namount_usd = {}\n[[funding.recurring]]\nevery_days = {every}\n\
              amount_usd = {{ dist = \"lognormal\", median = {amount}, p90 = {} }}\n",
             amount * 3,

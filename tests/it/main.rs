@@ -12,6 +12,7 @@ mod determinism;
 mod disruptions;
 mod distributions;
 mod exact;
+mod factors;
 mod format_readings;
 mod fuzz_regressions;
 mod hand_computed;
