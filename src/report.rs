@@ -234,6 +234,21 @@ pub struct LineSummary {
     pub other_buyers_backlog: Option<f64>,
 }
 
+/// Per-disruption results.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSummary {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Effect, as written in the scenario.
+    pub effect: &'static str,
+    /// Share of runs in which it happened at least once.
+    pub prob_happened: f64,
+    /// Days disrupted per run (days on which at least one occurrence was in effect).
+    pub days_disrupted: Spread,
+}
+
 /// The whole summary (`summary.json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -260,6 +275,9 @@ pub struct Summary {
     /// Capacity projects (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub expansions: Vec<ExpansionSummary>,
+    /// Disruption events (left out of the file when the scenario has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventSummary>,
 }
 
 /// Everything an experiment produced, prepared for writing.
@@ -406,6 +424,18 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             other_buyers_backlog: (!l.customers.is_empty()).then(|| per_run(m.others_backlog)),
         })
         .collect();
+    let events = s
+        .events
+        .iter()
+        .zip(&acc.events)
+        .map(|(e, t)| EventSummary {
+            name: e.name.clone(),
+            label: e.label.clone(),
+            effect: e.effect.name(),
+            prob_happened: t.runs_happened as f64 / runs.max(1) as f64,
+            days_disrupted: Spread::of(&t.days),
+        })
+        .collect();
     let mut money = Vec::with_capacity(days);
     let mut cum = [0i128; 3];
     for d in 0..days {
@@ -449,6 +479,7 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             channels,
             lines,
             expansions,
+            events,
         },
         daily,
         money,

@@ -5,29 +5,31 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Phase {
+    /// A disruption starts or ends (before anything else of the day).
+    Disruption = 0,
     /// A production ramp reaches one of its points; a capacity project is done.
-    Milestone = 0,
+    Milestone = 1,
     /// A funding installment falls due.
-    Due = 1,
+    Due = 2,
     /// Money reaches a channel.
-    Paid = 2,
+    Paid = 3,
     /// A channel places orders.
-    Order = 3,
+    Order = 4,
     /// A contract starts: its units join a line's queue.
-    Contract = 4,
+    Contract = 5,
     /// Lines produce.
-    Production = 5,
+    Production = 6,
     /// Shipments arrive in stock.
-    Arrival = 6,
+    Arrival = 7,
     /// Stock is used.
-    Consumption = 7,
+    Consumption = 8,
     /// End-of-day snapshot.
-    Report = 8,
+    Report = 9,
 }
 
 impl Phase {
     /// Number of phases.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
 }
 
 /// Something that happens. Quantities are whole batches: a batch of 1,000 shells is one event.
@@ -64,10 +66,12 @@ pub enum Event {
         /// Channel index.
         channel: u32,
     },
-    /// An order of `units` joins the queue of `line`.
+    /// An order of `units` placed by `channel` joins the queue of `line`.
     ContractStart {
         /// Line index.
         line: u32,
+        /// Channel index.
+        channel: u32,
         /// Units.
         units: u64,
     },
@@ -84,6 +88,18 @@ pub enum Event {
     DailyConsumption,
     /// End-of-day snapshot of stock.
     ReportTick,
+    /// An occurrence of disruption `event` starts.
+    DisruptionStart {
+        /// Disruption index.
+        event: u32,
+    },
+    /// An occurrence of disruption `event` ends.
+    DisruptionEnd {
+        /// Disruption index.
+        event: u32,
+        /// The occurrence's capacity multiplier, in fixed point (billionths).
+        multiplier: u64,
+    },
 }
 
 impl Event {
@@ -100,6 +116,7 @@ impl Event {
             Event::ShipmentArrived { .. } => Phase::Arrival,
             Event::DailyConsumption => Phase::Consumption,
             Event::ReportTick => Phase::Report,
+            Event::DisruptionStart { .. } | Event::DisruptionEnd { .. } => Phase::Disruption,
         }
     }
 }

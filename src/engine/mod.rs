@@ -14,8 +14,11 @@
 //! is set up, so that "0.25 a day finishes one unit every fourth day" holds exactly; money shares
 //! are applied to integer cents with the same fixed-point shares.
 
+mod demand;
+mod disruption;
 pub mod event;
 mod expansion;
+mod factor;
 mod line_queue;
 pub mod queue;
 pub mod record;
@@ -23,14 +26,14 @@ pub mod record;
 pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
 pub use record::{
-    ChannelLedger, CustomerLedger, ExpansionLedger, FundingLedger, ItemLedger, LineLedger,
-    RunRecord,
+    ChannelLedger, CustomerLedger, EventLedger, ExpansionLedger, FundingLedger, ItemLedger,
+    LineLedger, RunRecord,
 };
 
 use line_queue::SharedLine;
 
 use crate::sampling::{poisson_count, stream, IntTable, StreamRng, WholeDays, MAX_COUNT_MEAN};
-use crate::scenario::{Allocation, Demand, Scenario};
+use crate::scenario::{Allocation, Demand, Scenario, UseRule};
 use crate::units::{Cents, Day, Fixed};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
@@ -86,6 +89,8 @@ pub struct Simulator<'s> {
     contract_delays: Vec<Vec<WholeDays>>,
     /// The capacity projects.
     plan: expansion::Plan,
+    /// Threats, caps and the items whose use follows a rule other than `daily`.
+    uses: demand::Plan,
 }
 
 impl<'s> Simulator<'s> {
@@ -95,36 +100,14 @@ impl<'s> Simulator<'s> {
         let demand = scenario
             .consumption
             .iter()
-            .map(|c| {
-                let Some(c) = c else {
-                    return vec![DemandStretch {
-                        from: 0,
-                        draw: DemandDraw::None,
-                    }];
-                };
-                // Cut the horizon at every period boundary; each stretch has one multiplier.
-                let mut cuts: Vec<u32> = vec![0];
-                for &(from, to, _) in &c.periods {
-                    cuts.push(from.0);
-                    cuts.push(to.0.saturating_add(1));
+            .map(|c| match c {
+                Some(c) if matches!(c.rule, UseRule::Demand) => {
+                    stretches(c.demand, &c.periods, scenario.horizon, (c.from.0, c.to.0))
                 }
-                cuts.sort_unstable();
-                cuts.dedup();
-                cuts.into_iter()
-                    .filter(|&d| d <= scenario.horizon)
-                    .map(|d| {
-                        let mults: Vec<f64> = c
-                            .periods
-                            .iter()
-                            .filter(|(f, t, _)| f.0 <= d && d <= t.0)
-                            .map(|p| p.2)
-                            .collect();
-                        DemandStretch {
-                            from: d,
-                            draw: demand_draw(c.demand, &mults),
-                        }
-                    })
-                    .collect()
+                _ => vec![DemandStretch {
+                    from: 0,
+                    draw: DemandDraw::None,
+                }],
             })
             .collect();
         let ramps = scenario
@@ -177,6 +160,7 @@ impl<'s> Simulator<'s> {
                 })
                 .collect(),
             plan: expansion::Plan::new(scenario),
+            uses: demand::Plan::new(scenario),
         }
     }
 
@@ -204,6 +188,44 @@ impl<'s> Simulator<'s> {
             + days(&self.delays)
             + self.contract_delays.iter().map(|v| days(v)).sum::<usize>()
     }
+}
+
+/// The stretches of a count drawn each day (use, or a threat's launches): the horizon cut at
+/// every period boundary and at the ends of `window` (first and last day); no draw outside it.
+fn stretches(
+    demand: Demand,
+    periods: &[(Day, Day, f64)],
+    horizon: u32,
+    window: (u32, u32),
+) -> Vec<DemandStretch> {
+    // Cut the horizon at every period boundary; each stretch has one multiplier.
+    let mut cuts: Vec<u32> = vec![0, window.0, window.1.saturating_add(1)];
+    for &(from, to, _) in periods {
+        cuts.push(from.0);
+        cuts.push(to.0.saturating_add(1));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.into_iter()
+        .filter(|&d| d <= horizon)
+        .map(|d| {
+            if d < window.0 || d > window.1 {
+                return DemandStretch {
+                    from: d,
+                    draw: DemandDraw::None,
+                };
+            }
+            let mults: Vec<f64> = periods
+                .iter()
+                .filter(|(f, t, _)| f.0 <= d && d <= t.0)
+                .map(|p| p.2)
+                .collect();
+            DemandStretch {
+                from: d,
+                draw: demand_draw(demand, &mults),
+            }
+        })
+        .collect()
 }
 
 /// The sampler of one stretch of demand, `mults` being the multipliers of the periods that
@@ -295,6 +317,9 @@ pub struct Worker {
     balances: Vec<i64>,
     streams: Streams,
     projects: Vec<expansion::Project>,
+    uses: demand::State,
+    disrupt: disruption::State,
+    factors: factor::State,
 }
 
 impl Worker {
@@ -308,6 +333,9 @@ impl Worker {
             balances: vec![0; s.channels.len()],
             streams: Streams::default(),
             projects: Vec::new(),
+            uses: demand::State::default(),
+            disrupt: disruption::State::default(),
+            factors: factor::State::default(),
         }
     }
 
@@ -442,6 +470,16 @@ impl Worker {
         }
         self.balances.iter_mut().for_each(|b| *b = 0);
         expansion::start(s, &sim.plan, seed, run, &mut self.projects);
+        if !sim.uses.is_empty() {
+            self.start_rules(sim, seed, run);
+        }
+        if !s.factors.is_empty() {
+            self.start_factors(s, seed, run);
+        }
+        self.disrupt.active = !s.events.is_empty();
+        if self.disrupt.active {
+            self.start_disruptions(s, seed, run);
+        }
         for (k, f) in s.funding.iter().enumerate() {
             for (i, inst) in f.installments.iter().enumerate() {
                 self.queue.schedule(
@@ -502,8 +540,19 @@ impl Worker {
                 out.funding[source as usize].paid += cents;
                 out.paid[day.index()] += cents;
             }
-            Event::OrderPlaced { channel } => self.place_orders(sim, day, channel as usize, out),
-            Event::ContractStart { line, units } => {
+            Event::OrderPlaced { channel } => {
+                if !(self.disrupt.active && self.orders_held(s, day, channel as usize)) {
+                    self.place_orders(sim, day, channel as usize, out);
+                }
+            }
+            Event::ContractStart {
+                line,
+                channel,
+                units,
+            } => {
+                if self.disrupt.active && self.contract_held(channel, line, units) {
+                    return;
+                }
                 // Units of one item are interchangeable, so the line's first-in, first-out
                 // queue of orders is its backlog count (a shared line also keeps its queue).
                 let n = line as usize;
@@ -518,6 +567,11 @@ impl Worker {
                 if released > 0 {
                     l.released += released;
                     l.in_transit += released;
+                    if self.disrupt.active && self.disrupt.deliveries_paused[n] > 0 {
+                        // Released units wait with the line's output until the pause ends.
+                        self.disrupt.held[n] += released;
+                        return;
+                    }
                     let lag = sim.lags[n].sample(&mut sh.lag_rng);
                     // A shipment arriving after the horizon stays in transit.
                     self.queue.schedule(
@@ -549,6 +603,12 @@ impl Worker {
                 out.items[item].delivered += arrived;
             }
             Event::DailyConsumption => self.consume(sim, day, out),
+            Event::DisruptionStart { event } => {
+                self.disruption_starts(s, day, event as usize, out);
+            }
+            Event::DisruptionEnd { event, multiplier } => {
+                self.disruption_ends(sim, day, event as usize, Fixed(multiplier));
+            }
             Event::ReportTick => {
                 let days = s.days();
                 for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
@@ -577,6 +637,11 @@ impl Worker {
             .amount_usd
             .sample(&mut self.streams.amount[k])
             .clamp(0.0, crate::scenario::MAX_USD);
+        // A shared factor (at most 1) moves every source that loads on it together.
+        let usd = match &f.factor {
+            Some(load) => usd * self.factors.multiplier(load, day.0),
+            None => usd,
+        };
         let cents = crate::units::Cents::from_usd(usd).0.max(0);
         let led = &mut out.funding[k];
         led.pledged += cents;
@@ -639,6 +704,7 @@ impl Worker {
             let delay = sim.contract_delays[c][b].sample(&mut self.streams.contract[c][b]);
             let ev = Event::ContractStart {
                 line: buy.line.0 as u32,
+                channel: c as u32,
                 units,
             };
             if !self.queue.schedule(day.plus(delay), ev) {
@@ -665,6 +731,12 @@ impl Worker {
                 rate
             } else {
                 rate.times(ls.our_share)
+            };
+            // Output lost to disruptions (a multiplier of one when none is in effect).
+            let ours = if self.disrupt.active {
+                ours.times(self.disrupt.capacity[n])
+            } else {
+                ours
             };
             ls.carry = ls.carry.plus(ours);
             let whole = ls.carry.whole();
@@ -706,6 +778,11 @@ impl Worker {
             led.backlog -= good;
             led.produced += good;
             led.in_transit += good;
+            if self.disrupt.active && self.disrupt.deliveries_paused[n] > 0 {
+                // Held at the line (still in transit) until the pause ends.
+                self.disrupt.held[n] += good;
+                continue;
+            }
             let lag = sim.lags[n].sample(&mut self.streams.lag[n]);
             // A shipment arriving after the horizon stays in transit.
             self.queue.schedule(
@@ -725,18 +802,11 @@ impl Worker {
                 st.demand_segment += 1;
             }
             let rng = &mut self.streams.demand[i];
-            let want = match &segs[st.demand_segment].draw {
-                DemandDraw::None => continue,
-                DemandDraw::Fixed(v) => {
-                    st.fixed_carry = st.fixed_carry.plus(*v);
-                    let w = st.fixed_carry.whole();
-                    st.fixed_carry = st.fixed_carry.fraction();
-                    w
-                }
-                DemandDraw::Table(t) => t.sample(rng),
-                DemandDraw::Poisson(p) => p.sample(rng) as u64,
-                DemandDraw::NegBinomial(g) => poisson_count(g.sample(rng), rng) as u64,
+            let Some(want) = draw_count(&segs[st.demand_segment].draw, &mut st.fixed_carry, rng)
+            else {
+                continue;
             };
+            let want = want.min(sim.uses.caps[i]);
             let used = want.min(st.stock);
             st.stock -= used;
             let led = &mut out.items[i];
@@ -746,6 +816,9 @@ impl Worker {
                 led.unmet += want - used;
                 led.days_short += 1;
             }
+        }
+        if !sim.uses.is_empty() {
+            self.consume_by_rule(sim, day, out);
         }
     }
 
@@ -767,6 +840,24 @@ impl Worker {
             out.conservation_violations(s)
         );
     }
+}
+
+/// One day's count from a stretch's sampler (None where nothing is drawn); a certain daily rate
+/// adds to `carry` and gives its whole units.
+#[inline]
+fn draw_count(draw: &DemandDraw, carry: &mut Fixed, rng: &mut StreamRng) -> Option<u64> {
+    Some(match draw {
+        DemandDraw::None => return None,
+        DemandDraw::Fixed(v) => {
+            *carry = carry.plus(*v);
+            let w = carry.whole();
+            *carry = carry.fraction();
+            w
+        }
+        DemandDraw::Table(t) => t.sample(rng),
+        DemandDraw::Poisson(p) => p.sample(rng) as u64,
+        DemandDraw::NegBinomial(g) => poisson_count(g.sample(rng), rng) as u64,
+    })
 }
 
 /// Capacity on day `d`, interpolating the ramp within `segment`: between two points the

@@ -238,6 +238,7 @@ mod tests {
             },
             _ => Event::ContractStart {
                 line: tag,
+                channel: 0,
                 units: 1,
             },
         }

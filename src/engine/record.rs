@@ -14,6 +14,8 @@ pub struct ItemLedger {
     pub delivered: u64,
     /// Units used.
     pub consumed: u64,
+    /// Units destroyed in stock (disruptions).
+    pub destroyed: u64,
     /// Units wanted.
     pub demand: u64,
     /// Units wanted but not in stock.
@@ -66,6 +68,15 @@ pub struct CustomerLedger {
     pub delivered: u64,
     /// Units it still waits for.
     pub backlog: u64,
+}
+
+/// Per-disruption totals of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventLedger {
+    /// Occurrences started within the horizon.
+    pub occurrences: u32,
+    /// Days within the horizon on which at least one occurrence was in effect.
+    pub days: u32,
 }
 
 /// Per-funding-source totals of one run (cents).
@@ -134,6 +145,8 @@ pub struct RunRecord {
     pub customers: Vec<CustomerLedger>,
     /// Ledgers of the capacity projects, line by line in file order.
     pub expansions: Vec<ExpansionLedger>,
+    /// Disruption ledgers.
+    pub events: Vec<EventLedger>,
 }
 
 impl RunRecord {
@@ -176,6 +189,8 @@ impl RunRecord {
             s.lines.iter().map(|l| l.expansions.len()).sum(),
             ExpansionLedger::default(),
         );
+        self.events.clear();
+        self.events.resize(s.events.len(), EventLedger::default());
     }
 
     /// The stock path of one item.
@@ -298,10 +313,10 @@ impl RunRecord {
                     it.delivered
                 ));
             }
-            if it.initial + it.delivered != it.consumed + it.end_stock {
+            if it.initial + it.delivered != it.consumed + it.destroyed + it.end_stock {
                 bad.push(format!(
-                    "item {i}: initial {} + delivered {} != consumed {} + stock {}",
-                    it.initial, it.delivered, it.consumed, it.end_stock
+                    "item {i}: initial {} + delivered {} != consumed {} + destroyed {} + stock {}",
+                    it.initial, it.delivered, it.consumed, it.destroyed, it.end_stock
                 ));
             }
             if it.consumed + it.unmet != it.demand {

@@ -1,20 +1,37 @@
 //! The `[[consumption]]` schema and validator: how many units of an item are used each day, and
 //! the periods (`[[consumption.period]]`) when use is higher or lower.
 //!
+//! Use is drawn from `daily`, follows a threat (launches × engaged share × shots), or fires what
+//! is available above a reserve; it may be capped (`max_daily`) and limited to dates (`from`,
+//! `to`).
+//!
 //! Overlapping periods multiply; the validator refuses a demand whose largest daily mean (base
 //! mean times the largest product of overlapping multipliers) exceeds [`MAX_DAILY_MEAN`], so that
 //! the samplers can always be built and unmet demand over the horizon stays far from 2^64.
 
-use super::distributions::{demand, number};
-use super::doc::{date, num, string, tables, At, Ctx, Datetime, Sp, Tbl};
+use super::distributions::{compile as dist, demand, number, Support, SHARE};
+use super::doc::{date, int, num, string, tables, At, Ctx, Datetime, Sp, Tbl};
 use super::header::Calendar;
 use super::hints::fmt_num;
+use super::names::Names;
 use super::schema::{read_dist, DistDoc, Purpose};
-use super::{Consumption, Demand};
-use crate::sampling::StreamKey;
+use super::{Consumption, Demand, ThreatUse, UseRule, MAX_UNITS};
+use crate::sampling::{Dist, StreamKey};
 use crate::units::Day;
 
-const KEYS: [&str; 3] = ["item", "daily", "period"];
+const KEYS: [&str; 11] = [
+    "item",
+    "daily",
+    "period",
+    "use",
+    "threat",
+    "engaged_share",
+    "shots_per_engagement",
+    "max_daily",
+    "reserve",
+    "from",
+    "to",
+];
 const PERIOD_KEYS: [&str; 4] = ["from", "to", "multiplier", "label"];
 
 /// Largest mean daily use on any day, in units, after period multipliers (10^12, the largest
@@ -23,8 +40,14 @@ pub(super) const MAX_DAILY_MEAN: f64 = 1e12;
 /// Largest burst scale (mean / shape) of a negative binomial on any day: beyond it a draw of the
 /// Gamma mixing distribution could exceed what the Poisson sampler accepts.
 const MAX_BURST_SCALE: f64 = 1e15;
+/// Units fired per engagement: at most this many.
+const SHOTS: Support = Support {
+    lo: 0.0,
+    hi: 100.0,
+    what: "units per engagement",
+};
 
-/// One `[[consumption.period]]` as written.
+/// One `[[consumption.period]]` (or `[[threat.period]]`) as written.
 #[derive(Debug)]
 pub(super) struct PeriodDoc {
     pub at: At,
@@ -40,15 +63,19 @@ pub(super) struct ConsumptionDoc {
     pub item: Option<Sp<String>>,
     pub daily: Option<DistDoc>,
     pub periods: Vec<PeriodDoc>,
+    pub rule: Option<Sp<String>>,
+    pub threat: Option<Sp<String>>,
+    pub engaged_share: Option<DistDoc>,
+    pub shots: Option<DistDoc>,
+    pub max_daily: Option<Sp<i64>>,
+    pub reserve: Option<Sp<i64>>,
+    pub from: Option<Sp<Datetime>>,
+    pub to: Option<Sp<Datetime>>,
 }
 
-/// Reads one `[[consumption]]` table (already named by its item).
-pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ConsumptionDoc {
-    t.check_keys(ctx, &KEYS);
-    let item = t.req(ctx, "item", string);
-    let daily = t.req(ctx, "daily", |c, a, n| read_dist(c, a, n, Purpose::Daily));
-    let periods = t
-        .opt(ctx, "period", tables)
+/// Reads the `period` tables of `t` (`[[consumption.period]]` or `[[threat.period]]`).
+pub(super) fn read_periods(ctx: &mut Ctx, t: &Tbl<'_>) -> Vec<PeriodDoc> {
+    t.opt(ctx, "period", tables)
         .unwrap_or_default()
         .iter()
         .map(|p| {
@@ -61,12 +88,34 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ConsumptionDoc {
                 multiplier: p.req(ctx, "multiplier", num),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Reads one `[[consumption]]` table (already named by its item).
+pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ConsumptionDoc {
+    t.check_keys(ctx, &KEYS);
+    let general = |c: &mut Ctx, a, n| read_dist(c, a, n, Purpose::General);
+    let item = t.req(ctx, "item", string);
+    let rule = t.opt(ctx, "use", string);
+    let threat = t.opt(ctx, "threat", string);
+    let daily = t.opt(ctx, "daily", |c, a, n| read_dist(c, a, n, Purpose::Daily));
+    let available = rule.as_ref().is_some_and(|r| r.v == "available");
+    if !t.has("daily") && !t.has("threat") && !available && !t.has("use") {
+        t.missing(ctx, "daily");
+    }
     ConsumptionDoc {
         at: t.at.clone(),
         item,
         daily,
-        periods,
+        periods: read_periods(ctx, t),
+        rule,
+        threat,
+        engaged_share: t.opt(ctx, "engaged_share", general),
+        shots: t.opt(ctx, "shots_per_engagement", general),
+        max_daily: t.opt(ctx, "max_daily", int),
+        reserve: t.opt(ctx, "reserve", int),
+        from: t.opt(ctx, "from", date),
+        to: t.opt(ctx, "to", date),
     }
 }
 
@@ -87,17 +136,15 @@ pub(super) fn peak_multiplier(periods: &[(Day, Day, f64)]) -> f64 {
         .fold(1.0, f64::max)
 }
 
-/// Checks one consumption table.
-pub(super) fn compile(
+/// Checks periods: (first day, last day, multiplier) each, or None after reporting.
+pub(super) fn compile_periods(
     ctx: &mut Ctx,
-    c: &ConsumptionDoc,
-    item: &str,
+    docs: &[PeriodDoc],
     cal: &Calendar,
-) -> Option<Consumption> {
-    let d = c.daily.as_ref().and_then(|d| demand(ctx, d));
+) -> Option<Vec<(Day, Day, f64)>> {
     let mut periods = Vec::new();
     let mut ok = true;
-    for p in &c.periods {
+    for p in docs {
         let from = p.from.as_ref().and_then(|d| cal.day_in(ctx, d));
         let to = p.to.as_ref().and_then(|d| cal.day_in(ctx, d));
         let m = p
@@ -118,21 +165,27 @@ pub(super) fn compile(
             _ => ok = false,
         }
     }
-    let demand = d?;
-    if !ok {
-        return None;
-    }
-    let peak = peak_multiplier(&periods);
+    ok.then_some(periods)
+}
+
+/// Checks that a count drawn each day, with its periods, stays within what can be counted.
+pub(super) fn check_peak(
+    ctx: &mut Ctx,
+    at: &At,
+    demand: Demand,
+    periods: &[(Day, Day, f64)],
+    table: &str,
+) -> Option<()> {
+    let peak = peak_multiplier(periods);
     let (mean, scale) = match demand {
         Demand::Fixed(v) | Demand::Poisson { mean: v } => (v * peak, 0.0),
         Demand::NegBinomial { mean, shape } => (mean * peak, mean * peak / shape),
     };
-    let at = c.daily.as_ref().map_or(&c.at, |d| &d.at);
     if mean > MAX_DAILY_MEAN {
         ctx.err(
             at,
             format!("daily use could reach {} units a day (mean {} times the overlapping periods' multipliers {}), more than the {} the simulator can count", fmt_num(mean), fmt_num(mean / peak), fmt_num(peak), fmt_num(MAX_DAILY_MEAN)),
-            Some("overlapping [[consumption.period]] multipliers multiply: lower the mean or the multipliers, or make the periods not overlap".into()),
+            Some(format!("overlapping [[{table}.period]] multipliers multiply: lower the mean or the multipliers, or make the periods not overlap")),
         );
         return None;
     }
@@ -144,10 +197,192 @@ pub(super) fn compile(
         );
         return None;
     }
+    Some(())
+}
+
+/// A whole number of units, 0 to [`MAX_UNITS`].
+fn units(ctx: &mut Ctx, v: &Sp<i64>, what: &str) -> Option<u64> {
+    match u64::try_from(v.v) {
+        Ok(n) if n <= MAX_UNITS => Some(n),
+        _ => {
+            ctx.err(
+                &v.at,
+                format!("{what} must be between 0 and {MAX_UNITS}, got {}", v.v),
+                None,
+            );
+            None
+        }
+    }
+}
+
+/// Reports a key that does not apply to the rule in use.
+fn not_with(ctx: &mut Ctx, at: Option<&At>, key: &str, rule: &str, help: &str) -> bool {
+    let Some(at) = at else { return true };
+    ctx.err(
+        at,
+        format!("`{key}` does not apply to {rule}"),
+        Some(help.into()),
+    );
+    false
+}
+
+/// Checks one consumption table.
+pub(super) fn compile(
+    ctx: &mut Ctx,
+    c: &ConsumptionDoc,
+    item: &str,
+    cal: &Calendar,
+    threats: &Names,
+) -> Option<Consumption> {
+    let available = match &c.rule {
+        None => false,
+        Some(r) if r.v == "demand" => false,
+        Some(r) if r.v == "available" => true,
+        Some(r) => {
+            ctx.err(
+                &r.at,
+                format!("\"{}\" is not a known use", r.v),
+                Some("use = \"demand\" (the default: `daily` or `threat` say what is wanted) or use = \"available\" (fire what is in stock above `reserve`, up to `max_daily`)".into()),
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    let at_of = |d: &Option<DistDoc>| d.as_ref().map(|d| d.at.clone());
+    if available {
+        let help = "use = \"available\" fires what is in stock above `reserve`, up to `max_daily`: remove this key";
+        let rule = "use = \"available\"";
+        ok &= not_with(ctx, at_of(&c.daily).as_ref(), "daily", rule, help);
+        ok &= not_with(ctx, c.threat.as_ref().map(|t| &t.at), "threat", rule, help);
+        ok &= not_with(
+            ctx,
+            c.periods.first().map(|p| &p.at),
+            "period",
+            rule,
+            "use `from` and `to` to say when the item is fired",
+        );
+        if c.max_daily.is_none() {
+            ctx.err(&c.at, "use = \"available\" needs `max_daily`", Some("say how many units can be fired a day at most, e.g. max_daily = 10 (launchers × ready rounds)".into()));
+            ok = false;
+        }
+    } else if let Some(t) = &c.threat {
+        let help = "a threat-driven use has launches × engaged_share × shots_per_engagement a day; the threat's [[threat.period]] tables set its intensity";
+        ok &= not_with(
+            ctx,
+            at_of(&c.daily).as_ref(),
+            "daily",
+            "a use that follows a threat",
+            "give either `daily` or `threat`, not both",
+        );
+        ok &= not_with(
+            ctx,
+            c.periods.first().map(|p| &p.at),
+            "period",
+            "a use that follows a threat",
+            help,
+        );
+        ok &= threats.resolve(ctx, &t.at, &t.v).is_some();
+    } else {
+        let help = "engaged_share and shots_per_engagement go with `threat`";
+        ok &= not_with(
+            ctx,
+            at_of(&c.engaged_share).as_ref(),
+            "engaged_share",
+            "a use drawn from `daily`",
+            help,
+        );
+        ok &= not_with(
+            ctx,
+            at_of(&c.shots).as_ref(),
+            "shots_per_engagement",
+            "a use drawn from `daily`",
+            help,
+        );
+    }
+    if !available {
+        ok &= not_with(
+            ctx,
+            c.reserve.as_ref().map(|r| &r.at),
+            "reserve",
+            "a use that is wanted (not fired from what is available)",
+            "`reserve` goes with use = \"available\"; a wanted use takes the stock down to zero",
+        );
+    }
+    let max_daily = c.max_daily.as_ref().map(|m| units(ctx, m, "max_daily"));
+    let reserve = c.reserve.as_ref().map(|r| units(ctx, r, "reserve"));
+    let from = match &c.from {
+        Some(d) => cal.day_in(ctx, d),
+        None => Some(Day(0)),
+    };
+    let to = match &c.to {
+        Some(d) => cal.day_in(ctx, d),
+        None => Some(Day(cal.horizon)),
+    };
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            let at = c.to.as_ref().map_or(&c.at, |t| &t.at);
+            ctx.err(
+                at,
+                format!("to ({}) is before from ({})", cal.date(t), cal.date(f)),
+                Some("swap the two dates".into()),
+            );
+            ok = false;
+        }
+    }
+    let periods = compile_periods(ctx, &c.periods, cal);
+    let (demand, rule) = if available {
+        (
+            Demand::Fixed(0.0),
+            Some(UseRule::Available {
+                reserve: reserve.flatten().unwrap_or(0),
+            }),
+        )
+    } else if let Some(t) = &c.threat {
+        let share = match &c.engaged_share {
+            Some(d) => dist(ctx, d, SHARE),
+            None => Some(Dist::Fixed(1.0)),
+        };
+        let shots = match &c.shots {
+            Some(d) => dist(ctx, d, SHOTS),
+            None => Some(Dist::Fixed(1.0)),
+        };
+        let rule = match (threats.get(&t.v), share, shots) {
+            (Some(threat), Some(engaged_share), Some(shots)) => {
+                Some(UseRule::Threat(Box::new(ThreatUse {
+                    threat,
+                    engaged_share,
+                    shots,
+                    key_share: StreamKey::new("item", item, "engaged share"),
+                    key_shots: StreamKey::new("item", item, "shots per engagement"),
+                })))
+            }
+            _ => None,
+        };
+        (Demand::Fixed(0.0), rule)
+    } else {
+        let d = c.daily.as_ref().and_then(|d| demand(ctx, d));
+        (d.unwrap_or(Demand::Fixed(0.0)), d.map(|_| UseRule::Demand))
+    };
+    let (rule, periods) = (rule?, periods?);
+    let max_daily = match max_daily {
+        Some(m) => Some(m?),
+        None => None,
+    };
+    if !ok || reserve.is_some_and(|r| r.is_none()) {
+        return None;
+    }
+    if matches!(rule, UseRule::Demand) {
+        let at = c.daily.as_ref().map_or(&c.at, |d| &d.at);
+        check_peak(ctx, at, demand, &periods, "consumption")?;
+    }
     Some(Consumption {
         demand,
         periods,
         key_demand: StreamKey::new("item", item, "demand"),
+        rule,
+        from: from?,
+        to: to?,
+        max_daily,
     })
 }
 

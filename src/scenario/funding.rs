@@ -14,7 +14,7 @@ use crate::sampling::{Dist, StreamKey};
 use crate::units::Day;
 use chrono::Months;
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "name",
     "label",
     "pays_into",
@@ -22,6 +22,7 @@ const KEYS: [&str; 7] = [
     "payment_delay_days",
     "lump_sum",
     "recurring",
+    "factor",
 ];
 const LUMP_KEYS: [&str; 2] = ["date", "amount_usd"];
 const RECUR_KEYS: [&str; 5] = ["every", "every_days", "amount_usd", "from", "to"];
@@ -71,6 +72,7 @@ pub(super) struct FundingDoc {
     pub delay: Option<DistDoc>,
     pub lump_sum: Option<Vec<LumpDoc>>,
     pub recurring: Option<Vec<RecurDoc>>,
+    pub factor: Option<super::factor::LoadDoc>,
 }
 
 fn every(ctx: &mut Ctx, t: &Tbl<'_>) -> Option<Sp<Every>> {
@@ -196,6 +198,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> FundingDoc {
         ctx.err(&t.at, format!("funding source \"{n}\" has no payments"), Some("add [[funding.lump_sum]] (date, amount_usd) or [[funding.recurring]] (every, amount_usd)".into()));
     }
     FundingDoc {
+        factor: t.opt(ctx, "factor", super::factor::read_load),
         name,
         label,
         pays_into,
@@ -307,7 +310,12 @@ pub(super) fn compile(
     f: &FundingDoc,
     chans: &Names,
     cal: &Calendar,
+    factors: (&Names, &[Option<bool>]),
 ) -> Option<FundingSource> {
+    let factor = f
+        .factor
+        .as_ref()
+        .map(|l| super::factor::load(ctx, l, factors.0, factors.1));
     let split = f
         .pays_into
         .as_ref()
@@ -342,7 +350,12 @@ pub(super) fn compile(
     if !ok {
         return None;
     }
+    let factor = match factor {
+        Some(l) => Some(l?),
+        None => None,
+    };
     Some(FundingSource {
+        factor,
         label: f
             .label
             .as_ref()

@@ -28,6 +28,9 @@ pub(super) fn key_help(path: &KeyPath) -> Option<String> {
         "order_every_days" | "every_days" => "a whole number of days, e.g. 30",
         "capacity" => "a list of ramp points, e.g. capacity = [{ date = 2025-09-01, per_day = 1 }, { date = 2026-06-01, per_day = 7 }]",
         "daily" => "e.g. daily = { dist = \"poisson\", mean = 2.5 }",
+        "rate_per_year" => "mean starts a year, 0 to 365, e.g. rate_per_year = 0.5 for once every two years on average",
+        "to_fatigued_per_year" => "mean entries into the fatigued state a year, 0 to 365, e.g. 0.6",
+        "max_daily" | "reserve" => "a whole number of units, e.g. max_daily = 10",
         "dist" => "one of fixed, uniform, triangular, pert, normal, lognormal, poisson, negative_binomial, bernoulli",
         _ if last.ends_with("_days") => "a number of days or a distribution, e.g. { dist = \"uniform\", min = 10, max = 30 }",
         _ if last.contains("probability") || last.contains("rate") || last.contains("loss") || last.contains("share") => {

@@ -7,7 +7,9 @@ mod consumption;
 mod diagnostics;
 mod distributions;
 mod doc;
+mod event;
 mod expansion;
+mod factor;
 mod funding;
 mod header;
 mod hints;
@@ -21,6 +23,7 @@ mod resolve;
 mod schema;
 mod support;
 mod syntax;
+mod threat;
 mod values;
 
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
@@ -83,6 +86,12 @@ pub struct Scenario {
     pub lines: Vec<Line>,
     /// Consumption per item, indexed like `items` (None: never used).
     pub consumption: Vec<Option<Consumption>>,
+    /// Threats that interceptor use may follow.
+    pub threats: Vec<Threat>,
+    /// Disruption events.
+    pub events: Vec<Disruption>,
+    /// Shared factors that funding sources load on.
+    pub factors: Vec<Factor>,
 }
 
 impl Scenario {
@@ -141,6 +150,46 @@ pub struct FundingSource {
     pub key_delay: StreamKey,
     /// Stream for uncertain amounts.
     pub key_amount: StreamKey,
+    /// The shared factor its payments load on, if any.
+    pub factor: Option<FactorLoad>,
+}
+
+/// A shared factor: the same draw moves every source that loads on it.
+#[derive(Debug, Clone)]
+pub struct Factor {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Level or regime.
+    pub kind: FactorKind,
+    /// Stream for the level.
+    pub key_level: StreamKey,
+    /// Stream for the regime's spells.
+    pub key_regime: StreamKey,
+}
+
+/// How a factor moves.
+#[derive(Debug, Clone)]
+pub enum FactorKind {
+    /// A multiplier drawn once per future.
+    Level(Dist),
+    /// Normal and fatigued spells: entries into fatigue at random, each lasting a drawn time.
+    Regime {
+        /// Mean entries into the fatigued state a day (while normal).
+        per_day: f64,
+        /// Days each fatigued spell lasts.
+        fatigued_days: Dist,
+    },
+}
+
+/// How a funding source loads on a factor.
+#[derive(Debug, Clone, Copy)]
+pub struct FactorLoad {
+    /// The factor (index in [`Scenario::factors`]).
+    pub factor: usize,
+    /// Multiplier of its payments while a regime factor is fatigued (1 for a level factor).
+    pub fatigued_multiplier: f64,
 }
 
 /// One scheduled payment.
@@ -319,12 +368,136 @@ pub enum Flow {
 /// Daily use of an item.
 #[derive(Debug, Clone)]
 pub struct Consumption {
-    /// Demand model.
+    /// Demand model of [`UseRule::Demand`] (zero for the other rules).
     pub demand: Demand,
     /// Intensity periods: (first day, last day, multiplier).
     pub periods: Vec<(Day, Day, f64)>,
     /// Stream for demand.
     pub key_demand: StreamKey,
+    /// How the day's use is decided.
+    pub rule: UseRule,
+    /// First day of use.
+    pub from: Day,
+    /// Last day of use.
+    pub to: Day,
+    /// Most units used a day (launchers), if capped.
+    pub max_daily: Option<u64>,
+}
+
+/// How an item's daily use is decided.
+#[derive(Debug, Clone)]
+pub enum UseRule {
+    /// Drawn from `daily` (the item's [`Consumption::demand`]).
+    Demand,
+    /// Launches of a threat × engaged share × shots per engagement.
+    Threat(Box<ThreatUse>),
+    /// Fire what is in stock above the reserve, up to `max_daily`.
+    Available {
+        /// Units never used.
+        reserve: u64,
+    },
+}
+
+/// A disruption event: when it starts, how long it lasts, what it does to which entities.
+#[derive(Debug, Clone)]
+pub struct Disruption {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// What it does.
+    pub effect: Effect,
+    /// Channels it pauses.
+    pub channels: Vec<ChannelId>,
+    /// Lines it pauses or slows.
+    pub lines: Vec<LineId>,
+    /// Items whose stock it destroys.
+    pub items: Vec<ItemId>,
+    /// When it starts.
+    pub start: Start,
+    /// Days each occurrence lasts (0 for a stock loss).
+    pub duration: Dist,
+    /// Stream for random starts.
+    pub key_starts: StreamKey,
+    /// Stream for durations.
+    pub key_duration: StreamKey,
+    /// Stream for capacity multipliers and stock-loss shares.
+    pub key_size: StreamKey,
+}
+
+/// What a disruption does while it lasts.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// The channels place no orders and start no contracts.
+    PauseOrders,
+    /// The lines' shipments to us are held until the end.
+    PauseDeliveries,
+    /// Both.
+    Pause,
+    /// The lines' output is multiplied by a share drawn per occurrence.
+    Capacity(Dist),
+    /// A share (drawn per occurrence) of the items' stock is destroyed on the start day.
+    StockLoss(Dist),
+}
+
+impl Effect {
+    /// The name written in the file.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Effect::PauseOrders => "pause_orders",
+            Effect::PauseDeliveries => "pause_deliveries",
+            Effect::Pause => "pause",
+            Effect::Capacity(_) => "capacity",
+            Effect::StockLoss(_) => "stock_loss",
+        }
+    }
+}
+
+/// When a disruption starts.
+#[derive(Debug, Clone, Copy)]
+pub enum Start {
+    /// At random (a Poisson process) between two days.
+    Rate {
+        /// Mean starts a day.
+        per_day: f64,
+        /// First day a start may fall on.
+        from: Day,
+        /// Last day a start may fall on.
+        to: Day,
+    },
+    /// On this day.
+    Date(Day),
+}
+
+/// Use that follows a threat.
+#[derive(Debug, Clone)]
+pub struct ThreatUse {
+    /// The threat engaged (index in [`Scenario::threats`]).
+    pub threat: usize,
+    /// Share of launches engaged, drawn once per future.
+    pub engaged_share: Dist,
+    /// Units fired per engagement, drawn once per future.
+    pub shots: Dist,
+    /// Stream for the engaged share.
+    pub key_share: StreamKey,
+    /// Stream for the shots per engagement.
+    pub key_shots: StreamKey,
+}
+
+/// A threat: launches a day against which interceptors are used.
+#[derive(Debug, Clone)]
+pub struct Threat {
+    /// Short name.
+    pub name: String,
+    /// Human label.
+    pub label: String,
+    /// Launches a day.
+    pub daily: Demand,
+    /// Intensity periods: (first day, last day, multiplier).
+    pub periods: Vec<(Day, Day, f64)>,
+    /// Stream for launches.
+    pub key_launches: StreamKey,
 }
 
 /// How daily demand is drawn.

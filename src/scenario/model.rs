@@ -8,18 +8,21 @@ use super::doc::{table, tables, At, Ctx, Tbl};
 use super::header;
 use super::keypath::{entry_segs, KeyPath};
 use super::names::Names;
-use super::{consumption, funding, item, line, plausibility, syntax};
+use super::{consumption, event, factor, funding, item, line, plausibility, syntax, threat};
 use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
 /// The tables a scenario file may have.
-const ROOT_KEYS: [&str; 6] = [
+const ROOT_KEYS: [&str; 9] = [
     "scenario",
     "item",
     "funding",
     "channel",
     "line",
     "consumption",
+    "threat",
+    "event",
+    "factor",
 ];
 /// Most money all installments together may add up to, in cents (half of what an i64 holds).
 const MAX_TOTAL_CENTS: f64 = 4.0e18;
@@ -81,7 +84,13 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let channel_t = entries(ctx, &root, "channel", "name");
     let line_t = entries(ctx, &root, "line", "name");
     let cons_t = entries(ctx, &root, "consumption", "item");
+    let threat_t = entries(ctx, &root, "threat", "name");
+    let event_t = entries(ctx, &root, "event", "name");
+    let factor_t = entries(ctx, &root, "factor", "name");
     for (key, n) in [
+        ("event", event_t.len()),
+        ("factor", factor_t.len()),
+        ("threat", threat_t.len()),
         ("item", item_t.len()),
         ("funding", funding_t.len()),
         ("channel", channel_t.len()),
@@ -121,6 +130,9 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let channel_d: Vec<_> = channel_t.iter().map(|t| channel::read(ctx, t)).collect();
     let line_d: Vec<_> = line_t.iter().map(|t| line::read(ctx, t)).collect();
     let cons_d: Vec<_> = cons_t.iter().map(|t| consumption::read(ctx, t)).collect();
+    let threat_d: Vec<_> = threat_t.iter().map(|t| threat::read(ctx, t)).collect();
+    let event_d: Vec<_> = event_t.iter().map(|t| event::read(ctx, t)).collect();
+    let factor_d: Vec<_> = factor_t.iter().map(|t| factor::read(ctx, t)).collect();
 
     let items_n = Names::build(
         ctx,
@@ -156,6 +168,14 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
             .collect::<Vec<_>>(),
     );
 
+    let threats_n = Names::build(
+        ctx,
+        "threats",
+        "threat",
+        &threat_d.iter().map(|d| d.name.as_ref()).collect::<Vec<_>>(),
+    )
+    .unreadable(broken(ctx, "threat", threat_t.len()));
+
     let items: Vec<_> = item_d.iter().map(|d| item::compile(ctx, d)).collect();
     let cal = header.as_ref()?.cal;
     let mut lines: Vec<_> = line_d
@@ -183,9 +203,24 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     super::buyers::our_priorities(ctx, &channel_d, &channels, &mut lines);
     let expansions: Vec<_> = line_d.iter().map(|l| &l.expansions).collect();
     super::expansion::attach(ctx, &expansions, &mut lines, &chans_n, &cal);
+    let factors_n = Names::build(
+        ctx,
+        "factors",
+        "factor",
+        &factor_d.iter().map(|d| d.name.as_ref()).collect::<Vec<_>>(),
+    )
+    .unreadable(broken(ctx, "factor", factor_t.len()));
+    let factors: Vec<_> = factor_d.iter().map(|d| factor::compile(ctx, d)).collect();
+    let regime: Vec<Option<bool>> = factors
+        .iter()
+        .map(|f| {
+            f.as_ref()
+                .map(|f| matches!(f.kind, super::FactorKind::Regime { .. }))
+        })
+        .collect();
     let funding: Vec<_> = funding_d
         .iter()
-        .map(|d| funding::compile(ctx, d, &chans_n, &cal))
+        .map(|d| funding::compile(ctx, d, &chans_n, &cal, (&factors_n, &regime)))
         .collect();
 
     let mut consumption: Vec<Option<Consumption>> = vec![None; item_d.len()];
@@ -199,8 +234,22 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
             ctx.err(&it.at, format!("item \"{}\" already has a [[consumption]] table (consumption.{prev})", it.v), Some("merge the two into one table; use [[consumption.period]] for changes over time".into()));
             continue;
         }
-        consumption[id] = consumption::compile(ctx, c, &it.v, &cal);
+        consumption[id] = consumption::compile(ctx, c, &it.v, &cal, &threats_n);
     }
+    let threats: Vec<_> = threat_d
+        .iter()
+        .map(|d| threat::compile(ctx, d, &cal))
+        .collect();
+    let _events_n = Names::build(
+        ctx,
+        "events",
+        "event",
+        &event_d.iter().map(|d| d.name.as_ref()).collect::<Vec<_>>(),
+    );
+    let events: Vec<_> = event_d
+        .iter()
+        .map(|d| event::compile(ctx, d, [&chans_n, &lines_n, &items_n], &cal))
+        .collect();
 
     // Money is counted exactly in integer cents (64-bit): refuse funding that could overflow.
     let most_cents: f64 = funding
@@ -237,6 +286,9 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         channels: channels.into_iter().collect::<Option<Vec<_>>>()?,
         lines: lines.into_iter().collect::<Option<Vec<_>>>()?,
         consumption,
+        threats: threats.into_iter().collect::<Option<Vec<_>>>()?,
+        events: events.into_iter().collect::<Option<Vec<_>>>()?,
+        factors: factors.into_iter().collect::<Option<Vec<_>>>()?,
     };
     plausibility::check(ctx, &scenario, &line_d, &funding_d);
     Some(scenario)

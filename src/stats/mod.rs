@@ -169,6 +169,15 @@ pub struct ExpansionSums {
     pub done_on: Vec<u64>,
 }
 
+/// Per-disruption totals across runs.
+#[derive(Debug, Clone, Default)]
+pub struct EventTotals {
+    /// Runs in which the event happened at least once.
+    pub runs_happened: u64,
+    /// Days disrupted per run.
+    pub days: TotalDist,
+}
+
 /// Everything kept across runs.
 #[derive(Debug, Clone)]
 pub struct Accumulator {
@@ -192,6 +201,8 @@ pub struct Accumulator {
     pub expansions: Vec<ExpansionSums>,
     /// The line of each customer ledger of a run record.
     customer_line: Vec<usize>,
+    /// Per disruption event.
+    pub events: Vec<EventTotals>,
     /// Runs counted.
     pub runs: u64,
     /// How many whole trajectories to keep.
@@ -233,6 +244,7 @@ impl Accumulator {
                 .enumerate()
                 .flat_map(|(n, l)| std::iter::repeat_n(n, l.customers.len()))
                 .collect(),
+            events: vec![EventTotals::default(); s.events.len()],
             runs: 0,
             sample_limit,
             samples: Vec::new(),
@@ -299,6 +311,10 @@ impl Accumulator {
             t.lost += u128::from(l.lost);
             t.backlog += u128::from(l.backlog + l.pending);
             t.in_transit += u128::from(l.in_transit);
+        }
+        for (t, e) in self.events.iter_mut().zip(&rec.events) {
+            t.runs_happened += u64::from(e.occurrences > 0);
+            t.days.add(u64::from(e.days));
         }
         if rec.run < self.sample_limit {
             let pos = self.samples.partition_point(|(r, _)| *r < rec.run);
@@ -383,6 +399,10 @@ impl Accumulator {
             a.released += b.released;
             a.others_delivered += b.others_delivered;
             a.others_backlog += b.others_backlog;
+        }
+        for (a, b) in self.events.iter_mut().zip(&o.events) {
+            a.runs_happened += b.runs_happened;
+            a.days.merge(&b.days);
         }
         self.runs += o.runs;
         for s in &o.samples {

@@ -14,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 /// A small valid scenario; line numbers in the cases below refer to it.
-const BASE: &str = r#"[scenario]
+pub(crate) const BASE: &str = r#"[scenario]
 name = "base"
 start = 2025-09-01
 horizon_days = 365
@@ -79,7 +79,7 @@ fn with(old: &str, new: &str) -> String {
 }
 
 /// One bad file and what its error must say.
-struct Case {
+pub(crate) struct Case {
     name: &'static str,
     text: String,
     expect: Vec<&'static str>,
@@ -88,12 +88,12 @@ struct Case {
 }
 
 /// A case built from [`BASE`] by replacing `old` with `new`.
-fn case(name: &'static str, old: &str, new: &str, expect: &[&'static str]) -> Case {
+pub(crate) fn case(name: &'static str, old: &str, new: &str, expect: &[&'static str]) -> Case {
     raw(name, with(old, new), expect)
 }
 
 /// A case with its own text.
-fn raw(name: &'static str, text: impl Into<String>, expect: &[&'static str]) -> Case {
+pub(crate) fn raw(name: &'static str, text: impl Into<String>, expect: &[&'static str]) -> Case {
     Case {
         name,
         text: text.into(),
@@ -105,7 +105,7 @@ fn raw(name: &'static str, text: impl Into<String>, expect: &[&'static str]) -> 
 
 impl Case {
     /// The case reports this many problems (default 1).
-    fn problems(mut self, n: usize) -> Case {
+    pub(crate) fn problems(mut self, n: usize) -> Case {
         self.problems = n;
         self
     }
@@ -120,7 +120,7 @@ impl Case {
 /// Checks every case, then fails once listing every case that went wrong; then compares the
 /// exact text of every case's message with the committed snapshot of the test (one snapshot file
 /// per test, named after it, holding each case's message under its name).
-fn check(cases: Vec<Case>) {
+pub(crate) fn check(cases: Vec<Case>) {
     let mut failures = Vec::new();
     let mut exact = String::new();
     for c in &cases {

@@ -43,6 +43,9 @@ fn demand() -> impl Strategy<Value = String> {
 /// other customers' share, units per day).
 type ItemSpec = (u32, u32, u32, String, String, f64, f64, f64, f64);
 
+/// (use rule: 0 daily, 1 threat, 2 available; daily cap; reserve; from and to as day offsets).
+type RuleSpec = (u8, Option<u32>, u32, Option<(u32, u32)>);
+
 #[derive(Debug, Clone)]
 struct Spec {
     horizon: u32,
@@ -52,6 +55,12 @@ struct Spec {
     order_every: u32,
     contract: String,
     period: Option<(u32, u32, f64)>,
+    /// Per item: the use rule (0 daily, 1 threat, 2 available), daily cap, reserve, and dates.
+    rules: Vec<RuleSpec>,
+    /// The threat's launches a day.
+    threat: String,
+    /// Disruptions: (effect 0-4, rate a year, median duration in days, size).
+    events: Vec<(u8, f64, u32, f64)>,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -77,9 +86,22 @@ fn spec() -> impl Strategy<Value = Spec> {
         1u32..45,
         delay(),
         proptest::option::of((0u32..200, 0u32..200, 0.0f64..4.0)),
+        proptest::collection::vec(
+            (
+                0u8..3,
+                proptest::option::of(0u32..30),
+                0u32..50,
+                proptest::option::of((0u32..200, 0u32..200)),
+            ),
+            4,
+        ),
+        (
+            demand(),
+            proptest::collection::vec((0u8..5, 0.1f64..20.0, 1u32..60, 0.0f64..1.0), 0..4),
+        ),
     )
         .prop_map(
-            |(horizon, items, funds, priority, order_every, contract, period)| Spec {
+            |(
                 horizon,
                 items,
                 funds,
@@ -87,6 +109,21 @@ fn spec() -> impl Strategy<Value = Spec> {
                 order_every,
                 contract,
                 period,
+                rules,
+                (threat, events),
+            )| {
+                Spec {
+                    horizon,
+                    items,
+                    funds,
+                    priority,
+                    order_every,
+                    contract,
+                    period,
+                    rules,
+                    threat,
+                    events,
+                }
             },
         )
 }
@@ -103,10 +140,33 @@ fn toml(s: &Spec) -> String {
             "[[item]]\nname = \"i{i}\"\nunit_cost_usd = {cost}\ninitial_stock = {init}\nsafe_stock = {safe}\n\n\
              [[line]]\nname = \"l{i}\"\nitem = \"i{i}\"\ncapacity = [{{ date = 2025-01-01, per_day = {rate:.3} }}, {{ date = 2025-04-01, per_day = {:.3} }}]\n\
              ramp_slip_days = {{ dist = \"uniform\", min = -10, max = 30 }}\nother_customers_share = {other:.3}\ndefect_rate = {defect:.3}\n\
-             transit_loss = {loss:.3}\ndelivery_lag_days = {lag}\n\n[[consumption]]\nitem = \"i{i}\"\ndaily = {dem}\n",
+             transit_loss = {loss:.3}\ndelivery_lag_days = {lag}\n\n[[consumption]]\nitem = \"i{i}\"\n",
             rate * 2.0
         );
-        if let Some((a, b, m)) = s.period {
+        let (rule, cap, reserve, dates) = s.rules[i];
+        let _ = match rule {
+            0 => writeln!(t, "daily = {dem}"),
+            1 => writeln!(
+                t,
+                "threat = \"t\"\nengaged_share = {{ dist = \"uniform\", min = 0.2, max = 0.9 }}\nshots_per_engagement = {{ dist = \"triangular\", min = 1, mode = 2, max = 3 }}"
+            ),
+            _ => writeln!(
+                t,
+                "use = \"available\"\nreserve = {reserve}\nmax_daily = {}",
+                cap.unwrap_or(5)
+            ),
+        };
+        if rule != 2 {
+            if let Some(c) = cap {
+                let _ = writeln!(t, "max_daily = {c}");
+            }
+        }
+        if let Some((a, b)) = dates {
+            let from = a.min(s.horizon);
+            let to = (a + b).min(s.horizon);
+            let _ = writeln!(t, "from = {}\nto = {}", date(from), date(to));
+        }
+        if let (0, Some((a, b, m))) = (rule, s.period) {
             let from = a.min(s.horizon);
             let to = (a + b).min(s.horizon);
             let _ = writeln!(
@@ -117,6 +177,41 @@ fn toml(s: &Spec) -> String {
             );
         }
         t.push('\n');
+    }
+    let _ = writeln!(t, "[[threat]]\nname = \"t\"\ndaily = {}\n", s.threat);
+    let _ = writeln!(
+        t,
+        "[[factor]]\nname = \"fatigue\"\nkind = \"regime\"\nto_fatigued_per_year = 2\nfatigued_days = {{ dist = \"lognormal\", median = 30, p90 = 90 }}\n"
+    );
+    for (k, &(effect, rate, median, size)) in s.events.iter().enumerate() {
+        let (effect, applies, extra) = match effect {
+            0 => ("pause_orders", "channels = [\"c0\"]", String::new()),
+            1 => ("pause_deliveries", "lines = [\"l0\"]", String::new()),
+            2 => (
+                "pause",
+                "channels = [\"c1\"], lines = [\"l0\"]",
+                String::new(),
+            ),
+            3 => (
+                "capacity",
+                "lines = [\"l0\"]",
+                format!("capacity_multiplier = {size:.3}\n"),
+            ),
+            _ => (
+                "stock_loss",
+                "items = [\"i0\"]",
+                format!("stock_loss = {size:.3}\n"),
+            ),
+        };
+        let duration = if effect == "stock_loss" {
+            String::new()
+        } else {
+            format!("duration_days = {{ dist = \"lognormal\", median = {median}, sigma = 0.8 }}\n")
+        };
+        let _ = writeln!(
+            t,
+            "[[event]]\nname = \"e{k}\"\napplies_to = {{ {applies} }}\neffect = \"{effect}\"\nrate_per_year = {rate:.3}\n{extra}{duration}"
+        );
     }
     for (c, priority) in [("c0", s.priority), ("c1", !s.priority)] {
         let _ = writeln!(
@@ -145,6 +240,7 @@ fn toml(s: &Spec) -> String {
         let _ = writeln!(
             t,
             "[[funding]]\nname = \"f{k}\"\npays_into = {pays}\npayment_probability = {p:.3}\npayment_delay_days = {delay}\n\
+             factor = {{ name = \"fatigue\", fatigued_multiplier = 0.4 }}\n\
              [[funding.lump_sum]]\ndate = 2025-01-01\namount_usd = {}\n[[funding.recurring]]\nevery_days = {every}\n\
              amount_usd = {{ dist = \"lognormal\", median = {amount}, p90 = {} }}\n",
             amount * 3,
@@ -171,7 +267,9 @@ proptest! {
             prop_assert!(bad.is_empty(), "{bad:?}\n{text}");
             for (i, it) in rec.items.iter().enumerate() {
                 let days = s.days();
-                prop_assert_eq!(rec.stock_of(i, days)[0], it.initial);
+                // Nothing arrives or is used on day 0; only a stock loss may strike then.
+                let day0 = rec.stock_of(i, days)[0];
+                prop_assert!(day0 == it.initial || (day0 < it.initial && it.destroyed > 0));
             }
         }
     }
