@@ -500,6 +500,7 @@ impl Worker {
         self.queue.schedule_daily(Day(1), Event::DailyConsumption);
     }
 
+    #[inline(always)]
     fn handle(&mut self, sim: &Simulator<'_>, day: Day, ev: Event, out: &mut RunRecord) {
         let s = sim.scenario;
         match ev {
@@ -844,7 +845,7 @@ impl Worker {
 
 /// One day's count from a stretch's sampler (None where nothing is drawn); a certain daily rate
 /// adds to `carry` and gives its whole units.
-#[inline]
+#[inline(always)]
 fn draw_count(draw: &DemandDraw, carry: &mut Fixed, rng: &mut StreamRng) -> Option<u64> {
     Some(match draw {
         DemandDraw::None => return None,
