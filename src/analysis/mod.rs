@@ -8,6 +8,7 @@ pub mod futures;
 pub mod outcomes;
 pub mod paired;
 pub mod precision;
+pub mod sweep;
 
 pub use comparison::{Comparison, ComparisonRow, ScenarioInfo};
 pub use outcomes::{Outcome, OutcomeLayout};

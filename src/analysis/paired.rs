@@ -137,6 +137,13 @@ impl PairedSums {
     }
 
     /// The difference of variant `k` (1…) from the first scenario on outcome `j`.
+    /// The mean of outcome `j` in scenario `k`, with its own 95% interval.
+    #[must_use]
+    pub fn level(&self, k: usize, j: usize) -> Interval {
+        let (s, q) = self.level[k * self.outcomes + j];
+        Interval::from_sums(s, q, self.n)
+    }
+
     #[must_use]
     pub fn difference(&self, k: usize, j: usize) -> Difference {
         let m = self.outcomes;

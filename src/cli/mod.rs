@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 mod compare;
 mod run;
+mod sweep;
 mod system;
 
 /// The bundled baseline scenario, used when no file is given and scenarios/baseline.toml is not
@@ -30,7 +31,8 @@ Examples:
   porcupine run my.toml --out results/try2        write somewhere else
   porcupine run my.toml --force                   replace earlier results
   porcupine validate my.toml                      check a file without running it
-  porcupine compare baseline.toml variant.toml    differences on the same futures";
+  porcupine compare baseline.toml variant.toml    differences on the same futures
+  porcupine sweep my.toml --vary key.path=1,2,3   a grid of variants on the same futures";
 
 /// Monte Carlo forecasts of defence stockpiles: funding, contracts, production, delivery, use.
 #[derive(Debug, Parser)]
@@ -50,6 +52,9 @@ pub enum Command {
     /// Compare scenarios on the same simulated futures: per-item differences with 95% intervals.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
+    /// Run a grid of variants of one scenario on the same futures: one row per combination.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
     /// Check scenario files and report every problem, without running them.
     Validate {
         /// Scenario files (TOML).
@@ -73,6 +78,36 @@ Examples:
 The first scenario is the reference. Every scenario runs on the same futures (same seed and
 run indices), so the parts they share draw the same random numbers and the differences are
 measured far more precisely than from two separate runs.";
+
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  porcupine sweep scenarios/baseline.toml --vary funding.purl-donors.payment_probability=0.3,0.6,0.9
+  porcupine sweep my.toml --vary funding.germany.recurring[0].amount_usd=0..2000000000:5
+  porcupine sweep my.toml --vary a.b=1,2 --vary c.d=x,y      all 4 combinations
+
+Each combination is the scenario with those values set (as with run --set), and every
+combination runs on the same futures, so differences between them are measured precisely.
+sweep.csv holds every outcome with its 95% interval and its difference from combination 1.";
+
+/// Arguments of `porcupine sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// A key and its values: `key.path=v1,v2,…` or `key.path=from..to:count` (several allowed:
+    /// every combination runs).
+    #[arg(long, required = true, value_name = "KEY.PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Override one value in every combination, as in `run`.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Futures per combination [default: the scenario's `runs`, else 1000].
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
+    pub runs: Option<u64>,
+    /// Seed, threads, results folder and the other options every experiment has.
+    #[command(flatten)]
+    pub common: ExperimentArgs,
+}
 
 /// Options shared by the commands that simulate (`run`, `compare`).
 #[derive(Debug, clap::Args)]
@@ -206,6 +241,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::Validate {
             files,
             deny_warnings,

@@ -8,6 +8,7 @@ pub mod html;
 mod markdown;
 pub mod summary_csv;
 mod supply;
+pub mod sweep;
 
 pub use folder::{results_folder, Destination, MARKER};
 

@@ -22,5 +22,6 @@ mod outputs;
 mod reliability;
 mod scenarios;
 mod shared_lines;
+mod sweep;
 mod util;
 mod variants;

@@ -1,0 +1,150 @@
+//! `porcupine sweep`: a grid of variants of one scenario (`--vary key.path=values`, each a
+//! `--set`), simulated on the same futures, written as `sweep.csv` and printed as a table.
+
+use super::*;
+use crate::analysis::sweep::{grid, rows, SweepRow, Vary, MAX_COMBINATIONS};
+use run::progress_bar;
+use system::{check_memory, install_signal_handlers, interrupted};
+
+pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    use crate::analysis::OutcomeLayout;
+    let bad = |message: String| {
+        CliError::Load(LoadError::Read {
+            path: args.file.clone(),
+            reason: message,
+            help: "write --vary key.path=v1,v2,v3 or --vary key.path=from..to:count; key paths as in error messages, e.g. funding.purl-donors.payment_probability".into(),
+        })
+    };
+    let varies: Vec<Vary> = args
+        .vary
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<_, _>>()
+        .map_err(bad)?;
+    let combos = grid(&varies);
+    if combos.len() > MAX_COMBINATIONS {
+        return Err(bad(format!(
+            "the grid has {} combinations; a sweep may have at most {MAX_COMBINATIONS}",
+            combos.len()
+        )));
+    }
+    let mut loaded = Vec::new();
+    for combo in &combos {
+        let mut sets = args.set.clone();
+        sets.extend(
+            varies
+                .iter()
+                .zip(combo)
+                .map(|(v, x)| format!("{}={x}", v.key)),
+        );
+        loaded.push(load(Some(&args.file), args.common.deny_warnings, &sets)?);
+    }
+    let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
+    let first = scenarios[0];
+    let runs = args
+        .runs
+        .or(first.default_runs)
+        .unwrap_or(crate::DEFAULT_RUNS);
+    let seed = args
+        .common
+        .seed
+        .or(first.default_seed)
+        .unwrap_or(crate::DEFAULT_SEED);
+    let out_dir = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("sweep-{}", first.name)));
+    let threads = args.common.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |t| t as usize,
+    );
+    for s in &scenarios {
+        check_memory(s, threads, 0.0)?;
+    }
+    let (cancel, signal) = install_signal_handlers();
+    let dest = output::Destination::prepare(&out_dir, args.common.force, None, &mut |note| {
+        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
+    })?;
+    let (layout, _) = OutcomeLayout::new(&scenarios);
+    let bar = progress_bar(runs, args.common.quiet);
+    let cfg = RunConfig {
+        runs,
+        seed,
+        threads: args.common.threads.map(|t| t as usize),
+        samples: 0,
+    };
+    let sums =
+        match runner::run_paired(&scenarios, &layout, &cfg, &|d| bar.set_position(d), &cancel) {
+            Ok(s) => s,
+            Err(RunError::Interrupted { done, runs }) => {
+                bar.abandon();
+                return Err(interrupted(
+                    format!("interrupted after {done} of {runs} futures"),
+                    &signal,
+                ));
+            }
+            Err(e) => {
+                bar.abandon();
+                return Err(CliError::Run(e));
+            }
+        };
+    bar.finish_and_clear();
+    let table = rows(&varies, &combos, &layout, &sums);
+    let files = vec![
+        output::OutFile {
+            name: "sweep.csv".into(),
+            bytes: output::sweep::csv(&table)?,
+        },
+        output::OutFile {
+            name: "scenario.toml".into(),
+            bytes: loaded[0].1.clone().into_bytes(),
+        },
+    ];
+    match dest.commit(&files, &cancel) {
+        Ok(()) => {}
+        Err(OutputError::Interrupted) => {
+            return Err(interrupted("interrupted while writing".into(), &signal))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if args.common.quiet {
+        return Ok(());
+    }
+    Stdout::default().print(&sweep_text(&table, runs, seed, &out_dir))
+}
+
+/// The end stock and the probability of none at the end, per combination and item.
+fn sweep_text(table: &[SweepRow], runs: u64, seed: u64, dir: &Path) -> String {
+    use std::fmt::Write as _;
+    let t = |s: &str| crate::text::terminal(s).into_owned();
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} futures per combination, seed {seed}, on common random numbers; 95% intervals",
+        crate::plot::format_units(runs as f64)
+    );
+    let mut last = 0;
+    for r in table {
+        if r.combination != last {
+            last = r.combination;
+            let _ = writeln!(o, "\n{}. {}", r.combination, t(&r.values));
+        }
+        if r.outcome == "end_stock" {
+            let _ = writeln!(
+                o,
+                "   {:<28} end stock {:>10} [{} – {}]",
+                t(&r.item),
+                crate::plot::format_units(r.mean.round()),
+                crate::plot::format_units(r.ci95_low.round()),
+                crate::plot::format_units(r.ci95_high.round()),
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\nEvery outcome, with differences from combination 1: {}",
+        t(&dir.join("sweep.csv").display().to_string())
+    );
+    o
+}
