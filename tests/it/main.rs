@@ -16,4 +16,5 @@ mod no_loss;
 mod outputs;
 mod reliability;
 mod scenarios;
+mod shard;
 mod util;
