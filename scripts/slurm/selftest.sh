@@ -2,8 +2,9 @@
 # Self-test on a real Slurm: installs Debian's slurm-wlm and munge if missing, starts a one-node
 # cluster on this machine (munged, slurmctld, slurmd, started by hand: no systemd needed),
 # submits a job array of 4 shards and the merge job with submit.sh, waits with a bounded poll,
-# and checks that the merged results are byte for byte those of one run. Stops only the daemons
-# it started. Uses the release binary already built (target/release/porcupine).
+# and checks that the merged results are byte for byte those of one run; then that a failing
+# shard gets the merge job cancelled. Stops only the daemons it started. Uses the release binary
+# already built (target/release/porcupine).
 #
 # Without CI=true a missing install or a cluster that does not start skips the test (exit 0,
 # with a message); with CI=true it fails (exit 1). Needs root to install and to run munged.
@@ -99,12 +100,17 @@ read -r array merge < <(SBATCH_SHARD_OPTS="--cpus-per-task=1 --mem=500M --output
   SBATCH_MERGE_OPTS="--cpus-per-task=1 --mem=500M --output=$work/merge.out" MERGE_OPTS=--quiet \
   scripts/slurm/submit.sh "$scenario" 4 "$work/parts" "$work/merged" "$runs" "$seed")
 echo "submitted array job $array (4 shards) and merge job $merge (afterok:$array)"
-state=
-for _ in $(seq 600); do
-  state=$(scontrol show job "$merge" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
-  case $state in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
-  sleep 0.1
-done
+# Waits (at most a minute) for job $1 to end; prints its final state.
+wait_job() {
+  local state=
+  for _ in $(seq 600); do
+    state=$(scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
+    case $state in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
+    sleep 0.1
+  done
+  echo "$state"
+}
+state=$(wait_job "$merge")
 [ "$state" = COMPLETED ] || { cat "$work"/*.out >&2 2>/dev/null || true; fail "merge job ended $state"; }
 echo "array and merge completed in $(since "$t2") s"
 
@@ -112,4 +118,14 @@ echo "array and merge completed in $(since "$t2") s"
 "$BIN" run "$scenario" --runs "$runs" --seed "$seed" --quiet --out "$work/single"
 diff -r "$work/single" "$work/merged" >/dev/null || fail "merged results differ from one run"
 echo "merged results identical to one run: $(find "$work/single" -type f | wc -l) files, byte for byte"
+
+# 5. A failing shard: the merge job must be cancelled, not left pending.
+t3=$EPOCHREALTIME
+read -r array merge < <(SBATCH_SHARD_OPTS="--cpus-per-task=1 --mem=500M --output=/dev/null" \
+  SBATCH_MERGE_OPTS="--cpus-per-task=1 --mem=500M --output=/dev/null" \
+  scripts/slurm/submit.sh scenarios/no-such-scenario.toml 2 "$work/parts-bad" "$work/bad" 10)
+state=$(wait_job "$merge")
+[ "$state" = CANCELLED ] || fail "after a failed shard the merge job ended ${state:-pending}, not CANCELLED"
+[ ! -e "$work/bad" ] || fail "the merge job of a failed shard wrote results"
+echo "a failing shard: merge job $merge cancelled in $(since "$t3") s"
 echo "slurm self-test passed in $(since "$t0") s"
