@@ -24,6 +24,7 @@ pub mod report;
 pub mod runner;
 pub mod sampling;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
 pub mod text;
 pub mod units;

@@ -112,7 +112,7 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<Accumulator, RunError> {
     let pool = thread_pool(cfg)?;
-    pool.install(|| run_in_pool(scenario, cfg, progress, cancel, None))
+    pool.install(|| run_in_pool(scenario, cfg, 0..cfg.runs, progress, cancel, None))
 }
 
 /// Whether to go on after a chunk of runs.
@@ -152,12 +152,28 @@ pub fn run_with_futures(
     sink: FutureSink<'_>,
 ) -> Result<Accumulator, RunError> {
     let pool = thread_pool(cfg)?;
-    pool.install(|| run_in_pool(scenario, cfg, progress, cancel, Some(sink)))
+    pool.install(|| run_in_pool(scenario, cfg, 0..cfg.runs, progress, cancel, Some(sink)))
+}
+
+/// Like [`run_with_futures`] (or [`run`] without a sink), for the runs `range` only (one shard
+/// of an experiment, see [`crate::shard`]): run `k` is the same future as in a whole run, and
+/// `progress` is told the index reached. `cfg.runs` is ignored.
+pub fn run_range(
+    scenario: &Scenario,
+    cfg: &RunConfig,
+    range: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+    sink: Option<FutureSink<'_>>,
+) -> Result<Accumulator, RunError> {
+    let pool = thread_pool(cfg)?;
+    pool.install(|| run_in_pool(scenario, cfg, range, progress, cancel, sink))
 }
 
 fn run_in_pool(
     scenario: &Scenario,
     cfg: &RunConfig,
+    range: std::ops::Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
     mut sink: Option<FutureSink<'_>>,
@@ -180,12 +196,12 @@ fn run_in_pool(
         .collect();
     // Progress is reported, and Ctrl-C noticed, between chunks of runs.
     let chunk = (threads as u64 * 256).max(1024);
-    let mut done = 0u64;
-    while done < cfg.runs {
+    let mut done = range.start;
+    while done < range.end {
         if cancel.load(Ordering::Relaxed) {
             return Err(RunError::Interrupted {
-                done,
-                runs: cfg.runs,
+                done: done - range.start,
+                runs: range.end - range.start,
             });
         }
         let next_checkpoint = if done < FIRST_CHECKPOINT {
@@ -193,7 +209,7 @@ fn run_in_pool(
         } else {
             (done / FIRST_CHECKPOINT + 1).next_power_of_two() * FIRST_CHECKPOINT
         };
-        let end = (done + chunk).min(cfg.runs).min(next_checkpoint);
+        let end = (done + chunk).min(range.end).min(next_checkpoint);
         (done..end).into_par_iter().for_each(|run| {
             if cancel.load(Ordering::Relaxed) {
                 return; // the experiment is abandoned: skip quickly to the chunk's end
@@ -241,8 +257,8 @@ fn run_in_pool(
     if cancel.load(Ordering::Relaxed) {
         // Runs of the last chunk may have been skipped.
         return Err(RunError::Interrupted {
-            done,
-            runs: cfg.runs,
+            done: done - range.start,
+            runs: range.end - range.start,
         });
     }
     // Merge into the first thread's accumulator rather than a fresh one: one copy less in memory.

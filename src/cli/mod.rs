@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 mod compare;
+mod merge;
 mod run;
+mod shard;
 mod sweep;
 mod system;
 
@@ -32,7 +34,9 @@ Examples:
   porcupine run my.toml --force                   replace earlier results
   porcupine validate my.toml                      check a file without running it
   porcupine compare baseline.toml variant.toml    differences on the same futures
-  porcupine sweep my.toml --vary key.path=1,2,3   a grid of variants on the same futures";
+  porcupine sweep my.toml --vary key.path=1,2,3   a grid of variants on the same futures
+  porcupine run my.toml --runs 100000 --shard 3/8 one eighth of the runs (see merge)
+  porcupine merge output/my-shards/*.json         the results of all eight shards";
 
 /// Monte Carlo forecasts of defence stockpiles: funding, contracts, production, delivery, use.
 #[derive(Debug, Parser)]
@@ -55,6 +59,10 @@ pub enum Command {
     /// Run a grid of variants of one scenario on the same futures: one row per combination.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
+    /// Merge the partial results of `run --shard K/N` into the results of the whole run: the
+    /// same files, byte for byte, as one `porcupine run` with the same runs and seed.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
     /// Check scenario files and report every problem, without running them.
     Validate {
         /// Scenario files (TOML).
@@ -107,6 +115,36 @@ pub struct SweepArgs {
     /// Seed, threads, results folder and the other options every experiment has.
     #[command(flatten)]
     pub common: ExperimentArgs,
+}
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  porcupine run my.toml --runs 100000 --shard 1/4     on each of four machines, K = 1 to 4:
+  porcupine run my.toml --runs 100000 --shard 2/4     writes output/<name>-shards/shard-K-of-4.json
+  porcupine merge output/my-shards/*.json --out results/my
+
+The partial files carry the scenario text, so merge needs neither the scenario file nor any
+simulation; it checks that the files are the N shards of one experiment, each once.";
+
+/// Arguments of `porcupine merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Partial result files written by `porcupine run FILE --shard K/N`, one per shard, in any
+    /// order.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Results folder [default: output/<scenario name>].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace earlier results in the results folder (only a folder porcupine wrote).
+    #[arg(long)]
+    pub force: bool,
+    /// No summary on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Resolution of the PNG charts, in dots per inch at 8 inches wide.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(38..=1200))]
+    pub dpi: u32,
 }
 
 /// Options shared by the commands that simulate (`run`, `compare`).
@@ -180,6 +218,12 @@ pub struct RunArgs {
     /// Do not write runs.csv [default: written up to 100,000 futures].
     #[arg(long, overrides_with = "runs_csv")]
     pub no_runs_csv: bool,
+    /// Simulate only shard K of N (K from 1 to N) of the runs: the block of run indices
+    /// [(K-1)·R/N, K·R/N) of R runs. Writes a partial result file, not results: --out is that
+    /// file [default: output/<scenario name>-shards/shard-K-of-N.json]; `porcupine merge` turns
+    /// the N files into the results of the whole run. Not with --precision.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// Why a command failed; each kind carries its exit code (see [`CliError::exit_code`]).
@@ -208,6 +252,9 @@ pub enum CliError {
     /// Already reported on standard error; only the exit code is left to give.
     #[error("")]
     Reported(u8),
+    /// A shard could not run, or partial results could not be written, read or merged.
+    #[error("error: {0}")]
+    Shard(#[from] crate::shard::ShardError),
     /// Standard output could not be written (not a closed pipe, which ends output quietly).
     #[error("error: could not write to standard output: {0}")]
     Stdout(std::io::Error),
@@ -229,6 +276,7 @@ impl CliError {
             ) => 2,
             CliError::Interrupted { signal, .. } => u8::try_from(128 + signal).unwrap_or(130),
             CliError::Reported(code) => *code,
+            CliError::Shard(e) => e.exit_code(),
             CliError::Output(_) | CliError::Run(_) | CliError::Stdout(_) => 1,
         }
     }
@@ -242,6 +290,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge(args) => merge::merge(&args),
         Command::Validate {
             files,
             deny_warnings,

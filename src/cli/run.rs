@@ -5,6 +5,9 @@ use super::*;
 use system::{check_memory, install_signal_handlers, interrupted, report_peak_memory};
 
 pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
+    if let Some(shard) = args.shard {
+        return super::shard::run_shard(args, shard);
+    }
     let (scenario, text, origin) =
         load(args.file.as_deref(), args.common.deny_warnings, &args.set)?;
     // With --precision, `runs` is the most that may be needed; the experiment may stop earlier.
@@ -130,24 +133,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
             );
         }
     }
-    let reproduce = format!(
-        "porcupine run {} --runs {runs} --seed {seed}",
-        if origin.ends_with("(built in)") {
-            String::new()
-        } else {
-            shell_quote(&origin)
-        }
-    )
-    .replace("run  --", "run --");
-    let meta = Metadata {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        seed,
-        runs,
-        scenario_file: origin.clone(),
-        scenario_hash: scenario_hash(&text),
-        percentile_method: report::percentile_method(),
-        reproduce,
-    };
+    let meta = metadata(&origin, &text, seed, runs);
     let results = report::prepare(&scenario, &acc, meta);
     if cancel.load(Ordering::SeqCst) {
         return Err(interrupted(
@@ -180,6 +166,29 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
     Stdout::default().print(&summary_text(
         &scenario, &results, &out_dir, elapsed, written,
     ))
+}
+
+/// The metadata of results: a function of the scenario (file name as given, and text), the
+/// seed and the runs only, so a merge of shards writes the same bytes as one run.
+pub(super) fn metadata(origin: &str, text: &str, seed: u64, runs: u64) -> Metadata {
+    let reproduce = format!(
+        "porcupine run {} --runs {runs} --seed {seed}",
+        if origin.ends_with("(built in)") {
+            String::new()
+        } else {
+            shell_quote(origin)
+        }
+    )
+    .replace("run  --", "run --");
+    Metadata {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        seed,
+        runs,
+        scenario_file: origin.to_owned(),
+        scenario_hash: scenario_hash(text),
+        percentile_method: report::percentile_method(),
+        reproduce,
+    }
 }
 
 pub(super) fn parse_precision(s: &str) -> Result<f64, String> {

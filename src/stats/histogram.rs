@@ -52,12 +52,43 @@ pub const MAX_RELATIVE_ERROR: f64 = (1u64 << MAX_LEVEL) as f64 * RELATIVE_ERROR;
 const MANY: u32 = u32::MAX;
 
 /// One bucket: how many values it holds, and which one when they are all the same.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Serialised compactly (partial results hold about a million of them), see [`BucketRepr`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "BucketRepr", into = "BucketRepr")]
 struct Bucket {
     count: u32,
     /// 0: empty; [`MANY`]: several distinct values; otherwise 1 + the single value's offset
     /// from the bucket's smallest value.
     only: u32,
+}
+
+/// A bucket as written: `count` alone when it is empty or holds several distinct values (the
+/// common cases), `[count, only]` when its values are all one.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum BucketRepr {
+    Counted(u32),
+    Single(u32, u32),
+}
+
+impl From<BucketRepr> for Bucket {
+    fn from(r: BucketRepr) -> Bucket {
+        match r {
+            BucketRepr::Counted(0) => Bucket::default(),
+            BucketRepr::Counted(count) => Bucket { count, only: MANY },
+            BucketRepr::Single(count, only) => Bucket { count, only },
+        }
+    }
+}
+
+impl From<Bucket> for BucketRepr {
+    fn from(b: Bucket) -> BucketRepr {
+        if b.count == 0 || b.only == MANY {
+            BucketRepr::Counted(b.count)
+        } else {
+            BucketRepr::Single(b.count, b.only)
+        }
+    }
 }
 
 /// The tag of a value at `offset` from its bucket's start.
@@ -91,7 +122,7 @@ fn rebase(t: u32, from: u64, to: u64) -> u32 {
 }
 
 /// Histogram of u64 values.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogHistogram {
     /// Buckets `base..base + buckets.len()` at `level`.
     buckets: Vec<Bucket>,
@@ -304,6 +335,26 @@ impl LogHistogram {
         std::mem::size_of::<Bucket>()
     }
 
+    /// Whether a histogram read back from a file keeps the invariants the other methods rely
+    /// on: a level and window within the cap, a window that covers the smallest and largest
+    /// value, and bucket counts that add up to the total.
+    #[must_use]
+    pub fn well_formed(&self) -> bool {
+        let counted: u64 = self.buckets.iter().map(|b| u64::from(b.count)).sum();
+        if counted != self.total || self.buckets.len() > MAX_COUNTERS_PER_CELL {
+            return false;
+        }
+        if self.total == 0 {
+            return true;
+        }
+        let last = self.base.checked_add(self.buckets.len() - 1);
+        self.level <= MAX_LEVEL
+            && self.min <= self.max
+            && last.is_some_and(|l| l <= bucket_of(u64::MAX) >> self.level)
+            && bucket_of(self.min) >> self.level >= self.base
+            && last.is_some_and(|l| bucket_of(self.max) >> self.level <= l)
+    }
+
     /// How many times neighbouring buckets were merged to respect the cap (0 to [`MAX_LEVEL`]).
     #[must_use]
     pub fn level(&self) -> u32 {
@@ -349,7 +400,7 @@ impl LogHistogram {
 }
 
 /// Exact count, sum and sum of squares of u64 values (mergeable, order-free).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Moments {
     /// Values counted.
     pub n: u64,

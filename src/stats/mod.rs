@@ -10,6 +10,7 @@ pub use histogram::{
 
 use crate::engine::RunRecord;
 use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
 
 /// The percentiles reported everywhere.
 pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
@@ -24,7 +25,7 @@ pub fn max_bytes_per_cell() -> u64 {
 }
 
 /// Statistics of one item on one day across runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DailyCell {
     /// Mean and spread of closing stock.
     pub moments: Moments,
@@ -56,7 +57,7 @@ impl DailyCell {
 }
 
 /// A distribution of a per-run total: exact moments plus a histogram for percentiles.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TotalDist {
     /// Mean and spread.
     pub moments: Moments,
@@ -79,7 +80,7 @@ impl TotalDist {
 }
 
 /// Per-item totals across runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ItemTotals {
     /// Stock at the horizon.
     pub end_stock: TotalDist,
@@ -102,7 +103,7 @@ pub struct ItemTotals {
 }
 
 /// Exact sums of a funding source's ledger across runs, in cents.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundingSums {
     /// Σ pledged.
     pub pledged: i128,
@@ -115,7 +116,7 @@ pub struct FundingSums {
 }
 
 /// Exact sums of a channel's ledger across runs, in cents.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelSums {
     /// Σ received.
     pub received: i128,
@@ -130,7 +131,7 @@ pub struct ChannelSums {
 }
 
 /// Exact sums of line ledgers across runs, in units.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineSums {
     /// Σ ordered.
     pub ordered: u128,
@@ -155,7 +156,7 @@ pub struct LineSums {
 }
 
 /// Counts of one capacity project's outcomes across runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpansionSums {
     /// Runs in which it was paid for.
     pub funded: u64,
@@ -170,7 +171,7 @@ pub struct ExpansionSums {
 }
 
 /// Per-disruption totals across runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EventTotals {
     /// Runs in which the event happened at least once.
     pub runs_happened: u64,
@@ -179,7 +180,7 @@ pub struct EventTotals {
 }
 
 /// Everything kept across runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accumulator {
     /// Days per item (horizon + 1).
     pub days: usize,

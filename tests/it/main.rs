@@ -21,6 +21,7 @@ mod no_loss;
 mod outputs;
 mod reliability;
 mod scenarios;
+mod shard;
 mod shared_lines;
 mod sweep;
 mod util;
