@@ -64,6 +64,8 @@ pub struct Spread {
     pub mean: f64,
     /// Standard deviation.
     pub sd: f64,
+    /// Monte Carlo standard error of the mean (sd / √runs): more futures make it smaller.
+    pub mean_se: f64,
     /// 5th percentile.
     pub p5: f64,
     /// 25th percentile.
@@ -79,9 +81,11 @@ pub struct Spread {
 impl Spread {
     fn of(t: &TotalDist) -> Spread {
         let [p5, p25, p50, p75, p95] = t.hist.quantiles(PERCENTILES);
+        let n = t.moments.n.max(1) as f64;
         Spread {
             mean: t.moments.mean(),
             sd: t.moments.sd(),
+            mean_se: t.moments.sd() / n.sqrt(),
             p5,
             p25,
             p50,
@@ -129,6 +133,10 @@ pub struct ItemSummary {
     pub days_below_safe: Option<Spread>,
     /// Days with unmet demand.
     pub days_short: Spread,
+    /// Share of runs with no stock on the last day.
+    pub prob_zero_at_end: f64,
+    /// Its Monte Carlo standard error, √(p(1 − p) / runs).
+    pub prob_zero_at_end_se: f64,
     /// Share of runs with at least one day of unmet demand.
     pub prob_any_shortfall: f64,
     /// Share of runs below the safe stock on the last day.
@@ -346,6 +354,11 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
                 unmet_demand: Spread::of(&t.unmet),
                 days_below_safe: it.safe_stock.map(|_| Spread::of(&t.days_below_safe)),
                 days_short: Spread::of(&t.days_short),
+                prob_zero_at_end: last.zero as f64 / runs as f64,
+                prob_zero_at_end_se: {
+                    let p = last.zero as f64 / runs as f64;
+                    (p * (1.0 - p) / runs as f64).sqrt()
+                },
                 prob_any_shortfall: t.runs_short as f64 / runs as f64,
                 prob_below_safe_at_end: it.safe_stock.map(|_| last.below_safe as f64 / runs as f64),
                 first_below_safe: it

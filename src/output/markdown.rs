@@ -49,17 +49,25 @@ pub fn report(s: &Scenario, r: &Results) -> String {
     );
     let _ = writeln!(o, "Reproduce with:\n\n{}\n", fenced(&m.reproduce));
     let _ = writeln!(o, "## Stock at the end of the horizon\n");
-    let _ = writeln!(o, "| item | start | median end stock | 90% range (P5–P95) | runs with any shortfall | below safe stock at end | first date below safe stock (median) |");
-    let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(o, "| item | start | median end stock | 90% range (P5–P95) | mean end stock ± s.e. | P(no stock at end) ± s.e. | runs with any shortfall | below safe stock at end | first date below safe stock (median) |");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for it in &r.summary.items {
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} – {} | {} | {} | {} |",
+            "| {} | {} | {} | {} – {} | {} ± {:.1} | {} ± {:.1}% | {} | {} | {} |",
             md(&it.label),
             format_units(it.initial_stock as f64),
             format_units(it.end_stock.p50),
             format_units(it.end_stock.p5),
             format_units(it.end_stock.p95),
+            if it.end_stock.mean.abs() >= 100.0 {
+                format_units(it.end_stock.mean)
+            } else {
+                format!("{:.1}", it.end_stock.mean)
+            },
+            it.end_stock.mean_se,
+            pct(it.prob_zero_at_end),
+            it.prob_zero_at_end_se * 100.0,
             pct(it.prob_any_shortfall),
             it.prob_below_safe_at_end
                 .map_or_else(|| "no safe level set".into(), pct),
@@ -68,6 +76,10 @@ pub fn report(s: &Scenario, r: &Results) -> String {
                 .map_or_else(|| "–".into(), |f| date_or(f.p50)),
         );
     }
+    let _ = writeln!(
+        o,
+        "\ns.e.: Monte Carlo standard error of the figure (more futures make it smaller; about 95% of repeated experiments land within 2 s.e.)."
+    );
     let _ = writeln!(o, "\n## Deliveries and unmet demand (means over runs)\n");
     let _ = writeln!(
         o,
