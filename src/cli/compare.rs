@@ -26,41 +26,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         Path::new("output").join(format!("compare-{}", names.join("-vs-")))
     });
-    let threads = args.common.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        |t| t as usize,
-    );
-    for s in &scenarios {
-        check_memory(s, threads, 0.0)?;
-    }
-    let (cancel, signal) = install_signal_handlers();
-    let dest = output::Destination::prepare(&out_dir, args.common.force, None, &mut |note| {
-        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
-    })?;
     let (layout, missing) = OutcomeLayout::new(&scenarios);
-    let bar = progress_bar(runs, args.common.quiet);
-    let cfg = RunConfig {
-        runs,
-        seed,
-        threads: args.common.threads.map(|t| t as usize),
-        samples: 0,
-    };
-    let sums =
-        match runner::run_paired(&scenarios, &layout, &cfg, &|d| bar.set_position(d), &cancel) {
-            Ok(s) => s,
-            Err(RunError::Interrupted { done, runs }) => {
-                bar.abandon();
-                return Err(interrupted(
-                    format!("interrupted after {done} of {runs} futures"),
-                    &signal,
-                ));
-            }
-            Err(e) => {
-                bar.abandon();
-                return Err(CliError::Run(e));
-            }
-        };
-    bar.finish_and_clear();
+    let paired = simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
     let files: Vec<String> = loaded.iter().map(|l| shell_quote(&l.2)).collect();
     let info = loaded
         .iter()
@@ -80,7 +47,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         info,
         missing,
         &layout,
-        &sums,
+        &paired.sums,
     );
     let footer = crate::plot::Footer {
         scenario: format!("{} vs {}", first.name, names_after_first(&scenarios)),
@@ -90,17 +57,84 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         start: first.start,
     };
     let out_files = output::compare::render(&c, &footer)?;
-    match dest.commit(&out_files, &cancel) {
-        Ok(()) => {}
-        Err(OutputError::Interrupted) => {
-            return Err(interrupted("interrupted while writing".into(), &signal))
-        }
-        Err(e) => return Err(e.into()),
-    }
+    paired.commit(&out_files)?;
     if args.common.quiet {
         return Ok(());
     }
     Stdout::default().print(&comparison_text(&c, &out_dir))
+}
+
+/// A finished paired experiment: its results folder (checked and locked) and its exact sums.
+pub(super) struct Paired {
+    dest: output::Destination,
+    pub sums: crate::analysis::PairedSums,
+    cancel: Arc<AtomicBool>,
+    signal: Arc<AtomicUsize>,
+}
+
+impl Paired {
+    /// Writes the files into the results folder, whole or not at all.
+    pub fn commit(self, files: &[output::OutFile]) -> Result<(), CliError> {
+        match self.dest.commit(files, &self.cancel) {
+            Ok(()) => Ok(()),
+            Err(OutputError::Interrupted) => Err(interrupted(
+                "interrupted while writing".into(),
+                &self.signal,
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Checks memory and the results folder, then simulates every scenario on the same futures
+/// (`compare` and `sweep`), with a progress bar and Ctrl-C handling.
+pub(super) fn simulate_paired(
+    scenarios: &[&Scenario],
+    layout: &crate::analysis::OutcomeLayout,
+    common: &ExperimentArgs,
+    (runs, seed): (u64, u64),
+    out_dir: &Path,
+) -> Result<Paired, CliError> {
+    let threads = common.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |t| t as usize,
+    );
+    for s in scenarios {
+        check_memory(s, threads, 0.0)?;
+    }
+    let (cancel, signal) = install_signal_handlers();
+    let dest = output::Destination::prepare(out_dir, common.force, None, &mut |note| {
+        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
+    })?;
+    let bar = progress_bar(runs, common.quiet);
+    let cfg = RunConfig {
+        runs,
+        seed,
+        threads: common.threads.map(|t| t as usize),
+        samples: 0,
+    };
+    let sums = match runner::run_paired(scenarios, layout, &cfg, &|d| bar.set_position(d), &cancel)
+    {
+        Ok(s) => s,
+        Err(RunError::Interrupted { done, runs }) => {
+            bar.abandon();
+            return Err(interrupted(
+                format!("interrupted after {done} of {runs} futures"),
+                &signal,
+            ));
+        }
+        Err(e) => {
+            bar.abandon();
+            return Err(CliError::Run(e));
+        }
+    };
+    bar.finish_and_clear();
+    Ok(Paired {
+        dest,
+        sums,
+        cancel,
+        signal,
+    })
 }
 
 /// The comparison as a table on the terminal: per variant, per item, each outcome's difference.

@@ -3,8 +3,6 @@
 
 use super::*;
 use crate::analysis::sweep::{grid, rows, SweepRow, Vary, MAX_COMBINATIONS};
-use run::progress_bar;
-use system::{check_memory, install_signal_handlers, interrupted};
 
 pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     use crate::analysis::OutcomeLayout;
@@ -55,42 +53,10 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("sweep-{}", first.name)));
-    let threads = args.common.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        |t| t as usize,
-    );
-    for s in &scenarios {
-        check_memory(s, threads, 0.0)?;
-    }
-    let (cancel, signal) = install_signal_handlers();
-    let dest = output::Destination::prepare(&out_dir, args.common.force, None, &mut |note| {
-        let _ = writeln!(std::io::stderr(), "note: {}", crate::text::terminal(note));
-    })?;
     let (layout, _) = OutcomeLayout::new(&scenarios);
-    let bar = progress_bar(runs, args.common.quiet);
-    let cfg = RunConfig {
-        runs,
-        seed,
-        threads: args.common.threads.map(|t| t as usize),
-        samples: 0,
-    };
-    let sums =
-        match runner::run_paired(&scenarios, &layout, &cfg, &|d| bar.set_position(d), &cancel) {
-            Ok(s) => s,
-            Err(RunError::Interrupted { done, runs }) => {
-                bar.abandon();
-                return Err(interrupted(
-                    format!("interrupted after {done} of {runs} futures"),
-                    &signal,
-                ));
-            }
-            Err(e) => {
-                bar.abandon();
-                return Err(CliError::Run(e));
-            }
-        };
-    bar.finish_and_clear();
-    let table = rows(&varies, &combos, &layout, &sums);
+    let paired =
+        super::compare::simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
+    let table = rows(&varies, &combos, &layout, &paired.sums);
     let files = vec![
         output::OutFile {
             name: "sweep.csv".into(),
@@ -101,13 +67,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             bytes: loaded[0].1.clone().into_bytes(),
         },
     ];
-    match dest.commit(&files, &cancel) {
-        Ok(()) => {}
-        Err(OutputError::Interrupted) => {
-            return Err(interrupted("interrupted while writing".into(), &signal))
-        }
-        Err(e) => return Err(e.into()),
-    }
+    paired.commit(&files)?;
     if args.common.quiet {
         return Ok(());
     }
