@@ -323,6 +323,19 @@ pub fn run_paired(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<PairedSums, RunError> {
+    run_paired_range(scenarios, layout, cfg, 0..cfg.runs, progress, cancel)
+}
+
+/// [`run_paired`] for the runs of `range` only (a shard of a paired experiment): `progress`
+/// receives the index one past the last run done.
+pub fn run_paired_range(
+    scenarios: &[&Scenario],
+    layout: &OutcomeLayout,
+    cfg: &RunConfig,
+    range: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<PairedSums, RunError> {
     let pool = thread_pool(cfg)?;
     pool.install(|| {
         let sims: Vec<Simulator<'_>> = scenarios.iter().map(|s| Simulator::new(s)).collect();
@@ -338,15 +351,15 @@ pub fn run_paired(
             })
             .collect();
         let chunk = (threads as u64 * 64).max(256);
-        let mut done = 0u64;
-        while done < cfg.runs {
+        let mut done = range.start;
+        while done < range.end {
             if cancel.load(Ordering::Relaxed) {
                 return Err(RunError::Interrupted {
-                    done,
-                    runs: cfg.runs,
+                    done: done - range.start,
+                    runs: range.end - range.start,
                 });
             }
-            let end = (done + chunk).min(cfg.runs);
+            let end = (done + chunk).min(range.end);
             (done..end).into_par_iter().for_each(|run| {
                 let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
                 let mut guard = slots[slot].lock().unwrap_or_else(PoisonError::into_inner);
@@ -376,8 +389,8 @@ pub fn run_paired(
         if cancel.load(Ordering::Relaxed) {
             // Runs of the last chunk may have been skipped.
             return Err(RunError::Interrupted {
-                done,
-                runs: cfg.runs,
+                done: done - range.start,
+                runs: range.end - range.start,
             });
         }
         let mut total = PairedSums::new(scenarios.len(), layout.len());

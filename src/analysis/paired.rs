@@ -3,13 +3,14 @@
 //! scenario in the same future. All integers, so merging is exact and order-free and the result
 //! is the same bits for any thread count; memory does not grow with the number of futures.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// z-value of a two-sided 95% normal interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
-/// Exact running sums for `scenarios` scenarios and `outcomes` outcomes each.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Exact running sums for `scenarios` scenarios and `outcomes` outcomes each (serialisable, for
+/// the partial results of `compare --shard` and `sweep --shard`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairedSums {
     /// Futures added.
     pub n: u64,
@@ -121,6 +122,20 @@ impl PairedSums {
                 }
             }
         }
+    }
+
+    /// Whether these sums are shaped for `scenarios` scenarios of `outcomes` outcomes each.
+    #[must_use]
+    pub fn fits(&self, scenarios: usize, outcomes: usize) -> bool {
+        self.outcomes == outcomes
+            && self.level.len() == scenarios * outcomes
+            && self.diff.len() == scenarios.saturating_sub(1) * outcomes
+    }
+
+    /// Outcomes per scenario.
+    #[must_use]
+    pub fn outcomes(&self) -> usize {
+        self.outcomes
     }
 
     /// Adds another set of sums (exact, order-free).

@@ -6,7 +6,7 @@ use run::progress_bar;
 use system::{check_memory, install_signal_handlers, interrupted};
 
 pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
-    use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
+    use crate::analysis::OutcomeLayout;
     let mut loaded = Vec::new();
     for f in &args.files {
         loaded.push(load(Some(f), args.common.deny_warnings, &[])?);
@@ -22,12 +22,48 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         .seed
         .or(first.default_seed)
         .unwrap_or(crate::DEFAULT_SEED);
-    let out_dir = args.common.out.clone().unwrap_or_else(|| {
-        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-        Path::new("output").join(format!("compare-{}", names.join("-vs-")))
-    });
-    let (layout, missing) = OutcomeLayout::new(&scenarios);
+    if let Some(shard) = args.shard {
+        let plan = super::paired_shard::Plan {
+            command: crate::shard::PairedCommand::Compare,
+            loaded: &loaded,
+            vary: &[],
+            set: &[],
+        };
+        return super::paired_shard::run_shard(&plan, &args.common, (runs, seed), shard);
+    }
+    let out_dir = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| default_folder(&scenarios));
+    let (layout, _) = OutcomeLayout::new(&scenarios);
     let paired = simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
+    let (files, text) = outputs(&loaded, (runs, seed), &paired.sums, &out_dir)?;
+    paired.commit(&files)?;
+    if args.common.quiet {
+        return Ok(());
+    }
+    Stdout::default().print(&text)
+}
+
+/// The default results folder of a comparison.
+pub(super) fn default_folder(scenarios: &[&Scenario]) -> PathBuf {
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    Path::new("output").join(format!("compare-{}", names.join("-vs-")))
+}
+
+/// The files of a comparison and its terminal table, from its exact sums: the same bytes after
+/// one run or after merging shards.
+pub(super) fn outputs(
+    loaded: &[(Scenario, String, String)],
+    (runs, seed): (u64, u64),
+    sums: &crate::analysis::PairedSums,
+    out_dir: &Path,
+) -> Result<(Vec<output::OutFile>, String), CliError> {
+    use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
+    let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
+    let first = scenarios[0];
+    let (layout, missing) = OutcomeLayout::new(&scenarios);
     let files: Vec<String> = loaded.iter().map(|l| shell_quote(&l.2)).collect();
     let info = loaded
         .iter()
@@ -47,7 +83,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         info,
         missing,
         &layout,
-        &paired.sums,
+        sums,
     );
     let footer = crate::plot::Footer {
         scenario: format!("{} vs {}", first.name, names_after_first(&scenarios)),
@@ -57,11 +93,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         start: first.start,
     };
     let out_files = output::compare::render(&c, &footer)?;
-    paired.commit(&out_files)?;
-    if args.common.quiet {
-        return Ok(());
-    }
-    Stdout::default().print(&comparison_text(&c, &out_dir))
+    Ok((out_files, comparison_text(&c, out_dir)))
 }
 
 /// A finished paired experiment: its results folder (checked and locked) and its exact sums.

@@ -8,6 +8,12 @@ use crate::shard::{self as part, ShardError};
 use system::{install_signal_handlers, interrupted, report_peak_memory};
 
 pub(super) fn merge(args: &MergeArgs) -> Result<(), CliError> {
+    // The partials of `compare --shard` and `sweep --shard` hold paired sums instead.
+    if let Some(first) = args.files.first() {
+        if part::is_paired(first)? {
+            return super::paired_shard::merge(args);
+        }
+    }
     let started = std::time::Instant::now();
     // Headers and one running total: memory is one accumulator, whatever the number of shards.
     let mut headers = Vec::with_capacity(args.files.len());

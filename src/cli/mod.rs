@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 mod compare;
 mod merge;
+mod paired_shard;
 mod run;
 mod shard;
 mod sweep;
@@ -112,6 +113,11 @@ pub struct SweepArgs {
     /// Futures per combination [default: the scenario's `runs`, else 1000].
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
     pub runs: Option<u64>,
+    /// Simulate only shard K of N (K from 1 to N) of the runs and write the exact paired sums
+    /// to a partial result file [default: output/<results folder>-shards/shard-K-of-N.json];
+    /// `porcupine merge` turns the N files into the same results as one run.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    pub shard: Option<crate::shard::Shard>,
     /// Seed, threads, results folder and the other options every experiment has.
     #[command(flatten)]
     pub common: ExperimentArgs,
@@ -123,14 +129,16 @@ Examples:
   porcupine run my.toml --runs 100000 --shard 2/4     writes output/<name>-shards/shard-K-of-4.json
   porcupine merge output/my-shards/*.json --out results/my
 
+  porcupine compare a.toml b.toml --runs 100000 --shard 1/4   the same for compare and sweep
+
 The partial files carry the scenario text, so merge needs neither the scenario file nor any
 simulation; it checks that the files are the N shards of one experiment, each once.";
 
 /// Arguments of `porcupine merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Partial result files written by `porcupine run FILE --shard K/N`, one per shard, in any
-    /// order.
+    /// Partial result files written by `porcupine run FILE --shard K/N` (or `compare … --shard
+    /// K/N`, `sweep … --shard K/N`), one per shard, in any order.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Results folder [default: output/<scenario name>].
@@ -181,6 +189,11 @@ pub struct CompareArgs {
     /// Futures per scenario [default: the first scenario's `runs`, else 1000].
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
     pub runs: Option<u64>,
+    /// Simulate only shard K of N (K from 1 to N) of the runs and write the exact paired sums
+    /// to a partial result file [default: output/<results folder>-shards/shard-K-of-N.json];
+    /// `porcupine merge` turns the N files into the same results as one run.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    pub shard: Option<crate::shard::Shard>,
     /// Seed, threads, results folder and the other options every experiment has.
     #[command(flatten)]
     pub common: ExperimentArgs,

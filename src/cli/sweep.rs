@@ -2,7 +2,7 @@
 //! `--set`), simulated on the same futures, written as `sweep.csv` and printed as a table.
 
 use super::*;
-use crate::analysis::sweep::{grid, rows, SweepRow, Vary, MAX_COMBINATIONS};
+pub(super) use crate::analysis::sweep::{grid, rows, SweepRow, Vary, MAX_COMBINATIONS};
 
 pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     use crate::analysis::OutcomeLayout;
@@ -48,15 +48,49 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         .seed
         .or(first.default_seed)
         .unwrap_or(crate::DEFAULT_SEED);
+    if let Some(shard) = args.shard {
+        let plan = super::paired_shard::Plan {
+            command: crate::shard::PairedCommand::Sweep,
+            loaded: &loaded,
+            vary: &args.vary,
+            set: &args.set,
+        };
+        return super::paired_shard::run_shard(&plan, &args.common, (runs, seed), shard);
+    }
     let out_dir = args
         .common
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("sweep-{}", first.name)));
+        .unwrap_or_else(|| default_folder(first));
     let (layout, _) = OutcomeLayout::new(&scenarios);
     let paired =
         super::compare::simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
-    let table = rows(&varies, &combos, &layout, &paired.sums);
+    let (files, text) = outputs(&varies, &loaded, (runs, seed), &paired.sums, &out_dir)?;
+    paired.commit(&files)?;
+    if args.common.quiet {
+        return Ok(());
+    }
+    Stdout::default().print(&text)
+}
+
+/// The default results folder of a sweep.
+pub(super) fn default_folder(first: &Scenario) -> PathBuf {
+    Path::new("output").join(format!("sweep-{}", first.name))
+}
+
+/// The files of a sweep and its terminal table, from its exact sums: the same bytes after one
+/// run or after merging shards.
+pub(super) fn outputs(
+    varies: &[Vary],
+    loaded: &[(Scenario, String, String)],
+    (runs, seed): (u64, u64),
+    sums: &crate::analysis::PairedSums,
+    out_dir: &Path,
+) -> Result<(Vec<output::OutFile>, String), CliError> {
+    let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
+    let (layout, _) = crate::analysis::OutcomeLayout::new(&scenarios);
+    let combos = grid(varies);
+    let table = rows(varies, &combos, &layout, sums);
     let files = vec![
         output::OutFile {
             name: "sweep.csv".into(),
@@ -67,11 +101,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             bytes: loaded[0].1.clone().into_bytes(),
         },
     ];
-    paired.commit(&files)?;
-    if args.common.quiet {
-        return Ok(());
-    }
-    Stdout::default().print(&sweep_text(&table, runs, seed, &out_dir))
+    Ok((files, sweep_text(&table, runs, seed, out_dir)))
 }
 
 /// The end stock and the probability of none at the end, per combination and item.

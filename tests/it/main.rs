@@ -19,6 +19,7 @@ mod fuzz_regressions;
 mod hand_computed;
 mod no_loss;
 mod outputs;
+mod paired_shards;
 mod reliability;
 mod scenarios;
 mod shard;
