@@ -16,6 +16,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod engine;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod output;
