@@ -13,6 +13,8 @@
 //! accumulators; [`report`] prepares tables and series; [`output`] writes them whole or not at
 //! all; [`plot`] draws charts.
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod cli;
 pub mod engine;

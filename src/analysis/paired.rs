@@ -151,7 +151,6 @@ impl PairedSums {
         }
     }
 
-    /// The difference of variant `k` (1…) from the first scenario on outcome `j`.
     /// The mean of outcome `j` in scenario `k`, with its own 95% interval.
     #[must_use]
     pub fn level(&self, k: usize, j: usize) -> Interval {
@@ -159,6 +158,7 @@ impl PairedSums {
         Interval::from_sums(s, q, self.n)
     }
 
+    /// The difference of variant `k` (1…) from the first scenario on outcome `j`.
     #[must_use]
     pub fn difference(&self, k: usize, j: usize) -> Difference {
         let m = self.outcomes;

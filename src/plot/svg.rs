@@ -11,8 +11,9 @@ use std::sync::{Arc, OnceLock};
 
 use resvg::{tiny_skia, usvg};
 
-/// Width and height of every chart, in SVG user units (PNG pixels at scale 1).
+/// Width of every chart, in SVG user units (PNG pixels at scale 1).
 pub const WIDTH: f64 = 1200.0;
+/// Height of every chart, in SVG user units.
 pub const HEIGHT: f64 = 700.0;
 
 /// The family written into SVG files: the embedded face first, then any sans-serif face.
