@@ -9,7 +9,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
     use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
     let mut loaded = Vec::new();
     for f in &args.files {
-        loaded.push(load(Some(f), args.common.deny_warnings, &[])?);
+        loaded.push(load(Some(f), args.common.deny_warnings, &args.set)?);
     }
     let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
     let first = scenarios[0];
@@ -38,8 +38,13 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
             hash: scenario_hash(text),
         })
         .collect();
+    let sets: String = args
+        .set
+        .iter()
+        .map(|s| format!(" --set {}", shell_quote(s)))
+        .collect();
     let reproduce = format!(
-        "porcupine compare {} --runs {runs} --seed {seed}",
+        "porcupine compare {}{sets} --runs {runs} --seed {seed}",
         files.join(" ")
     );
     let c = Comparison::new(

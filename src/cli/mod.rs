@@ -82,6 +82,7 @@ Examples:
   porcupine compare scenarios/baseline.toml my-variant.toml
   porcupine compare a.toml b.toml c.toml --runs 5000      each of b and c against a
   porcupine compare a.toml b.toml --out results/a-vs-b --force
+  porcupine compare a.toml b.toml --set scenario.end=2026-12-31   the same change in both
 
 The first scenario is the reference. Every scenario runs on the same futures (same seed and
 run indices), so the parts they share draw the same random numbers and the differences are
@@ -181,6 +182,9 @@ pub struct CompareArgs {
     /// Futures per scenario [default: the first scenario's `runs`, else 1000].
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
     pub runs: Option<u64>,
+    /// Override one value in every compared scenario, as in `run` (several allowed).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
     /// Seed, threads, results folder and the other options every experiment has.
     #[command(flatten)]
     pub common: ExperimentArgs,
