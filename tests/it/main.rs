@@ -24,5 +24,6 @@ mod scenarios;
 mod shard;
 mod shared_lines;
 mod sweep;
+mod tutorial;
 mod util;
 mod variants;
