@@ -582,7 +582,12 @@ impl Results {
             .get(i)
             .and_then(Option::as_ref)
             .map(|c| {
-                c.periods
+                // Use that follows a threat changes with the threat's periods.
+                let periods = match &c.rule {
+                    crate::scenario::UseRule::Threat(t) => &s.threats[t.threat].periods,
+                    _ => &c.periods,
+                };
+                periods
                     .iter()
                     .map(|(from, to, m)| DateSpan {
                         from: s.date(*from),

@@ -9,7 +9,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
     use crate::analysis::OutcomeLayout;
     let mut loaded = Vec::new();
     for f in &args.files {
-        loaded.push(load(Some(f), args.common.deny_warnings, &[])?);
+        loaded.push(load(Some(f), args.common.deny_warnings, &args.set)?);
     }
     let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.0).collect();
     let first = scenarios[0];
@@ -27,7 +27,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
             command: crate::shard::PairedCommand::Compare,
             loaded: &loaded,
             vary: &[],
-            set: &[],
+            set: &args.set,
         };
         return super::paired_shard::run_shard(&plan, &args.common, (runs, seed), shard);
     }
@@ -38,7 +38,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| default_folder(&scenarios));
     let (layout, _) = OutcomeLayout::new(&scenarios);
     let paired = simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
-    let (files, text) = outputs(&loaded, (runs, seed), &paired.sums, &out_dir)?;
+    let (files, text) = outputs(&loaded, &args.set, (runs, seed), &paired.sums, &out_dir)?;
     paired.commit(&files)?;
     if args.common.quiet {
         return Ok(());
@@ -56,6 +56,7 @@ pub(super) fn default_folder(scenarios: &[&Scenario]) -> PathBuf {
 /// one run or after merging shards.
 pub(super) fn outputs(
     loaded: &[(Scenario, String, String)],
+    sets: &[String],
     (runs, seed): (u64, u64),
     sums: &crate::analysis::PairedSums,
     out_dir: &Path,
@@ -74,8 +75,12 @@ pub(super) fn outputs(
             hash: scenario_hash(text),
         })
         .collect();
+    let sets: String = sets
+        .iter()
+        .map(|s| format!(" --set {}", shell_quote(s)))
+        .collect();
     let reproduce = format!(
-        "porcupine compare {} --runs {runs} --seed {seed}",
+        "porcupine compare {}{sets} --runs {runs} --seed {seed}",
         files.join(" ")
     );
     let c = Comparison::new(

@@ -83,6 +83,7 @@ Examples:
   porcupine compare scenarios/baseline.toml my-variant.toml
   porcupine compare a.toml b.toml c.toml --runs 5000      each of b and c against a
   porcupine compare a.toml b.toml --out results/a-vs-b --force
+  porcupine compare a.toml b.toml --set scenario.end=2026-12-31   the same change in both
 
 The first scenario is the reference. Every scenario runs on the same futures (same seed and
 run indices), so the parts they share draw the same random numbers and the differences are
@@ -194,6 +195,9 @@ pub struct CompareArgs {
     /// `porcupine merge` turns the N files into the same results as one run.
     #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
     pub shard: Option<crate::shard::Shard>,
+    /// Override one value in every compared scenario, as in `run` (several allowed).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
     /// Seed, threads, results folder and the other options every experiment has.
     #[command(flatten)]
     pub common: ExperimentArgs,

@@ -173,7 +173,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), CliError> {
                 .out
                 .clone()
                 .unwrap_or_else(|| super::compare::default_folder(&scenarios));
-            let made = super::compare::outputs(&loaded, runs_seed, &t.sums, &dir)?;
+            let made = super::compare::outputs(&loaded, &t.set, runs_seed, &t.sums, &dir)?;
             (dir, made)
         }
         PairedCommand::Sweep => {

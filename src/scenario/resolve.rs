@@ -285,6 +285,10 @@ pub fn resolve(path: &Path, sets: &[String]) -> Result<Resolved, LoadError> {
         );
         overrides.push(s.clone());
     }
+    // Tables taken from a variant keep their places in the variant's file; number them again
+    // in the merged tree's order, so a nested list written before its entry's header in the
+    // variant is printed after it.
+    renumber(merged.as_table_mut(), &mut 0);
     let mut header = String::from("# The resolved scenario: ");
     header.push_str(
         &files
@@ -362,6 +366,28 @@ fn merge_tables(
             _ => {
                 base.insert(k, item.clone());
             }
+        }
+    }
+}
+
+/// Gives every table below `t` a document position in tree order (a table before its own
+/// sub-tables), which is the order `to_string` prints them in.
+fn renumber(t: &mut Table, next: &mut usize) {
+    for (_, item) in t.iter_mut() {
+        match item {
+            Item::Table(sub) => {
+                sub.set_position(*next);
+                *next += 1;
+                renumber(sub, next);
+            }
+            Item::ArrayOfTables(a) => {
+                for sub in a.iter_mut() {
+                    sub.set_position(*next);
+                    *next += 1;
+                    renumber(sub, next);
+                }
+            }
+            _ => {}
         }
     }
 }

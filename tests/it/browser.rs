@@ -4,7 +4,7 @@
 //! Needs Chromium (`scripts/browser-check.sh` installs Debian's package when run as root). Under
 //! `CI=true` a missing Chromium fails the test; elsewhere the test says why it skipped.
 
-use crate::util::{bundled, experiment, root};
+use crate::util::{experiment, root};
 use porcupine::output;
 use porcupine::plot::ChartOptions;
 use porcupine::report::{self, Metadata};
@@ -66,7 +66,18 @@ fn report_html_opens_cleanly_in_chromium_with_every_chart() {
         eprintln!("skipped: Chromium not found (scripts/browser-check.sh installs it, as root)");
         return;
     }
-    let s = bundled("baseline.toml");
+    // The strike weapons are fired down to their reserve, which is their safe stock; a safe
+    // stock above it makes their risk series rise off the axis, so every colour shows.
+    let s = porcupine::scenario::resolve(
+        &root().join("scenarios/baseline.toml"),
+        &[
+            "item.flamingo.safe_stock=25".into(),
+            "item.fp1.safe_stock=400".into(),
+        ],
+    )
+    .and_then(|r| r.check())
+    .unwrap_or_else(|e| panic!("{e}"))
+    .scenario;
     let acc = experiment(&s, 40, 5, 2);
     let meta = Metadata {
         version: "t".into(),

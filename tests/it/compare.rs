@@ -177,3 +177,62 @@ fn compare_draws_the_paired_differences() {
         assert_eq!(&png[1..4], b"PNG");
     }
 }
+
+#[test]
+fn compare_applies_set_to_every_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c");
+    porcupine()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/funding-shortfall.toml",
+            "--runs",
+            "20",
+            "--set",
+            "item.pac3-mse.initial_stock=100000",
+            "--set",
+            "scenario.seed=7",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    // 100,000 interceptors never run out, in the reference and in the variant alike.
+    let row = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["item"] == "pac3-mse" && r["outcome"] == "p_zero_any_day")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(row["base_mean"], 0.0, "{row}");
+    assert_eq!(row["variant_mean"], 0.0, "{row}");
+    // The seed set for both is the experiment's seed, and the command to reproduce says so.
+    assert_eq!(json["seed"], 7);
+    let reproduce = json["reproduce"].as_str().unwrap();
+    assert!(
+        reproduce.contains("--set 'item.pac3-mse.initial_stock=100000' --set 'scenario.seed=7'"),
+        "{reproduce}"
+    );
+
+    // An unknown key path is an error that names the option.
+    porcupine()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/funding-shortfall.toml",
+            "--runs",
+            "20",
+            "--set",
+            "item.pac3.initial_stock=1",
+            "--out",
+        ])
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--set"));
+    assert!(!dir.path().join("bad").exists());
+}

@@ -25,5 +25,6 @@ mod scenarios;
 mod shard;
 mod shared_lines;
 mod sweep;
+mod tutorial;
 mod util;
 mod variants;

@@ -71,8 +71,9 @@ fn summary_json_has_items_funding_channels_and_metadata() {
         assert!(pac.get(k).is_some(), "missing {k}");
     }
     assert!(pac["first_below_safe"]["share_never"].as_f64().unwrap() <= 1.0);
-    assert_eq!(v["funding"].as_array().unwrap().len(), 5);
-    assert!(v["funding"][1]["pledged_usd"].as_f64().unwrap() == 825_000_000.0);
+    assert_eq!(v["funding"].as_array().unwrap().len(), 6);
+    assert_eq!(v["funding"][2]["name"], "jump-start");
+    assert!(v["funding"][2]["pledged_usd"].as_f64().unwrap() == 825_000_000.0);
     assert!(v["channels"][0]["spent_usd"].as_f64().unwrap() > 0.0);
 }
 
