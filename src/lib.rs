@@ -18,6 +18,7 @@ pub mod cli;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod numbers;
 pub mod output;
 pub mod plot;
 pub mod report;

@@ -57,7 +57,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let paired =
         super::compare::simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
     let table = rows(&varies, &combos, &layout, &paired.sums);
-    let files = vec![
+    let mut files = vec![
         output::OutFile {
             name: "sweep.csv".into(),
             bytes: output::sweep::csv(&table)?,
@@ -67,6 +67,16 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             bytes: loaded[0].1.clone().into_bytes(),
         },
     ];
+    let keys: Vec<String> = varies.iter().map(|v| v.key.clone()).collect();
+    let footer = crate::plot::Footer {
+        scenario: format!("{} (sweep of {})", first.name, keys.join(", ")),
+        runs,
+        seed,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        start: first.start,
+    };
+    let charts = output::sweep::charts(&first.title, &keys, &combos, &table);
+    files.extend(output::render_charts(&charts, &footer)?);
     paired.commit(&files)?;
     if args.common.quiet {
         return Ok(());
