@@ -21,6 +21,7 @@ pub mod engine;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod numbers;
 pub mod output;
 pub mod plot;
 pub mod report;

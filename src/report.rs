@@ -1,10 +1,11 @@
 //! Turns accumulated statistics into prepared results: per-day tables, per-item summaries and
 //! chart series. Pure: no I/O here; `output` serialises and writes.
 
-use crate::plot::{
-    DateMark, DateSpan, EndStockSeries, FanSeries, Footer, MoneyKind, MoneyLine, MoneySeries,
-    RiskLine, RiskSeries,
-};
+mod charts;
+
+pub use charts::{tables, PeriodRow, PeriodSeries, PeriodTables};
+
+use crate::plot::Footer;
 use crate::scenario::Scenario;
 use crate::stats::{Accumulator, TotalDist, PERCENTILES, RELATIVE_ERROR};
 use crate::units::Day;
@@ -301,6 +302,8 @@ pub struct Results {
     pub samples: Vec<(u64, usize, Vec<u64>)>,
     /// Per item, the end stock at the quantiles in [`END_STOCK_QUANTILES`] steps (for its histogram).
     pub end_stock_quantiles: Vec<Vec<f64>>,
+    /// Supply and money by month and week.
+    pub periods: PeriodTables,
 }
 
 /// How many evenly spaced quantiles of each item's end stock are kept: 0.25%, 0.75%, … 99.75%.
@@ -480,6 +483,7 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
         .collect();
     Results {
         end_stock_quantiles,
+        periods: charts::tables(&acc.series),
         summary: Summary {
             scenario: s.name.clone(),
             title: s.title.clone(),
@@ -561,195 +565,6 @@ impl Results {
             seed: m.seed,
             version: m.version.clone(),
             start: self.summary.start,
-        }
-    }
-
-    fn item_rows(&self, s: &Scenario, i: usize) -> Vec<&DailyRow> {
-        self.daily
-            .iter()
-            .filter(|r| r.item == s.items[i].name)
-            .collect()
-    }
-
-    /// The fan-chart series of item `i`: stock bands, days at zero, periods of changed use and
-    /// the planned capacity points of the lines that make the item.
-    #[must_use]
-    pub fn fan_series(&self, s: &Scenario, i: usize) -> FanSeries {
-        let rows = self.item_rows(s, i);
-        let last = s.end_day().0;
-        let periods = s
-            .consumption
-            .get(i)
-            .and_then(Option::as_ref)
-            .map(|c| {
-                // Use that follows a threat changes with the threat's periods.
-                let periods = match &c.rule {
-                    crate::scenario::UseRule::Threat(t) => &s.threats[t.threat].periods,
-                    _ => &c.periods,
-                };
-                periods
-                    .iter()
-                    .map(|(from, to, m)| DateSpan {
-                        from: s.date(*from),
-                        to: s.date(*to),
-                        label: format!("use ×{}", crate::plot::format_number(*m)),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut milestones = Vec::new();
-        for l in s.lines.iter().filter(|l| l.item.0 == i) {
-            // The first point is where the line starts; later points are planned changes.
-            for (day, rate) in l.ramp.iter().skip(1) {
-                if *day >= 0.0 && *day <= f64::from(last) {
-                    milestones.push(DateMark {
-                        date: s.date(Day(*day as u32)),
-                        label: format!(
-                            "{}: {}/day planned",
-                            l.label,
-                            crate::plot::format_number(*rate)
-                        ),
-                    });
-                }
-            }
-        }
-        FanSeries {
-            scenario_title: s.title.clone(),
-            item_label: s.items[i].label.clone(),
-            colour: i,
-            dates: rows.iter().map(|r| r.date).collect(),
-            p5: rows.iter().map(|r| r.p5).collect(),
-            p25: rows.iter().map(|r| r.p25).collect(),
-            p50: rows.iter().map(|r| r.p50).collect(),
-            p75: rows.iter().map(|r| r.p75).collect(),
-            p95: rows.iter().map(|r| r.p95).collect(),
-            p_zero: rows.iter().map(|r| r.prob_zero).collect(),
-            safe_stock: s.items[i].safe_stock,
-            samples: self
-                .samples
-                .iter()
-                .filter(|(_, item, _)| *item == i)
-                .take(10)
-                .map(|(_, _, v)| v.clone())
-                .collect(),
-            periods,
-            milestones,
-            runs: self.summary.metadata.runs,
-        }
-    }
-
-    /// Risk over time for every item: the daily shares of futures at zero and below the safe
-    /// stock, averaged by week (horizons up to 120 days) or by calendar month.
-    #[must_use]
-    pub fn risk_series(&self, s: &Scenario) -> RiskSeries {
-        use chrono::Datelike;
-        let weekly = s.days() <= 120;
-        let key = |d: NaiveDate| -> NaiveDate {
-            if weekly {
-                let k = (d - s.start).num_days() / 7 * 7;
-                s.start + chrono::Duration::days(k)
-            } else {
-                d.with_day(1).unwrap_or(d)
-            }
-        };
-        let mut dates: Vec<NaiveDate> = Vec::new();
-        let mut items = Vec::new();
-        for (i, it) in s.items.iter().enumerate() {
-            let rows = self.item_rows(s, i);
-            let mut zero = Vec::new();
-            let mut below = Vec::new();
-            let mut group: Vec<&DailyRow> = Vec::new();
-            let mut keys = Vec::new();
-            let mut flush = |group: &mut Vec<&DailyRow>| {
-                if let Some(first) = group.first() {
-                    let n = group.len() as f64;
-                    keys.push(key(first.date).max(s.start));
-                    zero.push(group.iter().map(|r| r.prob_zero).sum::<f64>() / n);
-                    below.push(
-                        group
-                            .iter()
-                            .map(|r| r.prob_below_safe.unwrap_or(0.0))
-                            .sum::<f64>()
-                            / n,
-                    );
-                }
-                group.clear();
-            };
-            for r in rows {
-                if group.first().is_some_and(|g| key(g.date) != key(r.date)) {
-                    flush(&mut group);
-                }
-                group.push(r);
-            }
-            flush(&mut group);
-            dates = keys;
-            items.push(RiskLine {
-                label: it.label.clone(),
-                colour: i,
-                p_zero: zero,
-                p_below_safe: it.safe_stock.map(|_| below),
-            });
-        }
-        RiskSeries {
-            scenario_title: s.title.clone(),
-            period: if weekly { "week" } else { "month" }.into(),
-            dates,
-            items,
-        }
-    }
-
-    /// The end-of-horizon stock distribution of item `i`, as a histogram of about 30 bins built
-    /// from the kept quantiles (so each bin's share is accurate to 1/[`END_STOCK_QUANTILES`]).
-    #[must_use]
-    pub fn end_stock_series(&self, s: &Scenario, i: usize) -> EndStockSeries {
-        let it = &self.summary.items[i];
-        let qs: Vec<f64> = self
-            .end_stock_quantiles
-            .get(i)
-            .map(|q| q.iter().copied().filter(|v| v.is_finite()).collect())
-            .unwrap_or_default();
-        let mut bins = Vec::new();
-        if let (Some(&lo), Some(&hi)) = (qs.first(), qs.last()) {
-            let width = ((hi - lo + 1.0) / 30.0).ceil().max(1.0);
-            let mut b = lo.floor();
-            while b <= hi {
-                let n = qs.iter().filter(|q| **q >= b && **q < b + width).count();
-                bins.push((b, b + width, n as f64 / qs.len() as f64));
-                b += width;
-            }
-        }
-        EndStockSeries {
-            scenario_title: s.title.clone(),
-            item_label: s.items[i].label.clone(),
-            colour: i,
-            date: self.summary.end,
-            bins,
-            p5: it.end_stock.p5,
-            p50: it.end_stock.p50,
-            p95: it.end_stock.p95,
-            safe_stock: it.safe_stock,
-            runs: self.summary.metadata.runs,
-        }
-    }
-
-    /// The money chart's series: cumulative means of money pledged, paid and committed to
-    /// orders. Delivered value and money idle in channels are not accumulated per day yet.
-    #[must_use]
-    pub fn funding_series(&self, s: &Scenario) -> MoneySeries {
-        let line = |kind, f: fn(&(NaiveDate, f64, f64, f64)) -> f64| MoneyLine {
-            kind,
-            centre: self.money.iter().map(f).collect(),
-            band: None,
-        };
-        MoneySeries {
-            scenario_title: s.title.clone(),
-            dates: self.money.iter().map(|m| m.0).collect(),
-            lines: vec![
-                line(MoneyKind::Pledged, |m| m.1),
-                line(MoneyKind::Paid, |m| m.2),
-                line(MoneyKind::Committed, |m| m.3),
-            ],
-            runs: self.summary.metadata.runs,
         }
     }
 }

@@ -77,7 +77,8 @@ pub fn memory_bound_at(s: &Scenario, threads: usize, png_scale: f32) -> u64 {
     // and the first-below-safe counts; per day Σ money (three i128).
     let accumulator = items * days * crate::stats::max_bytes_per_cell()
         + items * (6 * crate::stats::max_bytes_per_cell() + days * 8)
-        + 3 * days * 16;
+        + 3 * days * 16
+        + crate::stats::series::Shape::of(s).cells() as u64 * crate::stats::max_bytes_per_cell();
     // The event queue (a bucket per day) and per-line ramps and backlogs.
     let worker = days * (8 * 24 + 32) + lines * days * 16;
     // One rasterised chart per thread: an RGBA pixmap and its PNG encoding, at 1200×700 per unit
@@ -289,7 +290,9 @@ fn batch_len(s: &Scenario) -> usize {
 /// An upper bound of one run record's bytes.
 fn record_bytes(s: &Scenario) -> u64 {
     let (days, items, lines) = (s.days() as u64, s.items.len() as u64, s.lines.len() as u64);
-    (items + 3) * days * 8 + 1024 * (items + lines + 8)
+    (items + 3) * days * 8
+        + 1024 * (items + lines + 8)
+        + crate::stats::series::Shape::of(s).record_bytes()
 }
 
 /// What one worker thread owns.

@@ -91,7 +91,7 @@ pub(super) fn outputs(
     let (layout, _) = crate::analysis::OutcomeLayout::new(&scenarios);
     let combos = grid(varies);
     let table = rows(varies, &combos, &layout, sums);
-    let files = vec![
+    let mut files = vec![
         output::OutFile {
             name: "sweep.csv".into(),
             bytes: output::sweep::csv(&table)?,
@@ -101,6 +101,17 @@ pub(super) fn outputs(
             bytes: loaded[0].1.clone().into_bytes(),
         },
     ];
+    let first = scenarios[0];
+    let keys: Vec<String> = varies.iter().map(|v| v.key.clone()).collect();
+    let footer = crate::plot::Footer {
+        scenario: format!("{} (sweep of {})", first.name, keys.join(", ")),
+        runs,
+        seed,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        start: first.start,
+    };
+    let charts = output::sweep::charts(&first.title, &keys, &combos, &table);
+    files.extend(output::render_charts(&charts, &footer)?);
     Ok((files, sweep_text(&table, runs, seed, out_dir)))
 }
 

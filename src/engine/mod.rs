@@ -611,6 +611,7 @@ impl Worker {
                 self.disruption_ends(sim, day, event as usize, Fixed(multiplier));
             }
             Event::ReportTick => {
+                crate::stats::series::record_day(out, day.index());
                 let days = s.days();
                 for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
                     out.stock[i * days + day.index()] = st.stock;
@@ -739,6 +740,12 @@ impl Worker {
             } else {
                 ours
             };
+            let whole_line = if self.disrupt.active {
+                rate.times(self.disrupt.capacity[n])
+            } else {
+                rate
+            };
+            out.series.note_capacity(n, whole_line.plus(ls.dedicated).0);
             ls.carry = ls.carry.plus(ours);
             let whole = ls.carry.whole();
             ls.carry = ls.carry.fraction();

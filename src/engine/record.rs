@@ -147,6 +147,8 @@ pub struct RunRecord {
     pub expansions: Vec<ExpansionLedger>,
     /// Disruption ledgers.
     pub events: Vec<EventLedger>,
+    /// Supply and money per month or week.
+    pub series: crate::stats::series::SeriesRecord,
 }
 
 impl RunRecord {
@@ -191,6 +193,7 @@ impl RunRecord {
         );
         self.events.clear();
         self.events.resize(s.events.len(), EventLedger::default());
+        self.series.reset(s);
     }
 
     /// The stock path of one item.

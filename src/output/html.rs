@@ -26,11 +26,24 @@ fn share(p: f64, runs: u64) -> String {
     format!("{} ± {}", pct(p), pct(share_se(p, runs)))
 }
 
+/// A chart's short description (its image's alternative text).
+pub(crate) fn alt(c: &Chart) -> String {
+    match c {
+        Chart::Fan(s) => format!("{}: stock over time", s.item_label),
+        Chart::Risk(_) => "Chance of no stock and of stock below the safe level".into(),
+        Chart::EndStock(s) => format!("{}: stock at the end of the horizon", s.item_label),
+        Chart::Money(s) => format!("Money: {}", s.scenario_title),
+        Chart::Flows(s) => format!("{}: deliveries and use per month", s.item_label),
+        Chart::Production(s) => format!("{}: production per day", s.line_label),
+        _ => crate::plot::chart_name(c),
+    }
+}
+
 /// What each chart shows, in a sentence or two.
-fn caption(c: &Chart) -> String {
+pub(crate) fn caption(c: &Chart) -> String {
     match c {
         Chart::Fan(s) => format!(
-            "Units of {} in stock each day. The line is the median future; the darker band holds the middle 50% of simulated futures and the lighter band 90% (P5–P95); grey lines are single futures. Shaded spans are periods of changed use; dashed lines are planned production milestones. The strip beneath shows the share of futures with no stock at all that day, so a long stock-out shows as a wide red area.",
+            "Units of {} in stock each day. The line is the median future; the darker band holds the middle 50% of simulated futures and the lighter band 90% (P5–P95); grey lines are single futures. Shaded spans are named periods of changed use; dashed lines mark planned production milestones, the earliest dates of capacity expansions and disruptions on a fixed date. The strip beneath shows the share of futures with no stock at all that day, so a long stock-out shows as a wide red area.",
             s.item_label
         ),
         Chart::Risk(s) => format!(
@@ -41,12 +54,21 @@ fn caption(c: &Chart) -> String {
             "How many units of {} are left on {}, across all simulated futures: the height of each bar is the share of futures ending in that range. P5, the median and P95 are marked: 90% of futures end between P5 and P95.",
             s.item_label, s.date
         ),
-        Chart::Money(_) => "Money over time, cumulative, averaged over simulated futures: pledged (promised and fallen due), paid (actually handed over by donors) and committed (placed in orders with manufacturers). Committed money is not yet delivered value: goods arrive months later.".into(),
-        Chart::Flows(s) => format!("Units of {} delivered and used per month, with the backlog of units ordered but not yet delivered.", s.item_label),
-        Chart::Production(s) => format!("Units made per day by {}: the line's capacity and our share of its output.", s.line_label),
+        Chart::Money(s) => format!(
+            "Money over time ({}), in US dollars: the median future as a line and 90% of futures as a band. Pledged, paid, committed and delivered value are totals so far; idle is the mean balance received by buying channels and not yet committed. Committed money is not yet delivered value: the goods arrive months later.",
+            s.scenario_title
+        ),
+        Chart::Flows(s) => format!(
+            "Units of {} delivered into stock and used in each calendar month (top), and the backlog: units ordered and not yet made, as the month's mean (bottom). Lines are medians, bands hold 90% of simulated futures; when use runs above deliveries, stock falls.",
+            s.item_label
+        ),
+        Chart::Production(s) => format!(
+            "Units made per day by {}, weekly means: the line's realised capacity (ramp slips, disruptions and expansions included) and the part of its output that goes to our orders. Lines are medians, bands hold 90% of simulated futures; the gap between the two is output to other buyers or capacity left idle for lack of orders.",
+            s.line_label
+        ),
         Chart::Comparison(s) => format!("Units of {} in stock under each scenario: medians and 90% bands.", s.item_label),
         Chart::Differences(s) => format!("{}: paired differences with 95% intervals.", s.title),
-        Chart::Sweep(s) => format!("{} against {}.", s.outcome, s.parameter),
+        Chart::Sweep(s) => format!("{} against {}: the mean over simulated futures with its 95% interval, every value on the same futures.", s.outcome, s.parameter),
         Chart::Heatmap(s) => format!("{} for each pair of {} and {}.", s.outcome, s.x_label, s.y_label),
         Chart::Tornado(s) => format!("How much {} changes when each parameter moves from its low to its high value.", s.outcome),
     }
@@ -144,6 +166,9 @@ const TERMS: &str = "<h2>Terms</h2>\n<dl>\n\
 <dt>Paid</dt><dd>Money donors actually handed over.</dd>\n\
 <dt>Committed</dt><dd>Money placed in orders with manufacturers. Committed money has been spent from the budget's point of view, but the goods it buys arrive later.</dd>\n\
 <dt>Delivered value</dt><dd>The value, at unit cost, of the goods that have actually arrived in stock.</dd>\n\
+<dt>Idle</dt><dd>Money a buying channel has received and not yet committed to an order or a capacity project.</dd>\n\
+<dt>Backlog</dt><dd>Units ordered and not yet made: the queue our orders wait in at the production line.</dd>\n\
+<dt>Realised capacity</dt><dd>What a production line can make per day in one simulated future, after ramp-up dates, disruptions and completed expansions.</dd>\n\
 <dt>Stock-out</dt><dd>A day on which stock is zero, so demand goes unmet.</dd>\n\
 <dt>Median, P5–P95</dt><dd>Of all simulated futures, half lie below the median; 90% lie between P5 and P95 (5% are lower, 5% higher). This is the spread of possible futures, not a margin of error.</dd>\n\
 <dt>± (standard error)</dt><dd>How much an estimate would move if the simulation were run again with other random futures; it shrinks as the number of runs grows.</dd>\n\

@@ -131,25 +131,15 @@ pub fn report(s: &Scenario, r: &Results) -> String {
         }
     }
     let _ = writeln!(o, "\n## Charts\n");
-    let _ = writeln!(
-        o,
-        "![Chance of no stock and of stock below the safe level, by month](risk.png)\n"
-    );
-    for it in &s.items {
+    // Every chart in report order, each with the caption report.html gives it.
+    for (name, chart) in super::charts(s, r) {
         let _ = writeln!(
             o,
-            "![{}: stock over time](stock_{}.png)\n",
-            md(&it.label),
-            it.name
-        );
-        let _ = writeln!(
-            o,
-            "![{}: stock at the end of the horizon](end_stock_{}.png)\n",
-            md(&it.label),
-            it.name
+            "![{}]({name}.png)\n\n*{}*\n",
+            md(&super::html::alt(&chart)),
+            md(&super::html::caption(&chart))
         );
     }
-    let _ = writeln!(o, "![Funding](funding.png)\n");
     let _ = writeln!(
         o,
         "A self-contained version of this report with every chart, the Monte Carlo error of each \

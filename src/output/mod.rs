@@ -158,6 +158,17 @@ pub fn render_with(
             bytes: scenario_text.as_bytes().to_vec(),
         },
     ];
+    for (name, bytes) in [
+        ("flows.csv", supply::flows_csv(s, r)?),
+        ("lines.csv", supply::lines_csv(s, r)?),
+        ("channels.csv", supply::channels_csv(s, r)?),
+        ("money.csv", supply::money_csv(s, r)?),
+    ] {
+        files.push(OutFile {
+            name: name.into(),
+            bytes,
+        });
+    }
     if !r.summary.expansions.is_empty() {
         files.push(OutFile {
             name: "expansions.csv".into(),
@@ -172,6 +183,15 @@ pub fn render_with(
     });
     files.extend(chart_files(drawn));
     Ok(files)
+}
+
+/// Draws charts at the default print resolution, each as `NAME.png` and `NAME.svg`.
+pub fn render_charts(
+    charts: &[(String, plot::Chart)],
+    footer: &plot::Footer,
+) -> Result<Vec<OutFile>, OutputError> {
+    let drawn = plot::render_all(charts, footer, &plot::ChartOptions::default())?;
+    Ok(chart_files(drawn).collect())
 }
 
 /// Each drawn chart as two files, `NAME.png` and `NAME.svg`.
@@ -207,7 +227,27 @@ pub fn charts(s: &Scenario, r: &Results) -> Vec<(String, plot::Chart)> {
             plot::Chart::EndStock(r.end_stock_series(s, i)),
         ));
     }
+    for (i, it) in s.items.iter().enumerate() {
+        out.push((
+            format!("flows_{}", it.name),
+            plot::Chart::Flows(r.flow_series(s, i)),
+        ));
+    }
+    for (n, l) in s.lines.iter().enumerate() {
+        out.push((
+            format!("production_{}", l.name),
+            plot::Chart::Production(r.production_series(s, n)),
+        ));
+    }
     out.push(("funding".into(), plot::Chart::Money(r.funding_series(s))));
+    if s.channels.len() > 1 {
+        for (c, ch) in s.channels.iter().enumerate() {
+            out.push((
+                format!("money_{}", ch.name),
+                plot::Chart::Money(r.channel_money_series(s, c)),
+            ));
+        }
+    }
     out
 }
 

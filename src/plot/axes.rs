@@ -3,11 +3,16 @@
 use chrono::{Datelike, NaiveDate};
 
 /// The calendar x axis: its range, labelled ticks, light grid lines and label format.
-pub(crate) struct DateAxis {
+pub struct DateAxis {
+    /// First day shown.
     pub start: NaiveDate,
+    /// Last day shown.
     pub end: NaiveDate,
+    /// Labelled ticks.
     pub ticks: Vec<NaiveDate>,
+    /// Light grid lines.
     pub light: Vec<NaiveDate>,
+    /// Label format (chrono).
     pub format: &'static str,
 }
 
@@ -17,7 +22,7 @@ fn add_days(d: NaiveDate, n: u64) -> Option<NaiveDate> {
 
 /// Builds a date axis spanning `first..=last`, with labels on the first of the
 /// month ("Jan 2026") for spans over two months and on days otherwise.
-pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
+pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
     let (mut start, mut end) = if first <= last {
         (first, last)
     } else {
@@ -115,9 +120,12 @@ pub(crate) fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
 }
 
 /// A numeric y axis with "nice" round ticks (1, 2, 2.5, 5 × 10^k).
-pub(crate) struct ValueAxis {
+pub struct ValueAxis {
+    /// Lowest value shown.
     pub low: f64,
+    /// Highest value shown.
     pub high: f64,
+    /// Ticks.
     pub ticks: Vec<f64>,
 }
 
@@ -138,12 +146,7 @@ fn nice_step(span: f64, max_ticks: usize, min_step: f64) -> f64 {
 
 /// An axis covering `data_low..=data_high` (which may be equal, or not finite)
 /// whose ends sit on round ticks. `min_step` keeps unit axes on whole numbers.
-pub(crate) fn value_axis(
-    data_low: f64,
-    data_high: f64,
-    max_ticks: usize,
-    min_step: f64,
-) -> ValueAxis {
+pub fn value_axis(data_low: f64, data_high: f64, max_ticks: usize, min_step: f64) -> ValueAxis {
     let (mut lo, mut hi) = (data_low, data_high);
     if !lo.is_finite() {
         lo = 0.0;

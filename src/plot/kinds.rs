@@ -17,7 +17,7 @@ fn dash(index: usize) -> Dash {
 }
 
 /// The chart's name in error messages.
-pub(crate) fn name(c: &Chart) -> String {
+pub fn name(c: &Chart) -> String {
     let what = match c {
         Chart::Fan(s) => format!("stock of {}", s.item_label),
         Chart::Risk(_) => "risk over time".into(),
@@ -58,24 +58,33 @@ fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
     dates.iter().map(|d| day_x(*d)).collect()
 }
 
+fn line(xs: Vec<f64>, ys: Vec<f64>, colour: &'static str, width: f64, dash: Dash) -> Layer {
+    Layer::Line {
+        xs,
+        ys,
+        colour,
+        width,
+        dash,
+    }
+}
+
+fn band(xs: Vec<f64>, lo: Vec<f64>, hi: Vec<f64>, colour: &'static str, opacity: f64) -> Layer {
+    Layer::Band {
+        xs,
+        lo,
+        hi,
+        colour,
+        opacity,
+    }
+}
+
 /// P5–P95 band plus median line, in one colour.
 fn spread_layers(xs: &[f64], s: &Spread3, colour: &'static str, d: Dash) -> [Layer; 2] {
+    // Black bands would drown the others: lighter.
+    let opacity = if colour == INK { 0.1 } else { 0.22 };
     [
-        Layer::Band {
-            xs: xs.to_vec(),
-            lo: s.p5.clone(),
-            hi: s.p95.clone(),
-            colour,
-            // Black bands would drown the others: lighter.
-            opacity: if colour == INK { 0.1 } else { 0.22 },
-        },
-        Layer::Line {
-            xs: xs.to_vec(),
-            ys: s.p50.clone(),
-            colour,
-            width: 2.5,
-            dash: d,
-        },
+        band(xs.to_vec(), s.p5.clone(), s.p95.clone(), colour, opacity),
+        line(xs.to_vec(), s.p50.clone(), colour, 2.5, d),
     ]
 }
 
@@ -186,37 +195,19 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
     let xs = xs_of(&s.dates);
     let c = colour(s.colour);
     let mut layers = vec![
-        Layer::Band {
-            xs: xs.clone(),
-            lo: s.p5.clone(),
-            hi: s.p95.clone(),
-            colour: c,
-            opacity: 0.2,
-        },
-        Layer::Band {
-            xs: xs.clone(),
-            lo: s.p25.clone(),
-            hi: s.p75.clone(),
-            colour: c,
-            opacity: 0.42,
-        },
+        band(xs.clone(), s.p5.clone(), s.p95.clone(), c, 0.2),
+        band(xs.clone(), s.p25.clone(), s.p75.clone(), c, 0.42),
     ];
     for smp in &s.samples {
-        layers.push(Layer::Line {
-            xs: xs.clone(),
-            ys: smp.iter().map(|v| *v as f64).collect(),
-            colour: SAMPLE_GREY,
-            width: 0.8,
-            dash: Dash::Solid,
-        });
+        layers.push(line(
+            xs.clone(),
+            smp.iter().map(|v| *v as f64).collect(),
+            SAMPLE_GREY,
+            0.8,
+            Dash::Solid,
+        ));
     }
-    layers.push(Layer::Line {
-        xs: xs.clone(),
-        ys: s.p50.clone(),
-        colour: c,
-        width: 3.0,
-        dash: Dash::Solid,
-    });
+    layers.push(line(xs.clone(), s.p50.clone(), c, 3.0, Dash::Solid));
     let mut legend = vec![
         line_key("median (P50)", c, Dash::Solid),
         band_key("middle 50% of futures (P25–P75)", c, 0.42),
@@ -242,13 +233,7 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
         panels.push(share_panel(
             0.22,
             "at zero",
-            vec![Layer::Band {
-                xs,
-                lo: vec![0.0; n],
-                hi: s.p_zero.clone(),
-                colour: ZERO_RED,
-                opacity: 0.75,
-            }],
+            vec![band(xs, vec![0.0; n], s.p_zero.clone(), ZERO_RED, 0.75)],
         ));
         legend.push(band_key(
             "share of futures with no stock (lower strip)",
@@ -283,21 +268,9 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     let mut legend = Vec::new();
     for it in &s.items {
         let (c, d) = (colour(it.colour), dash(it.colour));
-        zero.push(Layer::Line {
-            xs: xs.clone(),
-            ys: it.p_zero.clone(),
-            colour: c,
-            width: 2.5,
-            dash: d,
-        });
+        zero.push(line(xs.clone(), it.p_zero.clone(), c, 2.5, d));
         if let Some(b) = &it.p_below_safe {
-            below.push(Layer::Line {
-                xs: xs.clone(),
-                ys: b.clone(),
-                colour: c,
-                width: 2.5,
-                dash: d,
-            });
+            below.push(line(xs.clone(), b.clone(), c, 2.5, d));
         }
         legend.push(line_key(it.label.clone(), c, d));
     }
@@ -356,13 +329,13 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     }];
     // Keep the marks on the axis even where no future ended.
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
-    layers.push(Layer::Line {
-        xs: reach.clone(),
-        ys: vec![f64::NAN; reach.len()],
-        colour: c,
-        width: 1.0,
-        dash: Dash::Solid,
-    });
+    layers.push(line(
+        reach.clone(),
+        vec![f64::NAN; reach.len()],
+        c,
+        1.0,
+        Dash::Solid,
+    ));
     Ok(Figure {
         title: format!("{} — units in stock on {}", s.item_label, s.date),
         subtitle: joined(
@@ -396,6 +369,16 @@ fn money_style(k: MoneyKind) -> (&'static str, Dash) {
     }
 }
 
+/// "pledged, paid and committed to orders".
+fn words(lines: &[MoneyLine]) -> String {
+    let w: Vec<&str> = lines.iter().map(|l| l.kind.label()).collect();
+    match w.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 fn money(s: &MoneySeries) -> Result<Figure, String> {
     let n = s.dates.len();
     let xs = xs_of(&s.dates);
@@ -406,34 +389,25 @@ fn money(s: &MoneySeries) -> Result<Figure, String> {
         let (c, d) = money_style(l.kind);
         if let Some((lo, hi)) = &l.band {
             same_len(n, &[("band low", lo.len()), ("band high", hi.len())])?;
-            layers.push(Layer::Band {
-                xs: xs.clone(),
-                lo: lo.clone(),
-                hi: hi.clone(),
-                colour: c,
-                opacity: 0.18,
-            });
+            layers.push(band(xs.clone(), lo.clone(), hi.clone(), c, 0.18));
         }
-        layers.push(Layer::Line {
-            xs: xs.clone(),
-            ys: l.centre.clone(),
-            colour: c,
-            width: 2.5,
-            dash: d,
-        });
+        layers.push(line(xs.clone(), l.centre.clone(), c, 2.5, d));
         legend.push(line_key(l.kind.label(), c, d));
     }
     let panel = Panel {
         share: 1.0,
-        y_label: "US dollars, cumulative".into(),
+        y_label: "US dollars so far (idle: mean balance)".into(),
         fmt: format_usd,
         min_step: 1.0,
         fixed: None,
         layers,
     };
     Ok(Figure {
-        title: "Money — US dollars pledged, paid and committed to orders".into(),
-        subtitle: joined(&s.scenario_title, &format!("means of {}", futures(s.runs))),
+        title: format!("Money — US dollars {}", words(&s.lines)),
+        subtitle: joined(
+            &s.scenario_title,
+            &format!("medians and 90% bands of {}", futures(s.runs)),
+        ),
         x: XKind::Dates,
         panels: vec![panel],
         marks: Vec::new(),
@@ -545,7 +519,7 @@ fn sweep(s: &SweepSeries) -> Result<Figure, String> {
         title: format!("{} against {}", s.outcome, s.parameter),
         subtitle: joined(
             &s.scenario_title,
-            "median and 90% of simulated futures at each value",
+            "mean and its 95% interval at each value, on common random numbers",
         ),
         x: XKind::Numbers(s.parameter.clone(), format_number),
         panels: vec![Panel {
@@ -559,8 +533,8 @@ fn sweep(s: &SweepSeries) -> Result<Figure, String> {
         }],
         marks: Vec::new(),
         legend: vec![
-            line_key("median", c, Dash::Solid),
-            band_key("90% of futures (P5–P95)", c, 0.22),
+            line_key("mean over simulated futures", c, Dash::Solid),
+            band_key("its 95% interval", c, 0.22),
         ],
     })
 }

@@ -29,7 +29,7 @@ fn face() -> Option<&'static ttf_parser::Face<'static>> {
 
 /// Width of `s` set at `size`, from the embedded font's advances (a fallback of 0.6 em per
 /// character if the font cannot be read, which does not happen with the bundled file).
-pub(crate) fn text_width(s: &str, size: f64) -> f64 {
+pub fn text_width(s: &str, size: f64) -> f64 {
     let Some(f) = face() else {
         return s.chars().count() as f64 * size * 0.6;
     };
@@ -46,7 +46,7 @@ pub(crate) fn text_width(s: &str, size: f64) -> f64 {
 }
 
 /// `s` shortened with an ellipsis so that it fits in `max` units at `size`.
-pub(crate) fn fit(s: &str, size: f64, max: f64) -> String {
+pub fn fit(s: &str, size: f64, max: f64) -> String {
     if text_width(s, size) <= max {
         return s.to_string();
     }

@@ -3,6 +3,7 @@
 //! the same runs give the same bits whatever the thread count.
 
 pub mod histogram;
+pub mod series;
 
 pub use histogram::{
     LogHistogram, Moments, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR,
@@ -210,6 +211,8 @@ pub struct Accumulator {
     pub sample_limit: u64,
     /// Kept trajectories: (run index, item-major stock).
     pub samples: Vec<(u64, Vec<u64>)>,
+    /// Supply and money over time.
+    pub series: series::SeriesStats,
 }
 
 impl Accumulator {
@@ -249,6 +252,7 @@ impl Accumulator {
             runs: 0,
             sample_limit,
             samples: Vec::new(),
+            series: series::SeriesStats::new(s),
         }
     }
 
@@ -342,6 +346,7 @@ impl Accumulator {
         for rec in batch {
             self.add_run_totals(rec);
         }
+        self.series.add_runs(batch);
     }
 
     /// Adds another accumulator (exact and order-free).
@@ -405,6 +410,7 @@ impl Accumulator {
             a.runs_happened += b.runs_happened;
             a.days.merge(&b.days);
         }
+        self.series.merge(&o.series);
         self.runs += o.runs;
         for s in &o.samples {
             let pos = self.samples.partition_point(|(r, _)| *r < s.0);

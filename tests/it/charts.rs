@@ -516,6 +516,15 @@ fn a_run_writes_every_applicable_chart_as_png_and_svg_and_every_svg_parses() {
     for it in &s.items {
         expected.push(format!("stock_{}", it.name));
         expected.push(format!("end_stock_{}", it.name));
+        expected.push(format!("flows_{}", it.name));
+    }
+    for l in &s.lines {
+        expected.push(format!("production_{}", l.name));
+    }
+    if s.channels.len() > 1 {
+        for c in &s.channels {
+            expected.push(format!("money_{}", c.name));
+        }
     }
     for e in &expected {
         for ext in ["png", "svg"] {
@@ -538,4 +547,376 @@ fn a_run_writes_every_applicable_chart_as_png_and_svg_and_every_svg_parses() {
     let pac = std::str::from_utf8(&pac.bytes).unwrap();
     assert!(pac.contains("Jan 2026"), "calendar ticks");
     assert!(pac.contains("use ×"), "periods of changed use are marked");
+}
+
+/// The rasterised PNG of a run's chart.
+fn png_of(files: &[output::OutFile], name: &str) -> Pixmap {
+    let f = files.iter().find(|f| f.name == name).unwrap();
+    Pixmap::decode_png(&f.bytes).unwrap()
+}
+
+/// A band of `hex` at `opacity` over white, as resvg blends it.
+fn over_white(hex: &str, opacity: f64) -> [u8; 3] {
+    rgb(hex).map(|c| (255.0 - (255.0 - f64::from(c)) * opacity).round() as u8)
+}
+
+#[test]
+fn a_runs_supply_and_money_charts_show_their_lines_and_bands_and_the_tables_agree() {
+    let (s, files) = baseline_files();
+    let item = 0;
+    let name = &s.items[item].name;
+    // Deliveries against use: the item's colour as line and as band; use in ink.
+    let flows = png_of(&files, &format!("flows_{name}.png"));
+    assert_eq!((flows.width(), flows.height()), (1200, 700));
+    assert!(
+        count_colour(&flows, rgb(plot::colour(item)), 2) > 200,
+        "median line"
+    );
+    assert!(
+        count_colour(&flows, over_white(plot::colour(item), 0.22), 3) > 200,
+        "band"
+    );
+    let svg = std::str::from_utf8(
+        &files
+            .iter()
+            .find(|f| f.name == format!("flows_{name}.svg"))
+            .unwrap()
+            .bytes,
+    )
+    .unwrap();
+    texts_inside(svg);
+    assert!(svg.contains("units delivered and used per month"));
+    // Production: capacity and our share, each with its band.
+    let line = &s.lines[0].name;
+    let prod = png_of(&files, &format!("production_{line}.png"));
+    for c in [plot::colour(0), plot::colour(1)] {
+        assert!(count_colour(&prod, rgb(c), 2) > 100, "production line {c}");
+    }
+    // Money: committed and delivered value, with bands, in the words of the report's terms.
+    let money = std::str::from_utf8(
+        &files
+            .iter()
+            .find(|f| f.name == "funding.svg")
+            .unwrap()
+            .bytes,
+    )
+    .unwrap();
+    for w in [
+        "committed to orders",
+        "delivered value",
+        "idle in channels",
+        "pledged",
+        "paid",
+    ] {
+        assert!(money.contains(w), "money chart says {w}");
+    }
+    let html = std::str::from_utf8(
+        &files
+            .iter()
+            .find(|f| f.name == "report.html")
+            .unwrap()
+            .bytes,
+    )
+    .unwrap();
+    assert!(html.contains("<dt>Committed</dt>") && html.contains("<dt>Delivered value</dt>"));
+    let md =
+        std::str::from_utf8(&files.iter().find(|f| f.name == "report.md").unwrap().bytes).unwrap();
+    assert!(
+        md.contains(&format!("(flows_{name}.png)")) && md.contains("*Units of"),
+        "captions in report.md"
+    );
+    // The period tables: one row per entity, period and quantity, and the months cover the horizon.
+    let flows_csv =
+        std::str::from_utf8(&files.iter().find(|f| f.name == "flows.csv").unwrap().bytes).unwrap();
+    let months = flows_csv
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name},")) && l.contains(",delivered,"))
+        .count();
+    assert_eq!(
+        months, 28,
+        "baseline runs September 2025 to December 2027: 28 months"
+    );
+    for f in ["lines.csv", "channels.csv", "money.csv"] {
+        let text = std::str::from_utf8(&files.iter().find(|x| x.name == f).unwrap().bytes).unwrap();
+        assert!(text.lines().count() > 50, "{f} has rows");
+    }
+}
+
+// Number formats, axes, font metrics and the legend that avoids data.
+
+#[test]
+fn format_usd_cases() {
+    let cases: &[(f64, &str)] = &[
+        (0.0, "$0"),
+        (-0.0, "$0"),
+        (0.001, "$0"),
+        (7.0, "$7"),
+        (999.0, "$999"),
+        (1_000.0, "$1k"),
+        (1_500.0, "$1.5k"),
+        (12_500.0, "$12.5k"),
+        (999_999.0, "$1M"),
+        (350_000_000.0, "$350M"),
+        (1_200_000_000.0, "$1.2B"),
+        (1_250_000_000.0, "$1.25B"),
+        (1_500_000_000.0, "$1.5B"),
+        (-1_500_000_000.0, "-$1.5B"),
+        (-999.0, "-$999"),
+        (-12_500.0, "-$12.5k"),
+        (2.0e12, "$2T"),
+        (1.5e15, "$1,500T"),
+    ];
+    for (v, want) in cases {
+        assert_eq!(format_usd(*v), *want, "format_usd({v})");
+    }
+    assert_eq!(format_usd(f64::NAN), "n/a");
+    assert_eq!(format_usd(f64::INFINITY), "$∞");
+    assert_eq!(format_usd(f64::NEG_INFINITY), "-$∞");
+    // Huge but finite: no panic, still dollars.
+    assert!(format_usd(f64::MAX).starts_with('$'));
+}
+
+#[test]
+fn format_units_cases() {
+    let cases: &[(f64, &str)] = &[
+        (0.0, "0"),
+        (-0.0, "0"),
+        (-0.4, "0"),
+        (7.0, "7"),
+        (12.6, "13"),
+        (999.0, "999"),
+        (1_000.0, "1,000"),
+        (1_234.0, "1,234"),
+        (-1_234.0, "-1,234"),
+        (-1_000_000.0, "-1,000,000"),
+        (1_500_000_000.0, "1,500,000,000"),
+        (1e18, "1,000,000,000,000,000,000"),
+    ];
+    for (v, want) in cases {
+        assert_eq!(format_units(*v), *want, "format_units({v})");
+    }
+    assert_eq!(format_units(f64::NAN), "n/a");
+    assert_eq!(format_units(f64::INFINITY), "∞");
+    assert!(format_units(f64::MAX).starts_with("179,769,313"));
+}
+
+#[test]
+fn date_axis_labels_months_for_long_spans() {
+    let axis = plot::axes::date_axis(day(2025, 9, 1), day(2027, 8, 31));
+    assert!(axis.ticks.contains(&day(2026, 1, 1)));
+    assert!(
+        axis.ticks.len() >= 4 && axis.ticks.len() <= 10,
+        "{:?}",
+        axis.ticks
+    );
+    assert!(axis
+        .ticks
+        .iter()
+        .all(|d| *d >= axis.start && *d <= axis.end));
+    assert_eq!(day(2026, 1, 1).format(axis.format).to_string(), "Jan 2026");
+
+    let single = plot::axes::date_axis(day(2026, 3, 5), day(2026, 3, 5));
+    assert!(single.start < day(2026, 3, 5) && single.end > day(2026, 3, 6));
+    assert!(!single.ticks.is_empty());
+
+    let extreme = plot::axes::date_axis(NaiveDate::MIN, NaiveDate::MAX);
+    assert!(extreme.start < extreme.end);
+    assert!(extreme.ticks.len() <= 12, "{}", extreme.ticks.len());
+    let edge = plot::axes::date_axis(NaiveDate::MAX, NaiveDate::MAX);
+    assert!(edge.start < edge.end);
+}
+
+#[test]
+fn value_axis_is_valid_and_round() {
+    let zero = plot::axes::value_axis(0.0, 0.0, 8, 1.0);
+    assert!(zero.low == 0.0 && zero.high >= 1.0);
+    assert!(zero.ticks.iter().all(|t| t.fract() == 0.0));
+
+    let small = plot::axes::value_axis(0.0, 3.0, 8, 1.0);
+    assert!(
+        small.ticks.iter().all(|t| t.fract() == 0.0),
+        "unit ticks are whole: {:?}",
+        small.ticks
+    );
+
+    let a = plot::axes::value_axis(0.0, 1234.0, 8, 1.0);
+    assert!(a.high >= 1234.0 && a.ticks.len() <= 10);
+    assert_eq!(a.ticks.first(), Some(&0.0));
+
+    let nan = plot::axes::value_axis(f64::NAN, f64::NAN, 8, 1.0);
+    assert!(nan.low < nan.high);
+    let huge = plot::axes::value_axis(-f64::MAX, f64::MAX, 8, 1.0);
+    assert!(huge.low < huge.high && huge.high.is_finite());
+}
+
+#[test]
+fn date_axis_multi_year_spans_label_januaries() {
+    let axis = plot::axes::date_axis(day(2025, 9, 1), day(2047, 3, 1));
+    assert!(
+        !axis.ticks.is_empty() && axis.ticks.len() <= 10,
+        "{:?}",
+        axis.ticks
+    );
+    assert!(
+        axis.ticks
+            .iter()
+            .all(|d| d.format("%b").to_string() == "Jan"),
+        "{:?}",
+        axis.ticks
+    );
+    let axis = plot::axes::date_axis(day(2025, 3, 15), day(2026, 2, 20));
+    assert!(axis.ticks.contains(&day(2026, 1, 1)), "{:?}", axis.ticks);
+    assert!(axis
+        .ticks
+        .iter()
+        .all(|d| d.format("%d").to_string() == "01"));
+}
+
+#[test]
+fn format_percent_cases() {
+    assert_eq!(format_percent(0.0), "0%");
+    assert_eq!(format_percent(0.425), "42%");
+    assert_eq!(format_percent(0.005), "0.5%");
+    assert_eq!(format_percent(1.0), "100%");
+    assert_eq!(format_percent(f64::NAN), "n/a");
+}
+
+#[test]
+fn text_is_measured_with_the_embedded_font() {
+    // DejaVu Sans: "i" is narrower than "W", widths scale with size, nothing is zero.
+    let (i, w) = (plot::text_width("i", 10.0), plot::text_width("W", 10.0));
+    assert!(i > 0.0 && i < w, "{i} {w}");
+    assert!((plot::text_width("WW", 20.0) - 4.0 * w).abs() < 1e-9);
+    let long = "x".repeat(500);
+    let cut = plot::fit(&long, 14.0, 200.0);
+    assert!(cut.ends_with('…') && plot::text_width(&cut, 14.0) <= 200.0);
+    assert_eq!(plot::fit("short", 14.0, 200.0), "short");
+}
+
+fn legend_box_y(svg: &str) -> f64 {
+    // The legend box is the only rect with a white fill at 0.92 opacity.
+    let at = svg
+        .find(r#"fill="white" fill-opacity="0.92""#)
+        .expect("legend");
+    let start = svg[..at].rfind("<rect").expect("rect");
+    let y = &svg[start..at];
+    let y = &y[y.find(" y=\"").expect("y") + 4..];
+    y[..y.find('"').expect("end")].parse().expect("number")
+}
+
+#[test]
+fn legend_avoids_data() {
+    let dates: Vec<NaiveDate> = day(2025, 1, 1).iter_days().take(400).collect();
+    let n = dates.len();
+    let footer = Footer {
+        scenario: "t".into(),
+        runs: 1,
+        seed: 1,
+        version: "0".into(),
+        start: dates[0],
+    };
+    // Data filling the whole top of the chart: the legend must go low or the axis must grow.
+    let full = |v: f64| {
+        Chart::Sweep(SweepSeries {
+            scenario_title: String::new(),
+            parameter: "p".into(),
+            outcome: "o".into(),
+            xs: (0..n).map(|i| i as f64).collect(),
+            outcome_spread: Spread3 {
+                p5: vec![v; n],
+                p50: vec![v; n],
+                p95: vec![v; n],
+            },
+        })
+    };
+    let svg = full(95.0).svg(&footer).expect("svg");
+    // The flat line at 95 sits near the top of the 0–100 axis; the legend is not drawn across it.
+    let y = legend_box_y(&svg);
+    assert!(y > 140.0, "legend at {y} overlaps the line at the top");
+}
+
+/// The hand-computed scenario of `hand_computed.rs`: $1,000 arrive on day 0; 10 shells at $100
+/// are ordered on day 2; the line makes 3 a day from day 1 (3, 3, 3, 1 on days 2 to 5, for us);
+/// 2 are used a day. 13 days: one calendar month (January 2025), weeks of days 0–6 and 7–12.
+const HAND: &str = r#"
+[scenario]
+name = "hand"
+start = 2025-01-01
+horizon_days = 12
+[[item]]
+name = "shell"
+unit_cost_usd = 100
+initial_stock = 10
+[[funding]]
+name = "gov"
+pays_into = "buy"
+[[funding.lump_sum]]
+date = 2025-01-01
+amount_usd = 1000
+[[channel]]
+name = "buy"
+order_every_days = 2
+[[channel.buy]]
+item = "shell"
+share = 1.0
+[[line]]
+name = "factory"
+item = "shell"
+capacity = [{ date = 2025-01-01, per_day = 3 }]
+delivery_lag_days = 1
+[[consumption]]
+item = "shell"
+daily = 2
+"#;
+
+#[test]
+fn supply_and_money_series_match_a_hand_computation() {
+    let s = crate::util::scenario(HAND);
+    let meta = Metadata {
+        version: "t".into(),
+        seed: 1,
+        runs: 20,
+        scenario_file: "hand.toml".into(),
+        scenario_hash: "abc".into(),
+        percentile_method: report::percentile_method(),
+        reproduce: String::new(),
+    };
+    let r = report::prepare(&s, &experiment(&s, 20, 1, 2), meta);
+    let p = &r.periods;
+    assert_eq!(p.months, [day(2025, 1, 1)]);
+    assert_eq!(p.weeks, [day(2025, 1, 1), day(2025, 1, 8)]);
+    // Every future is the same: mean and percentiles agree.
+    let is = |row: &report::PeriodRow, v: f64, what: &str| {
+        for x in [row.mean, row.p5, row.p50, row.p95] {
+            assert!((x - v).abs() < 1e-9, "{what}: {row:?}, want {v}");
+        }
+    };
+    let [delivered, used, backlog] = &p.items[0];
+    is(&delivered[0], 10.0, "delivered in January");
+    is(&used[0], 20.0, "used in January");
+    // Waiting at the day's close: 7, 4, 1 on days 2, 3, 4; 12 unit-days over 13 days.
+    is(&backlog[0], 12.0 / 13.0, "mean backlog");
+    let [capacity, ours, others, line_backlog] = &p.lines[0];
+    // 3 a day on each production day (day 0 has none).
+    is(&capacity[0], 3.0, "capacity, week 1");
+    is(&capacity[1], 3.0, "capacity, week 2");
+    is(&ours[0], 10.0 / 7.0, "made for us per day, week 1");
+    is(&ours[1], 0.0, "made for us per day, week 2");
+    is(&others[0], 0.0, "no other buyers");
+    is(&line_backlog[0], 12.0 / 7.0, "line backlog, week 1");
+    let [idle, committed] = &p.channels[0];
+    // $1,000 idle on days 0 and 1, then committed.
+    is(&idle[0], 2000.0 / 7.0, "mean idle, week 1");
+    is(&idle[1], 0.0, "mean idle, week 2");
+    is(&committed[0], 1000.0, "committed by week 1");
+    is(&committed[1], 1000.0, "committed by week 2");
+    let [pledged, paid] = &p.sources[0];
+    is(&pledged[0], 1000.0, "pledged");
+    is(&paid[0], 1000.0, "paid");
+    let t = &p.totals;
+    is(&t[0][0], 1000.0, "delivered value");
+    is(&t[1][0], 1000.0, "pledged, all sources");
+    is(&t[2][0], 1000.0, "paid, all sources");
+    is(&t[3][0], 1000.0, "committed, all channels");
+    is(&t[4][0], 2000.0 / 13.0, "idle, all channels");
 }
