@@ -68,8 +68,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
 pub(super) struct Paired {
     dest: output::Destination,
     pub sums: crate::analysis::PairedSums,
-    cancel: Arc<AtomicBool>,
-    signal: Arc<AtomicUsize>,
+    pub cancel: Arc<AtomicBool>,
+    pub signal: Arc<AtomicUsize>,
 }
 
 impl Paired {

@@ -3,6 +3,7 @@
 //! the same runs give the same bits whatever the thread count.
 
 pub mod histogram;
+pub mod risk;
 
 pub use histogram::{
     LogHistogram, Moments, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR,
@@ -204,6 +205,8 @@ pub struct Accumulator {
     customer_line: Vec<usize>,
     /// Per disruption event.
     pub events: Vec<EventTotals>,
+    /// First day at zero, use and windows per item (risk measures).
+    pub risk: risk::RiskCounts,
     /// Runs counted.
     pub runs: u64,
     /// How many whole trajectories to keep.
@@ -246,6 +249,7 @@ impl Accumulator {
                 .flat_map(|(n, l)| std::iter::repeat_n(n, l.customers.len()))
                 .collect(),
             events: vec![EventTotals::default(); s.events.len()],
+            risk: risk::RiskCounts::new(s),
             runs: 0,
             sample_limit,
             samples: Vec::new(),
@@ -317,6 +321,7 @@ impl Accumulator {
             t.runs_happened += u64::from(e.occurrences > 0);
             t.days.add(u64::from(e.days));
         }
+        self.risk.add(rec, self.days);
         if rec.run < self.sample_limit {
             let pos = self.samples.partition_point(|(r, _)| *r < rec.run);
             self.samples.insert(pos, (rec.run, rec.stock.clone()));
@@ -405,6 +410,7 @@ impl Accumulator {
             a.runs_happened += b.runs_happened;
             a.days.merge(&b.days);
         }
+        self.risk.merge(&o.risk);
         self.runs += o.runs;
         for s in &o.samples {
             let pos = self.samples.partition_point(|(r, _)| *r < s.0);
