@@ -189,15 +189,15 @@ pub fn summary(s: &Scenario, acc: &super::Accumulator, i: usize) -> RiskSummary 
         None
     };
     let mut by_month = Vec::new();
-    for d in warm..days {
+    for (d, cell) in cells.iter().enumerate().skip(warm) {
         let date = s.date(Day(d as u32));
         let last = d + 1 == days || s.date(Day(d as u32 + 1)).month() != date.month();
         if last {
             by_month.push(MonthRisk {
                 month: format!("{:04}-{:02}", date.year(), date.month()),
                 date,
-                prob_zero: share(cells[d].zero),
-                prob_below_safe: s.items[i].safe_stock.map(|_| share(cells[d].below_safe)),
+                prob_zero: share(cell.zero),
+                prob_below_safe: s.items[i].safe_stock.map(|_| share(cell.below_safe)),
             });
         }
     }
