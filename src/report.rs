@@ -138,12 +138,18 @@ pub struct ItemSummary {
     pub prob_zero_at_end: f64,
     /// Its Monte Carlo standard error, √(p(1 − p) / runs).
     pub prob_zero_at_end_se: f64,
-    /// Share of runs with at least one day of unmet demand.
+    /// Share of runs with at least one day of unmet demand (kept for compatibility: with
+    /// daily use drawn at random it is near 1 in most scenarios; see `risk`).
     pub prob_any_shortfall: f64,
     /// Share of runs below the safe stock on the last day.
     pub prob_below_safe_at_end: Option<f64>,
     /// First date below the safe stock.
     pub first_below_safe: Option<FirstBelow>,
+    /// The risk measures: P(stock = 0) by month and on any day, the first date at zero,
+    /// expected days at zero, months of cover, named windows.
+    pub risk: crate::stats::risk::RiskSummary,
+    /// Which constraint binds, in words.
+    pub why: crate::analysis::why::Why,
 }
 
 /// Per-funding-source results (means over runs, US dollars).
@@ -338,7 +344,7 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             });
         }
     }
-    let items = s
+    let mut items: Vec<ItemSummary> = s
         .items
         .iter()
         .enumerate()
@@ -367,6 +373,8 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
                 first_below_safe: it
                     .safe_stock
                     .map(|_| first_below(s, &t.first_below_safe, t.never_below_safe, runs)),
+                risk: crate::stats::risk::summary(s, acc, i),
+                why: crate::analysis::why::Why::default(),
             }
         })
         .collect();
@@ -383,7 +391,7 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             in_flight_usd: usd(m.in_flight, runs),
         })
         .collect();
-    let channels = s
+    let channels: Vec<ChannelSummary> = s
         .channels
         .iter()
         .zip(&acc.channels)
@@ -419,7 +427,7 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
         })
         .collect();
     let per_run = |v: u128| v as f64 / runs as f64;
-    let lines = s
+    let lines: Vec<LineSummary> = s
         .lines
         .iter()
         .zip(&acc.lines)
@@ -440,6 +448,14 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             other_buyers_backlog: (!l.customers.is_empty()).then(|| per_run(m.others_backlog)),
         })
         .collect();
+    let whys: Vec<_> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| crate::analysis::why::why(s, i, it, &lines, &channels))
+        .collect();
+    for (it, w) in items.iter_mut().zip(whys) {
+        it.why = w;
+    }
     let events = s
         .events
         .iter()

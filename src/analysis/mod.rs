@@ -8,7 +8,9 @@ pub mod futures;
 pub mod outcomes;
 pub mod paired;
 pub mod precision;
+pub mod sensitivity;
 pub mod sweep;
+pub mod why;
 
 pub use comparison::{Comparison, ComparisonRow, ScenarioInfo};
 pub use outcomes::{Outcome, OutcomeLayout};

@@ -105,8 +105,8 @@ pub(super) fn outputs(
 pub(super) struct Paired {
     dest: output::Destination,
     pub sums: crate::analysis::PairedSums,
-    cancel: Arc<AtomicBool>,
-    signal: Arc<AtomicUsize>,
+    pub cancel: Arc<AtomicBool>,
+    pub signal: Arc<AtomicUsize>,
 }
 
 impl Paired {

@@ -17,6 +17,7 @@ mod compare;
 mod merge;
 mod paired_shard;
 mod run;
+mod sensitivity;
 mod shard;
 mod sweep;
 mod system;
@@ -36,6 +37,7 @@ Examples:
   porcupine validate my.toml                      check a file without running it
   porcupine compare baseline.toml variant.toml    differences on the same futures
   porcupine sweep my.toml --vary key.path=1,2,3   a grid of variants on the same futures
+  porcupine sensitivity my.toml                   which uncertain input matters most
   porcupine run my.toml --runs 100000 --shard 3/8 one eighth of the runs (see merge)
   porcupine merge output/my-shards/*.json         the results of all eight shards";
 
@@ -60,6 +62,10 @@ pub enum Command {
     /// Run a grid of variants of one scenario on the same futures: one row per combination.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
+    /// Rank the uncertain inputs of a scenario: each at its P10 and P90 on the same futures, and
+    /// the rank correlation of its draws with each outcome.
+    #[command(after_help = SENSITIVITY_EXAMPLES)]
+    Sensitivity(SensitivityArgs),
     /// Merge the partial results of `run --shard K/N` into the results of the whole run: the
     /// same files, byte for byte, as one `porcupine run` with the same runs and seed.
     #[command(after_help = MERGE_EXAMPLES)]
@@ -119,6 +125,34 @@ pub struct SweepArgs {
     /// `porcupine merge` turns the N files into the same results as one run.
     #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
     pub shard: Option<crate::shard::Shard>,
+    /// Seed, threads, results folder and the other options every experiment has.
+    #[command(flatten)]
+    pub common: ExperimentArgs,
+}
+
+const SENSITIVITY_EXAMPLES: &str = "\
+Examples:
+  porcupine sensitivity scenarios/baseline.toml
+  porcupine sensitivity my.toml --runs 5000 --set line.x.ramp_slip_days=0   with one input fixed
+
+Every value drawn once per future from a distribution (ramp slips, shares, customers' orders,
+expansion costs, capacities, lead times and success, engaged shares, shots per engagement,
+factor levels) is fixed at its P10, then at its P90, as with --set, and the scenario runs on the
+same futures each time. sensitivity.csv ranks the inputs by swing for each item and outcome,
+with the rank correlation of each input's draws with the outcome; tornado_<item>.png/.svg draw
+each item's end stock.";
+
+/// Arguments of `porcupine sensitivity`.
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Override one value first, as in `run` (several allowed).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Futures [default: the scenario's `runs`, else 1000; at most 200,000].
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=crate::MAX_RUNS))]
+    pub runs: Option<u64>,
     /// Seed, threads, results folder and the other options every experiment has.
     #[command(flatten)]
     pub common: ExperimentArgs,
@@ -307,6 +341,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Validate {
             files,

@@ -288,6 +288,8 @@ pub(super) fn summary_text(
         );
     }
     let _ = writeln!(out);
+    out.push_str(&output::risk_text::terminal(r));
+    let _ = writeln!(out);
     let _ = writeln!(
         out,
         "s.e.: Monte Carlo standard error (more futures make it smaller)\nwrote {written} files to {}/ (start with report.html or report.md)",

@@ -105,11 +105,11 @@ pub fn report(s: &Scenario, r: &Results, charts: &[Rendered], kinds: &[(String, 
     );
 
     let _ = writeln!(o, "<h2>Headline numbers</h2>\n<p>Each estimate is followed by ± its Monte Carlo standard error: how much it would move with another set of {} futures (sd/√n for an average, √(p(1−p)/n) for a chance).</p>", format_units(n as f64));
-    let _ = writeln!(o, "<table>\n<tr><th>item</th><th>start</th><th>end stock, average</th><th>end stock, median (P5–P95)</th><th>chance of any stock-out</th><th>chance below safe stock at end</th><th>days short, average</th></tr>");
+    let _ = writeln!(o, "<table>\n<tr><th>item</th><th>start</th><th>end stock, average</th><th>end stock, median (P5–P95)</th><th>chance of no stock at end</th><th>chance of no stock on any day</th><th>first date at zero (median)</th><th>days at zero, average</th><th>months of cover at end</th><th>chance below safe stock at end</th><th>days short, average</th></tr>");
     for it in &r.summary.items {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{} ± {}</td><td>{} ({} – {})</td><td>{}</td><td>{}</td><td>{:.1} ± {:.1}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} ± {}</td><td>{} ({} – {})</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1} ± {:.1}</td><td>{}</td><td>{}</td><td>{:.1} ± {:.1}</td></tr>",
             xml(&it.label),
             format_units(it.initial_stock as f64),
             format_units(it.end_stock.mean),
@@ -117,7 +117,15 @@ pub fn report(s: &Scenario, r: &Results, charts: &[Rendered], kinds: &[(String, 
             format_units(it.end_stock.p50),
             format_units(it.end_stock.p5),
             format_units(it.end_stock.p95),
-            share(it.prob_any_shortfall, n),
+            share(it.prob_zero_at_end, n),
+            share(it.risk.prob_zero_any_day, n),
+            it.risk
+                .first_zero
+                .p50
+                .map_or_else(|| "after the horizon".to_owned(), |d| d.to_string()),
+            it.risk.expected_days_at_zero,
+            it.risk.expected_days_at_zero_se,
+            super::risk_text::cover(it.risk.months_of_cover_at_end),
             it.prob_below_safe_at_end
                 .map_or_else(|| "no safe stock set".into(), |p| share(p, n)),
             it.days_short.mean,
@@ -128,12 +136,11 @@ pub fn report(s: &Scenario, r: &Results, charts: &[Rendered], kinds: &[(String, 
     for it in &r.summary.items {
         let _ = writeln!(
             o,
-            "<li><b>{}</b>: starts with {} units; on average {} are delivered and {} units of demand go unmet; stock runs out at least once in {} of futures.</li>",
+            "<li><b>{}</b>: {}; starts with {} units, stock is zero on at least one day in {} of futures.</li>",
             xml(&it.label),
+            xml(&it.why.sentence),
             format_units(it.initial_stock as f64),
-            format_units(it.delivered.mean),
-            format_units(it.unmet_demand.mean),
-            pct(it.prob_any_shortfall),
+            pct(it.risk.prob_zero_any_day),
         );
     }
     let _ = writeln!(o, "</ul>\n<h2>Charts</h2>");

@@ -49,7 +49,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
     );
     let _ = writeln!(o, "Reproduce with:\n\n{}\n", fenced(&m.reproduce));
     let _ = writeln!(o, "## Stock at the end of the horizon\n");
-    let _ = writeln!(o, "| item | start | median end stock | 90% range (P5–P95) | mean end stock ± s.e. | P(no stock at end) ± s.e. | runs with any shortfall | below safe stock at end | first date below safe stock (median) |");
+    let _ = writeln!(o, "| item | start | median end stock | 90% range (P5–P95) | mean end stock ± s.e. | P(no stock at end) ± s.e. | P(no stock on any day) | below safe stock at end | first date below safe stock (median) |");
     let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for it in &r.summary.items {
         let _ = writeln!(
@@ -68,7 +68,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
             it.end_stock.mean_se,
             pct(it.prob_zero_at_end),
             it.prob_zero_at_end_se * 100.0,
-            pct(it.prob_any_shortfall),
+            pct(it.risk.prob_zero_any_day),
             it.prob_below_safe_at_end
                 .map_or_else(|| "no safe level set".into(), pct),
             it.first_below_safe
@@ -80,6 +80,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
         o,
         "\ns.e.: Monte Carlo standard error of the figure (more futures make it smaller; about 95% of repeated experiments land within 2 s.e.)."
     );
+    super::risk_text::markdown(&mut o, r);
     let _ = writeln!(o, "\n## Deliveries and unmet demand (means over runs)\n");
     let _ = writeln!(
         o,

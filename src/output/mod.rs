@@ -6,6 +6,8 @@ pub mod compare;
 mod folder;
 pub mod html;
 mod markdown;
+pub mod risk_text;
+pub mod sensitivity;
 pub mod summary_csv;
 mod supply;
 pub mod sweep;
@@ -148,6 +150,10 @@ pub fn render_with(
         OutFile {
             name: "summary.csv".into(),
             bytes: summary_csv::summary_csv(r)?,
+        },
+        OutFile {
+            name: "risk_by_month.csv".into(),
+            bytes: risk_text::risk_by_month_csv(r)?,
         },
         OutFile {
             name: "report.md".into(),

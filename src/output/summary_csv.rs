@@ -16,8 +16,8 @@ pub fn share_se(p: f64, runs: u64) -> f64 {
     (p * (1.0 - p) / runs.max(1) as f64).max(0.0).sqrt()
 }
 
-/// The table's header.
-pub const HEADER: [&str; 20] = [
+/// The table's header (then, per `[[report.window]]`, `window_<name>_prob_zero_any_day`).
+pub const HEADER: [&str; 31] = [
     "item",
     "label",
     "initial_stock",
@@ -38,6 +38,17 @@ pub const HEADER: [&str; 20] = [
     "delivered_mean",
     "delivered_mean_se",
     "first_below_safe_median",
+    "prob_zero_at_end",
+    "prob_zero_at_end_se",
+    "prob_zero_any_day",
+    "prob_zero_any_day_se",
+    "first_zero_p5",
+    "first_zero_p50",
+    "first_zero_p95",
+    "share_never_zero",
+    "expected_days_at_zero",
+    "expected_days_at_zero_se",
+    "months_of_cover_at_end",
 ];
 
 /// `summary.csv`.
@@ -48,11 +59,27 @@ pub fn summary_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
     };
     let n = r.summary.metadata.runs;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).map_err(e)?;
+    let windows: Vec<String> = r
+        .summary
+        .items
+        .first()
+        .map(|it| {
+            it.risk
+                .windows
+                .iter()
+                .map(|w| format!("window_{}_prob_zero_any_day", w.name))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
+    header.extend(windows);
+    w.write_record(&header).map_err(e)?;
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let num = |v: f64| round(v, 6).to_string();
     for it in &r.summary.items {
         let below = it.prob_below_safe_at_end;
-        w.write_record([
+        let k = &it.risk;
+        let mut row = vec![
             it.name.clone(),
             it.label.clone(),
             it.initial_stock.to_string(),
@@ -77,8 +104,20 @@ pub fn summary_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
                 .and_then(|f| f.p50)
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
-        ])
-        .map_err(e)?;
+            num(it.prob_zero_at_end),
+            num(it.prob_zero_at_end_se),
+            num(k.prob_zero_any_day),
+            num(share_se(k.prob_zero_any_day, n)),
+            date(k.first_zero.p5),
+            date(k.first_zero.p50),
+            date(k.first_zero.p95),
+            num(k.first_zero.share_never),
+            num(k.expected_days_at_zero),
+            num(k.expected_days_at_zero_se),
+            k.months_of_cover_at_end.map(num).unwrap_or_default(),
+        ];
+        row.extend(k.windows.iter().map(|w| num(w.prob_zero_any_day)));
+        w.write_record(&row).map_err(e)?;
     }
     w.into_inner().map_err(|x| OutputError::Serialize {
         file: "summary.csv",

@@ -19,6 +19,7 @@ mod line;
 mod model;
 mod names;
 mod plausibility;
+mod report_settings;
 mod resolve;
 mod schema;
 mod support;
@@ -29,6 +30,7 @@ mod values;
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
 pub use keypath::{KeyPath, KeyPathError, Seg};
+pub use report_settings::{ReportSettings, Window};
 pub use resolve::{resolve, Resolved};
 
 use crate::sampling::{Dist, StreamKey};
@@ -92,6 +94,8 @@ pub struct Scenario {
     pub events: Vec<Disruption>,
     /// Shared factors that funding sources load on.
     pub factors: Vec<Factor>,
+    /// What the risk measures look at (`[report]`).
+    pub report: ReportSettings,
 }
 
 impl Scenario {

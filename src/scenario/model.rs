@@ -13,7 +13,7 @@ use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
 /// The tables a scenario file may have.
-const ROOT_KEYS: [&str; 9] = [
+const ROOT_KEYS: [&str; 10] = [
     "scenario",
     "item",
     "funding",
@@ -23,6 +23,7 @@ const ROOT_KEYS: [&str; 9] = [
     "threat",
     "event",
     "factor",
+    "report",
 ];
 /// Most money all installments together may add up to, in cents (half of what an i64 holds).
 const MAX_TOTAL_CENTS: f64 = 4.0e18;
@@ -269,6 +270,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
             Some("use fewer installments (a longer interval) or bounded amounts (uniform, triangular or pert instead of lognormal)".into()),
         );
     }
+    let report = super::report_settings::read(ctx, &root, header.as_ref().map(|h| &h.cal));
     if !ctx.problems.is_empty() {
         return None;
     }
@@ -289,6 +291,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         threats: threats.into_iter().collect::<Option<Vec<_>>>()?,
         events: events.into_iter().collect::<Option<Vec<_>>>()?,
         factors: factors.into_iter().collect::<Option<Vec<_>>>()?,
+        report: report?,
     };
     plausibility::check(ctx, &scenario, &line_d, &funding_d);
     Some(scenario)

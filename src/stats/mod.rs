@@ -4,6 +4,7 @@
 
 pub mod histogram;
 pub mod series;
+pub mod risk;
 
 pub use histogram::{
     LogHistogram, Moments, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR,
@@ -205,6 +206,8 @@ pub struct Accumulator {
     customer_line: Vec<usize>,
     /// Per disruption event.
     pub events: Vec<EventTotals>,
+    /// First day at zero, use and windows per item (risk measures).
+    pub risk: risk::RiskCounts,
     /// Runs counted.
     pub runs: u64,
     /// How many whole trajectories to keep.
@@ -249,6 +252,7 @@ impl Accumulator {
                 .flat_map(|(n, l)| std::iter::repeat_n(n, l.customers.len()))
                 .collect(),
             events: vec![EventTotals::default(); s.events.len()],
+            risk: risk::RiskCounts::new(s),
             runs: 0,
             sample_limit,
             samples: Vec::new(),
@@ -321,6 +325,7 @@ impl Accumulator {
             t.runs_happened += u64::from(e.occurrences > 0);
             t.days.add(u64::from(e.days));
         }
+        self.risk.add(rec, self.days);
         if rec.run < self.sample_limit {
             let pos = self.samples.partition_point(|(r, _)| *r < rec.run);
             self.samples.insert(pos, (rec.run, rec.stock.clone()));
@@ -411,6 +416,7 @@ impl Accumulator {
             a.days.merge(&b.days);
         }
         self.series.merge(&o.series);
+        self.risk.merge(&o.risk);
         self.runs += o.runs;
         for s in &o.samples {
             let pos = self.samples.partition_point(|(r, _)| *r < s.0);

@@ -1,0 +1,141 @@
+//! The risk measures in the outputs: the "Risk of running out" section of `report.md` and
+//! `risk_by_month.csv` (per item and month, P(stock = 0) and P(below safe stock) on the month's
+//! last simulated day).
+
+use super::{round, OutputError};
+use crate::report::Results;
+use crate::text::markdown as md;
+use std::fmt::Write;
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+fn date_or(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(|| "after the horizon".to_owned(), |d| d.to_string())
+}
+
+/// Months of cover in words (no use: "no use").
+#[must_use]
+pub fn cover(m: Option<f64>) -> String {
+    m.map_or_else(|| "no use".to_owned(), |m| format!("{m:.1}"))
+}
+
+/// The "Risk of running out" section of `report.md`.
+pub fn markdown(o: &mut String, r: &Results) {
+    let Some(first) = r.summary.items.first() else {
+        return;
+    };
+    let _ = writeln!(o, "\n## Risk of running out\n");
+    let start = first.risk.counted_from;
+    if start != r.summary.start {
+        let _ = writeln!(
+            o,
+            "Days before {start} (the warm-up in `[report]`) are not counted.\n"
+        );
+    }
+    let _ = writeln!(
+        o,
+        "| item | P(no stock on any day) | first date at zero: P5 / median / P95 | never at zero | expected days at zero ± s.e. | months of cover at end | why |"
+    );
+    let _ = writeln!(o, "|---|---:|---|---:|---:|---:|---|");
+    for it in &r.summary.items {
+        let k = &it.risk;
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} / {} / {} | {} | {:.1} ± {:.1} | {} | {} |",
+            md(&it.label),
+            pct(k.prob_zero_any_day),
+            date_or(k.first_zero.p5),
+            date_or(k.first_zero.p50),
+            date_or(k.first_zero.p95),
+            pct(k.first_zero.share_never),
+            k.expected_days_at_zero,
+            k.expected_days_at_zero_se,
+            cover(k.months_of_cover_at_end),
+            md(&it.why.sentence),
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nMonths of cover: mean end stock ÷ mean monthly use (mean use over the horizon ÷ its months of 365.25 / 12 days). `risk_by_month.csv` gives P(stock = 0) and P(below safe stock) at the end of every month; `summary.json` keeps `prob_any_shortfall` (runs with any day of unmet demand) for compatibility."
+    );
+    let windows: Vec<_> = r
+        .summary
+        .items
+        .iter()
+        .flat_map(|it| it.risk.windows.iter().map(move |w| (it, w)))
+        .collect();
+    if !windows.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n| item | window | from | to | P(no stock on any day in it) |"
+        );
+        let _ = writeln!(o, "|---|---|---|---|---:|");
+        for (it, w) in windows {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                md(&it.label),
+                md(&w.name),
+                w.from,
+                w.to,
+                pct(w.prob_zero_any_day)
+            );
+        }
+    }
+}
+
+/// `risk_by_month.csv`: one row per item and month.
+///
+/// # Errors
+/// When a row cannot be written (never for in-memory buffers).
+pub fn risk_by_month_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
+    let e = |x: csv::Error| OutputError::Serialize {
+        file: "risk_by_month.csv",
+        message: x.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["item", "month", "date", "prob_zero", "prob_below_safe"])
+        .map_err(e)?;
+    for it in &r.summary.items {
+        for m in &it.risk.by_month {
+            w.write_record([
+                it.name.clone(),
+                m.month.clone(),
+                m.date.to_string(),
+                round(m.prob_zero, 6).to_string(),
+                m.prob_below_safe
+                    .map(|p| round(p, 6).to_string())
+                    .unwrap_or_default(),
+            ])
+            .map_err(e)?;
+        }
+    }
+    w.into_inner().map_err(|x| OutputError::Serialize {
+        file: "risk_by_month.csv",
+        message: x.to_string(),
+    })
+}
+
+/// The risk measures and the binding constraint of every item, for the terminal.
+#[must_use]
+pub fn terminal(r: &Results) -> String {
+    let t = |s: &str| crate::text::terminal(s).into_owned();
+    let mut o = String::new();
+    for it in &r.summary.items {
+        let k = &it.risk;
+        let label: String = t(&it.label).chars().take(28).collect();
+        let _ = writeln!(
+            o,
+            "{label:<28} P(none on any day) {}, first at zero (P50) {}, days at zero {:.1} ± {:.1}, cover at end {} months",
+            pct(k.prob_zero_any_day),
+            date_or(k.first_zero.p50),
+            k.expected_days_at_zero,
+            k.expected_days_at_zero_se,
+            cover(k.months_of_cover_at_end),
+        );
+        let _ = writeln!(o, "{:<28} why: {}", "", t(&it.why.sentence));
+    }
+    o
+}
