@@ -130,6 +130,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
             );
         }
     }
+    o.push_str(&super::events::markdown_section(r));
     let _ = writeln!(o, "\n## Charts\n");
     let _ = writeln!(
         o,

@@ -4,6 +4,7 @@
 mod buyers;
 mod channel;
 mod consumption;
+mod correlation;
 mod diagnostics;
 mod distributions;
 mod doc;
@@ -24,12 +25,15 @@ mod schema;
 mod support;
 mod syntax;
 mod threat;
+mod uncertain;
 mod values;
 
+pub use correlation::{CorrelatedDraw, Correlations, Site};
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
 pub use keypath::{KeyPath, KeyPathError, Seg};
 pub use resolve::{resolve, Resolved};
+pub use uncertain::{DailyParam, UncertainDaily};
 
 use crate::sampling::{Dist, StreamKey};
 use crate::units::{Cents, Day};
@@ -92,6 +96,8 @@ pub struct Scenario {
     pub events: Vec<Disruption>,
     /// Shared factors that funding sources load on.
     pub factors: Vec<Factor>,
+    /// Rank correlations between per-future draws (`[[correlation]]`).
+    pub correlations: Correlations,
 }
 
 impl Scenario {
@@ -374,6 +380,8 @@ pub struct Consumption {
     pub periods: Vec<(Day, Day, f64)>,
     /// Stream for demand.
     pub key_demand: StreamKey,
+    /// Parameters of `daily` drawn once per future (`None`: all are numbers).
+    pub uncertain: Option<Box<UncertainDaily>>,
     /// How the day's use is decided.
     pub rule: UseRule,
     /// First day of use.

@@ -8,12 +8,14 @@ use super::doc::{table, tables, At, Ctx, Tbl};
 use super::header;
 use super::keypath::{entry_segs, KeyPath};
 use super::names::Names;
-use super::{consumption, event, factor, funding, item, line, plausibility, syntax, threat};
+use super::{
+    consumption, correlation, event, factor, funding, item, line, plausibility, syntax, threat,
+};
 use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
 /// The tables a scenario file may have.
-const ROOT_KEYS: [&str; 9] = [
+const ROOT_KEYS: [&str; 10] = [
     "scenario",
     "item",
     "funding",
@@ -23,6 +25,7 @@ const ROOT_KEYS: [&str; 9] = [
     "threat",
     "event",
     "factor",
+    "correlation",
 ];
 /// Most money all installments together may add up to, in cents (half of what an i64 holds).
 const MAX_TOTAL_CENTS: f64 = 4.0e18;
@@ -87,9 +90,11 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let threat_t = entries(ctx, &root, "threat", "name");
     let event_t = entries(ctx, &root, "event", "name");
     let factor_t = entries(ctx, &root, "factor", "name");
+    let corr_t = entries(ctx, &root, "correlation", "name");
     for (key, n) in [
         ("event", event_t.len()),
         ("factor", factor_t.len()),
+        ("correlation", corr_t.len()),
         ("threat", threat_t.len()),
         ("item", item_t.len()),
         ("funding", funding_t.len()),
@@ -133,6 +138,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let threat_d: Vec<_> = threat_t.iter().map(|t| threat::read(ctx, t)).collect();
     let event_d: Vec<_> = event_t.iter().map(|t| event::read(ctx, t)).collect();
     let factor_d: Vec<_> = factor_t.iter().map(|t| factor::read(ctx, t)).collect();
+    let corr_d: Vec<_> = corr_t.iter().map(|t| correlation::read(ctx, t)).collect();
 
     let items_n = Names::build(
         ctx,
@@ -273,7 +279,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         return None;
     }
     let header = header?;
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         name: header.name,
         title: header.title,
         description: header.description,
@@ -289,7 +295,9 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         threats: threats.into_iter().collect::<Option<Vec<_>>>()?,
         events: events.into_iter().collect::<Option<Vec<_>>>()?,
         factors: factors.into_iter().collect::<Option<Vec<_>>>()?,
+        correlations: super::Correlations::default(),
     };
+    scenario.correlations = correlation::compile(ctx, &corr_d, &scenario)?;
     plausibility::check(ctx, &scenario, &line_d, &funding_d);
     Some(scenario)
 }
