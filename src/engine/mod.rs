@@ -934,17 +934,19 @@ mod tests {
 
     #[test]
     fn multipliers_apply_in_fixed_point() {
-        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(0.1), &[1.5, 2.0]) else {
+        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(0.1), &[1.5, 2.0], Tables::Build)
+        else {
             panic!("a certain use stays certain")
         };
         assert_eq!(r, Fixed::from_f64(0.3));
-        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(1.0 / 3.0), &[0.5]) else {
+        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(1.0 / 3.0), &[0.5], Tables::Build)
+        else {
             panic!("a certain use stays certain")
         };
         // 0.333333333 × 0.5 = 0.1666666665, a tie rounded to the even 0.166666666.
         assert_eq!(r, Fixed(166_666_666));
         assert!(matches!(
-            demand_draw(Demand::Poisson { mean: 1e7 }, &[1000.0; 5]),
+            demand_draw(Demand::Poisson { mean: 1e7 }, &[1000.0; 5], Tables::Build),
             DemandDraw::Poisson(_)
         ));
     }

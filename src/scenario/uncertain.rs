@@ -157,7 +157,7 @@ fn read_table(ctx: &mut Ctx, d: &Tbl<'_>) -> Option<UncertainDoc> {
             });
             params.push((p, doc?));
         } else {
-            ctx.err(&d.at, format!("a {} daily use needs {}", kind.v, p.name()), Some(format!("e.g. daily = {{ dist = \"negative_binomial\", mean = {{ dist = \"lognormal\", median = 8, p90 = 15 }}, shape = 0.5 }}")));
+            ctx.err(&d.at, format!("a {} daily use needs {}", kind.v, p.name()), Some("e.g. daily = { dist = \"negative_binomial\", mean = { dist = \"lognormal\", median = 8, p90 = 15 }, shape = 0.5 }".into()));
             return None;
         }
     }

@@ -50,7 +50,7 @@ fn events_get_a_table_and_a_report_section() {
 
 #[test]
 fn no_events_no_event_results() {
-    let s = scenario(&crate::bad_input::BASE.to_owned());
+    let s = scenario(crate::bad_input::BASE);
     let out = files(&s);
     assert!(out.iter().all(|f| f.name != "events.csv"));
     let md = out.iter().find(|f| f.name == "report.md").unwrap();
