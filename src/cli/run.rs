@@ -287,6 +287,13 @@ pub(super) fn summary_text(
             format_units(it.initial_stock as f64),
         );
     }
+    let events = crate::output::events::terminal_lines(r);
+    if !events.is_empty() {
+        let _ = writeln!(out);
+    }
+    for line in events {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out);
     out.push_str(&output::risk_text::terminal(r));
     let _ = writeln!(out);

@@ -3,9 +3,9 @@
 //! what is available above a reserve; both within the consumption's dates and under its daily
 //! cap. A scenario with neither has an empty [`Plan`] and pays nothing for it.
 
-use super::{draw_count, stretches, DemandStretch, RunRecord, Simulator, Worker};
+use super::{draw_count, stretches, DemandStretch, RunRecord, Simulator, Tables, Worker};
 use crate::sampling::{stream, StreamRng};
-use crate::scenario::{Scenario, UseRule};
+use crate::scenario::{ItemId, Scenario, Site, UseRule};
 use crate::units::{Day, Fixed};
 
 /// What the rules need, built once per scenario.
@@ -37,7 +37,15 @@ impl Plan {
         let threats = if followed {
             s.threats
                 .iter()
-                .map(|t| stretches(t.daily, &t.periods, s.horizon, (0, s.horizon)))
+                .map(|t| {
+                    stretches(
+                        t.daily,
+                        &t.periods,
+                        s.horizon,
+                        (0, s.horizon),
+                        Tables::Build,
+                    )
+                })
                 .collect()
         } else {
             Vec::new()
@@ -97,8 +105,11 @@ impl Worker {
         for &i in &sim.uses.rules {
             let per_launch = match s.consumption[i].as_ref().map(|c| &c.rule) {
                 Some(UseRule::Threat(t)) => {
-                    let share = t.engaged_share.sample(&mut stream(seed, run, t.key_share));
-                    let shots = t.shots.sample(&mut stream(seed, run, t.key_shots));
+                    let (id, at) = (ItemId(i), (seed, run));
+                    let d = &self.draws;
+                    let share =
+                        d.value(s, Site::EngagedShare(id), &t.engaged_share, at, t.key_share);
+                    let shots = d.value(s, Site::Shots(id), &t.shots, at, t.key_shots);
                     Fixed::from_f64(share.clamp(0.0, 1.0)).times(Fixed::from_f64(shots.max(0.0)))
                 }
                 _ => Fixed::ZERO,

@@ -5,7 +5,7 @@
 
 use super::Worker;
 use crate::sampling::{stream, whole_days};
-use crate::scenario::{FactorKind, FactorLoad, Scenario};
+use crate::scenario::{FactorKind, FactorLoad, Scenario, Site};
 use rand::distr::Open01;
 use rand::Rng;
 
@@ -43,10 +43,9 @@ impl Worker {
             spells.clear();
             match &f.kind {
                 FactorKind::Level(d) => {
-                    st.level.push(
-                        d.sample(&mut stream(seed, run, f.key_level))
-                            .clamp(0.0, 1.0),
-                    );
+                    let site = Site::FactorLevel(st.level.len());
+                    let v = self.draws.value(s, site, d, (seed, run), f.key_level);
+                    st.level.push(v.clamp(0.0, 1.0));
                 }
                 FactorKind::Regime {
                     per_day,

@@ -16,6 +16,7 @@
 
 mod demand;
 mod disruption;
+mod draws;
 pub mod event;
 mod expansion;
 mod factor;
@@ -33,7 +34,7 @@ pub use record::{
 use line_queue::SharedLine;
 
 use crate::sampling::{poisson_count, stream, IntTable, StreamRng, WholeDays, MAX_COUNT_MEAN};
-use crate::scenario::{Allocation, Demand, Scenario, UseRule};
+use crate::scenario::{Allocation, Demand, Scenario, Site, UseRule};
 use crate::units::{Cents, Day, Fixed};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
@@ -49,6 +50,14 @@ enum DemandDraw {
     Table(IntTable),
     Poisson(Poisson<f64>),
     NegBinomial(Gamma<f64>),
+}
+
+/// Whether a stretch's sampler may be an exact inversion table (built once per scenario) or
+/// must be built cheaply (for laws drawn once per future).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tables {
+    Build,
+    Skip,
 }
 
 /// One stretch of days with one way of drawing demand.
@@ -101,9 +110,13 @@ impl<'s> Simulator<'s> {
             .consumption
             .iter()
             .map(|c| match c {
-                Some(c) if matches!(c.rule, UseRule::Demand) => {
-                    stretches(c.demand, &c.periods, scenario.horizon, (c.from.0, c.to.0))
-                }
+                Some(c) if matches!(c.rule, UseRule::Demand) => stretches(
+                    c.demand,
+                    &c.periods,
+                    scenario.horizon,
+                    (c.from.0, c.to.0),
+                    Tables::Build,
+                ),
                 _ => vec![DemandStretch {
                     from: 0,
                     draw: DemandDraw::None,
@@ -197,6 +210,7 @@ fn stretches(
     periods: &[(Day, Day, f64)],
     horizon: u32,
     window: (u32, u32),
+    tables: Tables,
 ) -> Vec<DemandStretch> {
     // Cut the horizon at every period boundary; each stretch has one multiplier.
     let mut cuts: Vec<u32> = vec![0, window.0, window.1.saturating_add(1)];
@@ -222,7 +236,7 @@ fn stretches(
                 .collect();
             DemandStretch {
                 from: d,
-                draw: demand_draw(demand, &mults),
+                draw: demand_draw(demand, &mults, tables),
             }
         })
         .collect()
@@ -232,7 +246,8 @@ fn stretches(
 /// cover it. A certain daily use is converted to fixed point and multiplied by each multiplier
 /// in turn, rounding each product to the nearest billionth (ties to even). A random daily mean
 /// is the product of the mean and the multipliers, at most [`MAX_COUNT_MEAN`].
-fn demand_draw(d: Demand, mults: &[f64]) -> DemandDraw {
+fn demand_draw(d: Demand, mults: &[f64], tables: Tables) -> DemandDraw {
+    let build = tables == Tables::Build;
     let mean = |m: f64| (m * mults.iter().product::<f64>()).min(MAX_COUNT_MEAN);
     match d {
         Demand::Fixed(v) => DemandDraw::Fixed(
@@ -242,7 +257,7 @@ fn demand_draw(d: Demand, mults: &[f64]) -> DemandDraw {
         ),
         Demand::Poisson { mean: m } => {
             let m = mean(m);
-            if let Some(t) = IntTable::poisson(m) {
+            if let Some(t) = IntTable::poisson(m).filter(|_| build) {
                 DemandDraw::Table(t)
             } else if m > 0.0 {
                 DemandDraw::Poisson(Poisson::new(m).expect(
@@ -254,7 +269,7 @@ fn demand_draw(d: Demand, mults: &[f64]) -> DemandDraw {
         }
         Demand::NegBinomial { mean: m, shape } => {
             let m = mean(m);
-            if let Some(t) = IntTable::negative_binomial(m, shape) {
+            if let Some(t) = IntTable::negative_binomial(m, shape).filter(|_| build) {
                 DemandDraw::Table(t)
             } else if m > 0.0 && shape > 0.0 && shape.is_finite() {
                 DemandDraw::NegBinomial(Gamma::new(shape, m / shape).expect(
@@ -320,6 +335,7 @@ pub struct Worker {
     uses: demand::State,
     disrupt: disruption::State,
     factors: factor::State,
+    draws: draws::State,
 }
 
 impl Worker {
@@ -336,6 +352,7 @@ impl Worker {
             uses: demand::State::default(),
             disrupt: disruption::State::default(),
             factors: factor::State::default(),
+            draws: draws::State::default(),
         }
     }
 
@@ -403,6 +420,7 @@ impl Worker {
             }),
         );
 
+        self.start_draws(sim, seed, run);
         let mut first_customer = 0;
         for (n, ((ls, line), written)) in self
             .lines
@@ -420,10 +438,19 @@ impl Worker {
             ls.added = Fixed::ZERO;
             ls.dedicated = Fixed::ZERO;
             ls.dedicated_carry = Fixed::ZERO;
-            let slip = line.slip.sample(&mut stream(seed, run, line.key_slip));
-            let other = line
-                .other_share
-                .sample(&mut stream(seed, run, line.key_share))
+            let (id, at) = (crate::scenario::LineId(n), (seed, run));
+            let slip = self
+                .draws
+                .value(s, Site::RampSlip(id), &line.slip, at, line.key_slip);
+            let other = self
+                .draws
+                .value(
+                    s,
+                    Site::OtherCustomers(id),
+                    &line.other_share,
+                    at,
+                    line.key_share,
+                )
                 .clamp(0.0, 1.0);
             ls.ramp.clear();
             ls.ramp
@@ -805,7 +832,7 @@ impl Worker {
 
     fn consume(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
         for (i, st) in self.items.iter_mut().enumerate() {
-            let segs = &sim.demand[i];
+            let segs = self.draws.daily(i).unwrap_or(&sim.demand[i]);
             while st.demand_segment + 1 < segs.len() && segs[st.demand_segment + 1].from <= day.0 {
                 st.demand_segment += 1;
             }
@@ -914,17 +941,19 @@ mod tests {
 
     #[test]
     fn multipliers_apply_in_fixed_point() {
-        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(0.1), &[1.5, 2.0]) else {
+        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(0.1), &[1.5, 2.0], Tables::Build)
+        else {
             panic!("a certain use stays certain")
         };
         assert_eq!(r, Fixed::from_f64(0.3));
-        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(1.0 / 3.0), &[0.5]) else {
+        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(1.0 / 3.0), &[0.5], Tables::Build)
+        else {
             panic!("a certain use stays certain")
         };
         // 0.333333333 × 0.5 = 0.1666666665, a tie rounded to the even 0.166666666.
         assert_eq!(r, Fixed(166_666_666));
         assert!(matches!(
-            demand_draw(Demand::Poisson { mean: 1e7 }, &[1000.0; 5]),
+            demand_draw(Demand::Poisson { mean: 1e7 }, &[1000.0; 5], Tables::Build),
             DemandDraw::Poisson(_)
         ));
     }

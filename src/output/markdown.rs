@@ -131,6 +131,7 @@ pub fn report(s: &Scenario, r: &Results) -> String {
             );
         }
     }
+    o.push_str(&super::events::markdown_section(r));
     let _ = writeln!(o, "\n## Charts\n");
     // Every chart in report order, each with the caption report.html gives it.
     for (name, chart) in super::charts(s, r) {

@@ -3,6 +3,7 @@
 //! never replacing earlier results unless asked to, and never anything porcupine did not write.
 
 pub mod compare;
+pub mod events;
 mod folder;
 pub mod html;
 mod markdown;
@@ -173,6 +174,12 @@ pub fn render_with(
         files.push(OutFile {
             name: name.into(),
             bytes,
+        });
+    }
+    if !r.summary.events.is_empty() {
+        files.push(OutFile {
+            name: "events.csv".into(),
+            bytes: events::events_csv(r)?,
         });
     }
     if !r.summary.expansions.is_empty() {

@@ -9,8 +9,11 @@
 //! own, results do not depend on thread count, and adding a donor does not shift the draws of a
 //! production line.
 
+pub mod copula;
+pub mod quantile;
 pub mod table;
 
+pub use quantile::{normal_cdf, normal_quantile};
 pub use table::{IntTable, WholeDays};
 
 use rand::distr::{Bernoulli, Open01, Uniform};
@@ -206,7 +209,11 @@ impl TruncatedNormal {
     #[cold]
     #[inline(never)]
     fn sample_inverse<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let u: f64 = rng.sample(Open01);
+        self.inverse_at(rng.sample(Open01))
+    }
+
+    /// The inverse CDF of the truncated law at `u` in (0, 1).
+    fn inverse_at(&self, u: f64) -> f64 {
         let z = match self.side {
             // Q decreases: Q(b) = p0 < q ≤ Q(a).
             Side::Upper => normal_upper_tail_inv(self.p0 + u * self.mass),

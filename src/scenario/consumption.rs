@@ -15,6 +15,7 @@ use super::header::Calendar;
 use super::hints::fmt_num;
 use super::names::Names;
 use super::schema::{read_dist, DistDoc, Purpose};
+use super::uncertain::{self, UncertainDoc};
 use super::{Consumption, Demand, ThreatUse, UseRule, MAX_UNITS};
 use crate::sampling::{Dist, StreamKey};
 use crate::units::Day;
@@ -62,6 +63,8 @@ pub(super) struct ConsumptionDoc {
     pub at: At,
     pub item: Option<Sp<String>>,
     pub daily: Option<DistDoc>,
+    /// `daily` with a parameter drawn once per future (then `daily` is `None`).
+    pub uncertain: Option<UncertainDoc>,
     pub periods: Vec<PeriodDoc>,
     pub rule: Option<Sp<String>>,
     pub threat: Option<Sp<String>>,
@@ -98,7 +101,13 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ConsumptionDoc {
     let item = t.req(ctx, "item", string);
     let rule = t.opt(ctx, "use", string);
     let threat = t.opt(ctx, "threat", string);
-    let daily = t.opt(ctx, "daily", |c, a, n| read_dist(c, a, n, Purpose::Daily));
+    let (daily, uncertain) = match uncertain::read(ctx, t) {
+        uncertain::Read::Plain => (
+            t.opt(ctx, "daily", |c, a, n| read_dist(c, a, n, Purpose::Daily)),
+            None,
+        ),
+        uncertain::Read::Uncertain(u) => (None, u),
+    };
     let available = rule.as_ref().is_some_and(|r| r.v == "available");
     if !t.has("daily") && !t.has("threat") && !available && !t.has("use") {
         t.missing(ctx, "daily");
@@ -107,6 +116,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ConsumptionDoc {
         at: t.at.clone(),
         item,
         daily,
+        uncertain,
         periods: read_periods(ctx, t),
         rule,
         threat,
@@ -249,10 +259,11 @@ pub(super) fn compile(
     };
     let mut ok = true;
     let at_of = |d: &Option<DistDoc>| d.as_ref().map(|d| d.at.clone());
+    let daily_at = at_of(&c.daily).or_else(|| c.uncertain.as_ref().map(|u| u.at.clone()));
     if available {
         let help = "use = \"available\" fires what is in stock above `reserve`, up to `max_daily`: remove this key";
         let rule = "use = \"available\"";
-        ok &= not_with(ctx, at_of(&c.daily).as_ref(), "daily", rule, help);
+        ok &= not_with(ctx, daily_at.as_ref(), "daily", rule, help);
         ok &= not_with(ctx, c.threat.as_ref().map(|t| &t.at), "threat", rule, help);
         ok &= not_with(
             ctx,
@@ -269,7 +280,7 @@ pub(super) fn compile(
         let help = "a threat-driven use has launches × engaged_share × shots_per_engagement a day; the threat's [[threat.period]] tables set its intensity";
         ok &= not_with(
             ctx,
-            at_of(&c.daily).as_ref(),
+            daily_at.as_ref(),
             "daily",
             "a use that follows a threat",
             "give either `daily` or `threat`, not both",
@@ -330,6 +341,7 @@ pub(super) fn compile(
         }
     }
     let periods = compile_periods(ctx, &c.periods, cal);
+    let mut drawn = None;
     let (demand, rule) = if available {
         (
             Demand::Fixed(0.0),
@@ -359,6 +371,13 @@ pub(super) fn compile(
             _ => None,
         };
         (Demand::Fixed(0.0), rule)
+    } else if let Some(u) = &c.uncertain {
+        drawn = uncertain::compile(ctx, u, item).map(Box::new);
+        let law = drawn.as_ref().map(|u| u.law);
+        (
+            law.unwrap_or(Demand::Fixed(0.0)),
+            law.map(|_| UseRule::Demand),
+        )
     } else {
         let d = c.daily.as_ref().and_then(|d| demand(ctx, d));
         (d.unwrap_or(Demand::Fixed(0.0)), d.map(|_| UseRule::Demand))
@@ -372,13 +391,15 @@ pub(super) fn compile(
         return None;
     }
     if matches!(rule, UseRule::Demand) {
-        let at = c.daily.as_ref().map_or(&c.at, |d| &d.at);
-        check_peak(ctx, at, demand, &periods, "consumption")?;
+        let at = daily_at.as_ref().unwrap_or(&c.at);
+        let peak = drawn.as_ref().map_or(demand, |u| u.largest());
+        check_peak(ctx, at, peak, &periods, "consumption")?;
     }
     Some(Consumption {
         demand,
         periods,
         key_demand: StreamKey::new("item", item, "demand"),
+        uncertain: drawn.filter(|u| !u.params.is_empty()),
         rule,
         from: from?,
         to: to?,

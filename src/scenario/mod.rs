@@ -4,6 +4,7 @@
 mod buyers;
 mod channel;
 mod consumption;
+mod correlation;
 mod diagnostics;
 mod distributions;
 mod doc;
@@ -25,13 +26,16 @@ mod schema;
 mod support;
 mod syntax;
 mod threat;
+mod uncertain;
 mod values;
 
+pub use correlation::{CorrelatedDraw, Correlations, Site};
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
 pub use keypath::{KeyPath, KeyPathError, Seg};
 pub use report_settings::{ReportSettings, Window};
 pub use resolve::{resolve, Resolved};
+pub use uncertain::{DailyParam, UncertainDaily};
 
 use crate::sampling::{Dist, StreamKey};
 use crate::units::{Cents, Day};
@@ -96,6 +100,8 @@ pub struct Scenario {
     pub factors: Vec<Factor>,
     /// What the risk measures look at (`[report]`).
     pub report: ReportSettings,
+    /// Rank correlations between per-future draws (`[[correlation]]`).
+    pub correlations: Correlations,
 }
 
 impl Scenario {
@@ -378,6 +384,8 @@ pub struct Consumption {
     pub periods: Vec<(Day, Day, f64)>,
     /// Stream for demand.
     pub key_demand: StreamKey,
+    /// Parameters of `daily` drawn once per future (`None`: all are numbers).
+    pub uncertain: Option<Box<UncertainDaily>>,
     /// How the day's use is decided.
     pub rule: UseRule,
     /// First day of use.

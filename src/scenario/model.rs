@@ -8,7 +8,9 @@ use super::doc::{table, tables, At, Ctx, Tbl};
 use super::header;
 use super::keypath::{entry_segs, KeyPath};
 use super::names::Names;
-use super::{consumption, event, factor, funding, item, line, plausibility, syntax, threat};
+use super::{
+    consumption, correlation, event, factor, funding, item, line, plausibility, syntax, threat,
+};
 use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
@@ -24,6 +26,7 @@ const ROOT_KEYS: [&str; 10] = [
     "event",
     "factor",
     "report",
+    "correlation",
 ];
 /// Most money all installments together may add up to, in cents (half of what an i64 holds).
 const MAX_TOTAL_CENTS: f64 = 4.0e18;
@@ -88,9 +91,11 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let threat_t = entries(ctx, &root, "threat", "name");
     let event_t = entries(ctx, &root, "event", "name");
     let factor_t = entries(ctx, &root, "factor", "name");
+    let corr_t = entries(ctx, &root, "correlation", "name");
     for (key, n) in [
         ("event", event_t.len()),
         ("factor", factor_t.len()),
+        ("correlation", corr_t.len()),
         ("threat", threat_t.len()),
         ("item", item_t.len()),
         ("funding", funding_t.len()),
@@ -134,6 +139,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let threat_d: Vec<_> = threat_t.iter().map(|t| threat::read(ctx, t)).collect();
     let event_d: Vec<_> = event_t.iter().map(|t| event::read(ctx, t)).collect();
     let factor_d: Vec<_> = factor_t.iter().map(|t| factor::read(ctx, t)).collect();
+    let corr_d: Vec<_> = corr_t.iter().map(|t| correlation::read(ctx, t)).collect();
 
     let items_n = Names::build(
         ctx,
@@ -275,7 +281,7 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         return None;
     }
     let header = header?;
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         name: header.name,
         title: header.title,
         description: header.description,
@@ -292,7 +298,9 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         events: events.into_iter().collect::<Option<Vec<_>>>()?,
         factors: factors.into_iter().collect::<Option<Vec<_>>>()?,
         report: report?,
+        correlations: super::Correlations::default(),
     };
+    scenario.correlations = correlation::compile(ctx, &corr_d, &scenario)?;
     plausibility::check(ctx, &scenario, &line_d, &funding_d);
     Some(scenario)
 }

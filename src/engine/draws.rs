@@ -1,0 +1,109 @@
+//! Per-future draws tied by the scenario: correlated draws (a Gaussian copula within the future)
+//! and daily use whose parameters are drawn once per future.
+//!
+//! When a future starts, each correlated draw gets a standard normal from its own stream
+//! ("correlation", key path, "normal"); the copula's Cholesky factor correlates them, and each
+//! draw's value is its law's inverse CDF at Φ(z). Every other per-future draw comes from its own
+//! stream as before. A scenario with neither correlations nor uncertain parameters keeps both
+//! lists empty and pays one emptiness check per future.
+
+use super::{stretches, DemandStretch, Simulator, Tables, Worker};
+use crate::sampling::{normal_cdf, stream, Dist, StreamKey};
+use crate::scenario::{Scenario, Site};
+use rand_distr::{Distribution, StandardNormal};
+
+/// Per-future state, reused run after run.
+#[derive(Debug, Default)]
+pub(super) struct State {
+    /// Per correlated draw ([`crate::scenario::Correlations::draws`] order): this future's value.
+    values: Vec<f64>,
+    /// Per item: this future's stretches of daily use when its parameters are drawn (empty:
+    /// the simulator's shared stretches apply).
+    pub(super) daily: Vec<Vec<DemandStretch>>,
+    /// Scratch: the drawn parameters of one item.
+    params: Vec<f64>,
+}
+
+impl State {
+    /// The value of the per-future draw at `site`: from the copula when it is correlated,
+    /// otherwise from its own stream `key`.
+    #[inline]
+    pub(super) fn value(
+        &self,
+        s: &Scenario,
+        site: Site,
+        law: &Dist,
+        (seed, run): (u64, u64),
+        key: StreamKey,
+    ) -> f64 {
+        if !self.values.is_empty() {
+            if let Some(k) = s.correlations.draws.iter().position(|c| c.site == site) {
+                return self.values[k];
+            }
+        }
+        law.sample(&mut stream(seed, run, key))
+    }
+
+    /// This item's stretches of daily use when they are drawn per future.
+    #[inline]
+    pub(super) fn daily(&self, item: usize) -> Option<&[DemandStretch]> {
+        self.daily
+            .get(item)
+            .filter(|v| !v.is_empty())
+            .map(Vec::as_slice)
+    }
+}
+
+impl Worker {
+    /// Draws this future's correlated values and its uncertain daily-use parameters.
+    pub(super) fn start_draws(&mut self, sim: &Simulator<'_>, seed: u64, run: u64) {
+        let s = sim.scenario;
+        let st = &mut self.draws;
+        st.values.clear();
+        let c = &s.correlations;
+        if !c.is_empty() {
+            st.values.extend(
+                c.draws
+                    .iter()
+                    .map(|d| -> f64 { StandardNormal.sample(&mut stream(seed, run, d.key)) }),
+            );
+            c.copula.correlate(&mut st.values);
+            for (v, d) in st.values.iter_mut().zip(&c.draws) {
+                *v = d.dist.quantile(normal_cdf(*v));
+            }
+        }
+        st.daily.clear();
+        if !s
+            .consumption
+            .iter()
+            .flatten()
+            .any(|c| c.uncertain.is_some())
+        {
+            return;
+        }
+        st.daily.resize_with(s.items.len(), Vec::new);
+        for (i, c) in s.consumption.iter().enumerate() {
+            let Some((c, u)) = c.as_ref().and_then(|c| Some((c, c.uncertain.as_ref()?))) else {
+                continue;
+            };
+            let mut params = std::mem::take(&mut st.params);
+            params.clear();
+            for &(p, ref law, key) in &u.params {
+                let site = Site::Daily(crate::scenario::ItemId(i), p);
+                params.push(st.value(s, site, law, (seed, run), key));
+            }
+            let law = u.law_with(&params);
+            st.params = params;
+            st.daily[i] = stretches(law, &c.periods, s.horizon, (c.from.0, c.to.0), Tables::Skip);
+        }
+    }
+}
+
+impl Worker {
+    /// The values of the correlated draws of future `run` of experiment `seed`, in the order of
+    /// [`crate::scenario::Correlations::draws`]: exactly what a simulation of that future uses.
+    pub fn correlated_values(&mut self, sim: &Simulator<'_>, seed: u64, run: u64) -> &[f64] {
+        self.start_draws(sim, seed, run);
+        &self.draws.values
+    }
+}
