@@ -4,6 +4,8 @@
 mod buyers;
 mod channel;
 mod consumption;
+mod contract;
+mod currency;
 mod diagnostics;
 mod distributions;
 mod doc;
@@ -18,6 +20,7 @@ mod keypath;
 mod line;
 mod model;
 mod names;
+mod ordering;
 mod plausibility;
 mod resolve;
 mod schema;
@@ -26,9 +29,13 @@ mod syntax;
 mod threat;
 mod values;
 
+pub use contract::Contract;
+pub use currency::{Currency, CurrencyId, Rate};
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
+pub use item::ItemPrice;
 pub use keypath::{KeyPath, KeyPathError, Seg};
+pub use ordering::{OrderRules, Payment};
 pub use resolve::{resolve, Resolved};
 
 use crate::sampling::{Dist, StreamKey};
@@ -92,6 +99,10 @@ pub struct Scenario {
     pub events: Vec<Disruption>,
     /// Shared factors that funding sources load on.
     pub factors: Vec<Factor>,
+    /// Fixed-quantity contracts.
+    pub contracts: Vec<Contract>,
+    /// Currencies that funding may be pledged in.
+    pub currencies: Vec<Currency>,
 }
 
 impl Scenario {
@@ -121,8 +132,10 @@ pub struct Item {
     pub name: String,
     /// Human label for charts.
     pub label: String,
-    /// Price of one unit.
+    /// Price of one unit on the start date (the median when it is drawn).
     pub unit_cost: Cents,
+    /// How the price is drawn and escalated.
+    pub price: ItemPrice,
     /// Units in stock on the start date.
     pub initial_stock: u64,
     /// Below this level a user calls it a shortage.
@@ -197,8 +210,10 @@ pub struct FactorLoad {
 pub struct Installment {
     /// Due day.
     pub due: Day,
-    /// Amount in US dollars.
+    /// Amount in US dollars, or in `currency` when it is set.
     pub amount_usd: Dist,
+    /// The currency of the amount (`None`: US dollars).
+    pub currency: Option<CurrencyId>,
 }
 
 /// How a channel splits its budget across items at each order.
@@ -244,6 +259,8 @@ pub struct Buy {
     pub line_priority: Option<u32>,
     /// Stream for contract delays.
     pub key_contract: StreamKey,
+    /// Ordering discipline, payment and price multiplier.
+    pub rules: OrderRules,
 }
 
 /// A production line.
