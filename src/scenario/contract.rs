@@ -66,6 +66,9 @@ impl Contract {
     }
 }
 
+/// One delivery as written: its place, `by` and `units`.
+type DeliveryDoc = (At, Option<Sp<Datetime>>, Option<Sp<i64>>);
+
 /// One `[[contract]]` as written.
 #[derive(Debug)]
 pub(super) struct ContractDoc {
@@ -75,7 +78,7 @@ pub(super) struct ContractDoc {
     pub channel: Option<Sp<String>>,
     pub item: Option<Sp<String>>,
     pub signed: Option<Sp<Datetime>>,
-    pub deliveries: Option<Vec<(At, Option<Sp<Datetime>>, Option<Sp<i64>>)>>,
+    pub deliveries: Option<Vec<DeliveryDoc>>,
     pub slip: Option<DistDoc>,
     pub payment: Option<PaymentDoc>,
     pub multiplier: Option<DistDoc>,

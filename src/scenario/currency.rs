@@ -54,11 +54,14 @@ impl Currency {
     }
 }
 
+/// One dated point of a rate as written: (date, US dollars per unit).
+type PointDoc = (Option<Sp<Datetime>>, Option<Sp<f64>>);
+
 /// `usd_per_unit` as written.
 #[derive(Debug)]
 pub(super) enum RateDoc {
     Drawn(Box<DistDoc>),
-    Dated(Vec<(Option<Sp<Datetime>>, Option<Sp<f64>>)>),
+    Dated(Vec<PointDoc>),
 }
 
 /// One `[[currency]]` as written.

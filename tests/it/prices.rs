@@ -239,7 +239,7 @@ fn price_and_currency_keys_are_checked() {
             "funding.donor.lump_sum[0].currency: unknown currency \"EUX\"",
             "did you mean \"EUR\"",
         ]),
-        raw("currency without a table", format!("{BASE}").replacen("amount_usd = 50_000_000", "amount = 50_000_000\ncurrency = \"EUR\"", 1), &[
+        raw("currency without a table", BASE.replacen("amount_usd = 50_000_000", "amount = 50_000_000\ncurrency = \"EUR\"", 1), &[
             "unknown currency \"EUR\"",
             "add a [[currency]] table with code = \"EUR\"",
         ]),
