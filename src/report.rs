@@ -116,8 +116,12 @@ pub struct ItemSummary {
     pub name: String,
     /// Label.
     pub label: String,
-    /// Unit cost in US dollars.
+    /// Unit cost in US dollars on the start date (the median when it is drawn).
     pub unit_cost_usd: f64,
+    /// Average price of a delivered unit over all runs (Σ price of the units that left the
+    /// lines and contracts ÷ Σ units delivered), in US dollars; absent when none arrived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_per_delivered_unit_usd: Option<f64>,
     /// Initial stock.
     pub initial_stock: u64,
     /// Safe stock.
@@ -188,6 +192,39 @@ pub struct ChannelSummary {
     /// Money paid for capacity projects that failed (absent when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lost_on_failed_projects_usd: Option<f64>,
+    /// Money set aside for open orders and contracts at the horizon, not yet paid (absent
+    /// when the channel pays everything at order and signs no contract).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub committed_usd: Option<f64>,
+}
+
+/// Per-contract results (means over runs).
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractSummary {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Channel that pays.
+    pub channel: String,
+    /// Item delivered.
+    pub item: String,
+    /// Units over all deliveries.
+    pub units: u64,
+    /// Units delivered by the horizon.
+    pub delivered: f64,
+    /// Days the deliveries slipped by.
+    pub slip_days: f64,
+    /// The whole price.
+    pub price_usd: f64,
+    /// Money the channel set aside for it.
+    pub set_aside_usd: f64,
+    /// Money due by the horizon (advance and on-delivery part of delivered units).
+    pub due_usd: f64,
+    /// Money paid to the seller.
+    pub paid_usd: f64,
+    /// Due but not yet covered by the channel's money at the horizon.
+    pub arrears_usd: f64,
 }
 
 /// Per capacity project results.
@@ -293,6 +330,9 @@ pub struct Summary {
     /// Disruption events (left out of the file when the scenario has none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventSummary>,
+    /// Contracts (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contracts: Vec<ContractSummary>,
 }
 
 /// Everything an experiment produced, prepared for writing.
@@ -355,6 +395,8 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
                 name: it.name.clone(),
                 label: it.label.clone(),
                 unit_cost_usd: it.unit_cost.as_usd(),
+                cost_per_delivered_unit_usd: (t.delivered_units > 0)
+                    .then(|| t.delivered_cost as f64 / 100.0 / t.delivered_units as f64),
                 initial_stock: it.initial_stock,
                 safe_stock: it.safe_stock,
                 end_stock: Spread::of(&t.end_stock),
@@ -403,6 +445,26 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             balance_usd: usd(m.balance, runs),
             capacity_usd: has_projects(s, c).then(|| usd(m.capacity, runs)),
             lost_on_failed_projects_usd: has_projects(s, c).then(|| usd(m.lost, runs)),
+            committed_usd: commits(s, c).then(|| usd(m.committed, runs)),
+        })
+        .collect();
+    let contracts = s
+        .contracts
+        .iter()
+        .zip(&acc.contracts)
+        .map(|(k, m)| ContractSummary {
+            name: k.name.clone(),
+            label: k.label.clone(),
+            channel: s.channels[k.channel.0].name.clone(),
+            item: s.items[k.item.0].name.clone(),
+            units: k.units(),
+            delivered: m.delivered as f64 / runs.max(1) as f64,
+            slip_days: m.slip_days as f64 / runs.max(1) as f64,
+            price_usd: usd(m.price, runs),
+            set_aside_usd: usd(m.set_aside, runs),
+            due_usd: usd(m.due, runs),
+            paid_usd: usd(m.paid, runs),
+            arrears_usd: usd(m.due - m.paid, runs),
         })
         .collect();
     let expansions = s
@@ -513,6 +575,7 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             lines,
             expansions,
             events,
+            contracts,
         },
         daily,
         money,
@@ -525,6 +588,14 @@ fn has_projects(s: &Scenario, c: &crate::scenario::Channel) -> bool {
         .iter()
         .flat_map(|l| &l.expansions)
         .any(|e| s.channels[e.funded_by.0].name == c.name)
+}
+
+/// Whether a channel can hold committed money: a buy that pays on delivery, or a contract.
+fn commits(s: &Scenario, c: &crate::scenario::Channel) -> bool {
+    c.buys.iter().any(|b| b.rules.payment.advance < 1.0)
+        || s.contracts
+            .iter()
+            .any(|k| s.channels[k.channel.0].name == c.name)
 }
 
 /// The day by which a share `q` of all runs had an event, from counts per day (`None`: fewer

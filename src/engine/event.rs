@@ -88,6 +88,18 @@ pub enum Event {
     DailyConsumption,
     /// End-of-day snapshot of stock.
     ReportTick,
+    /// Contract `contract` (index in the scenario's contracts) is signed.
+    ContractSigned {
+        /// Contract index.
+        contract: u32,
+    },
+    /// `units` of contract `contract` arrive in stock.
+    ContractDelivery {
+        /// Contract index.
+        contract: u32,
+        /// Units.
+        units: u64,
+    },
     /// An occurrence of disruption `event` starts.
     DisruptionStart {
         /// Disruption index.
@@ -110,10 +122,10 @@ impl Event {
             Event::RampMilestone { .. } | Event::ExpansionDone { .. } => Phase::Milestone,
             Event::InstallmentDue { .. } => Phase::Due,
             Event::InstallmentPaid { .. } => Phase::Paid,
-            Event::OrderPlaced { .. } => Phase::Order,
+            Event::OrderPlaced { .. } | Event::ContractSigned { .. } => Phase::Order,
             Event::ContractStart { .. } => Phase::Contract,
             Event::DailyProduction => Phase::Production,
-            Event::ShipmentArrived { .. } => Phase::Arrival,
+            Event::ShipmentArrived { .. } | Event::ContractDelivery { .. } => Phase::Arrival,
             Event::DailyConsumption => Phase::Consumption,
             Event::ReportTick => Phase::Report,
             Event::DisruptionStart { .. } | Event::DisruptionEnd { .. } => Phase::Disruption,

@@ -14,6 +14,7 @@
 //! is set up, so that "0.25 a day finishes one unit every fourth day" holds exactly; money shares
 //! are applied to integer cents with the same fixed-point shares.
 
+mod contract;
 mod demand;
 mod disruption;
 mod draws;
@@ -21,61 +22,28 @@ pub mod event;
 mod expansion;
 mod factor;
 mod line_queue;
+mod ordering;
 pub mod queue;
+mod ramp;
 pub mod record;
+mod stretch;
 
 pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
 pub use record::{
-    ChannelLedger, CustomerLedger, EventLedger, ExpansionLedger, FundingLedger, ItemLedger,
-    LineLedger, RunRecord,
+    ChannelLedger, ContractLedger, CustomerLedger, EventLedger, ExpansionLedger, FundingLedger,
+    ItemLedger, LineLedger, RunRecord,
 };
 
 use line_queue::SharedLine;
+use ramp::{ramp_rate, RampPoint};
+use stretch::{draw_count, stretches, DemandDraw, DemandStretch, Tables};
 
-use crate::sampling::{poisson_count, stream, IntTable, StreamRng, WholeDays, MAX_COUNT_MEAN};
-use crate::scenario::{Allocation, Demand, Scenario, Site, UseRule};
+use crate::sampling::{stream, StreamRng, WholeDays};
+use crate::scenario::{Scenario, Site, UseRule};
 use crate::units::{Cents, Day, Fixed};
-use rand::Rng;
-use rand_distr::{Binomial, Distribution, Gamma, Poisson};
+use rand_distr::{Binomial, Distribution};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// How one item's demand is drawn over one stretch of days.
-#[derive(Debug, Clone)]
-enum DemandDraw {
-    None,
-    /// A certain daily use, in fixed point (fractions carried exactly).
-    Fixed(Fixed),
-    /// A Poisson or negative-binomial day at a fixed mean, by exact inversion of its table.
-    Table(IntTable),
-    Poisson(Poisson<f64>),
-    NegBinomial(Gamma<f64>),
-}
-
-/// Whether a stretch's sampler may be an exact inversion table (built once per scenario) or
-/// must be built cheaply (for laws drawn once per future).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tables {
-    Build,
-    Skip,
-}
-
-/// One stretch of days with one way of drawing demand.
-#[derive(Debug, Clone)]
-struct DemandStretch {
-    /// First day of the stretch.
-    from: u32,
-    draw: DemandDraw,
-}
-
-/// A point of a production ramp as the engine uses it.
-#[derive(Debug, Clone, Copy, Default)]
-struct RampPoint {
-    /// Day the point is reached (fractional after a drawn slip).
-    day: f64,
-    /// Capacity from that day, in fixed point.
-    rate: Fixed,
-}
 
 /// A scenario prepared for simulation: demand samplers per intensity period and every rate and
 /// share converted to fixed point, built once.
@@ -100,6 +68,10 @@ pub struct Simulator<'s> {
     plan: expansion::Plan,
     /// Threats, caps and the items whose use follows a rule other than `daily`.
     uses: demand::Plan,
+    /// Payment splits and whether prices move.
+    ordering: ordering::Plan,
+    /// The contracts of each channel.
+    contracts: contract::Plan,
 }
 
 impl<'s> Simulator<'s> {
@@ -174,6 +146,8 @@ impl<'s> Simulator<'s> {
                 .collect(),
             plan: expansion::Plan::new(scenario),
             uses: demand::Plan::new(scenario),
+            ordering: ordering::Plan::new(scenario),
+            contracts: contract::Plan::new(scenario),
         }
     }
 
@@ -200,85 +174,6 @@ impl<'s> Simulator<'s> {
             + days(&self.lags)
             + days(&self.delays)
             + self.contract_delays.iter().map(|v| days(v)).sum::<usize>()
-    }
-}
-
-/// The stretches of a count drawn each day (use, or a threat's launches): the horizon cut at
-/// every period boundary and at the ends of `window` (first and last day); no draw outside it.
-fn stretches(
-    demand: Demand,
-    periods: &[(Day, Day, f64)],
-    horizon: u32,
-    window: (u32, u32),
-    tables: Tables,
-) -> Vec<DemandStretch> {
-    // Cut the horizon at every period boundary; each stretch has one multiplier.
-    let mut cuts: Vec<u32> = vec![0, window.0, window.1.saturating_add(1)];
-    for &(from, to, _) in periods {
-        cuts.push(from.0);
-        cuts.push(to.0.saturating_add(1));
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-    cuts.into_iter()
-        .filter(|&d| d <= horizon)
-        .map(|d| {
-            if d < window.0 || d > window.1 {
-                return DemandStretch {
-                    from: d,
-                    draw: DemandDraw::None,
-                };
-            }
-            let mults: Vec<f64> = periods
-                .iter()
-                .filter(|(f, t, _)| f.0 <= d && d <= t.0)
-                .map(|p| p.2)
-                .collect();
-            DemandStretch {
-                from: d,
-                draw: demand_draw(demand, &mults, tables),
-            }
-        })
-        .collect()
-}
-
-/// The sampler of one stretch of demand, `mults` being the multipliers of the periods that
-/// cover it. A certain daily use is converted to fixed point and multiplied by each multiplier
-/// in turn, rounding each product to the nearest billionth (ties to even). A random daily mean
-/// is the product of the mean and the multipliers, at most [`MAX_COUNT_MEAN`].
-fn demand_draw(d: Demand, mults: &[f64], tables: Tables) -> DemandDraw {
-    let build = tables == Tables::Build;
-    let mean = |m: f64| (m * mults.iter().product::<f64>()).min(MAX_COUNT_MEAN);
-    match d {
-        Demand::Fixed(v) => DemandDraw::Fixed(
-            mults
-                .iter()
-                .fold(Fixed::from_f64(v), |r, &m| r.times(Fixed::from_f64(m))),
-        ),
-        Demand::Poisson { mean: m } => {
-            let m = mean(m);
-            if let Some(t) = IntTable::poisson(m).filter(|_| build) {
-                DemandDraw::Table(t)
-            } else if m > 0.0 {
-                DemandDraw::Poisson(Poisson::new(m).expect(
-                    "invariant: a Poisson mean in (0, MAX_COUNT_MEAN] is accepted by the sampler",
-                ))
-            } else {
-                DemandDraw::None
-            }
-        }
-        Demand::NegBinomial { mean: m, shape } => {
-            let m = mean(m);
-            if let Some(t) = IntTable::negative_binomial(m, shape).filter(|_| build) {
-                DemandDraw::Table(t)
-            } else if m > 0.0 && shape > 0.0 && shape.is_finite() {
-                DemandDraw::NegBinomial(Gamma::new(shape, m / shape).expect(
-                    "invariant: validation gives a negative binomial a finite shape > 0 and mean > 0",
-                ))
-            } else {
-                DemandDraw::None
-            }
-        }
     }
 }
 
@@ -336,6 +231,8 @@ pub struct Worker {
     disrupt: disruption::State,
     factors: factor::State,
     draws: draws::State,
+    prices: ordering::Prices,
+    contracts: Vec<contract::State>,
 }
 
 impl Worker {
@@ -353,6 +250,8 @@ impl Worker {
             disrupt: disruption::State::default(),
             factors: factor::State::default(),
             draws: draws::State::default(),
+            prices: ordering::Prices::default(),
+            contracts: Vec::new(),
         }
     }
 
@@ -496,6 +395,16 @@ impl Worker {
             led.initial = it.initial_stock;
         }
         self.balances.iter_mut().for_each(|b| *b = 0);
+        self.prices.start(s, seed, run, out);
+        if !s.contracts.is_empty() {
+            contract::start(s, seed, run, &mut self.contracts);
+            for (k, c) in s.contracts.iter().enumerate() {
+                // Before the channels' first orders: a contract is signed before its
+                // channel orders on the same day.
+                self.queue
+                    .schedule(c.signed, Event::ContractSigned { contract: k as u32 });
+            }
+        }
         expansion::start(s, &sim.plan, seed, run, &mut self.projects);
         if !sim.uses.is_empty() {
             self.start_rules(sim, seed, run);
@@ -611,6 +520,12 @@ impl Worker {
                     );
                 }
             }
+            Event::ContractSigned { contract } => {
+                self.sign_contract(sim, day, contract as usize, out);
+            }
+            Event::ContractDelivery { contract, units } => {
+                self.contract_delivery(sim, day, contract as usize, units, out);
+            }
             Event::DailyProduction => self.produce(sim, day, out),
             Event::ShipmentArrived { line, units } => {
                 let n = line as usize;
@@ -629,6 +544,7 @@ impl Worker {
                 let item = def.item.0;
                 self.items[item].stock += arrived;
                 out.items[item].delivered += arrived;
+                self.settle(n, item, units, day, out);
             }
             Event::DailyConsumption => self.consume(sim, day, out),
             Event::DisruptionStart { event } => {
@@ -650,99 +566,6 @@ impl Worker {
                 }
             }
         }
-    }
-
-    fn installment_due(
-        &mut self,
-        sim: &Simulator<'_>,
-        day: Day,
-        k: usize,
-        i: usize,
-        out: &mut RunRecord,
-    ) {
-        let f = &sim.scenario.funding[k];
-        // Validation bounds every amount's distribution; the clamp also bounds heavy tails.
-        let usd = f.installments[i]
-            .amount_usd
-            .sample(&mut self.streams.amount[k])
-            .clamp(0.0, crate::scenario::MAX_USD);
-        // A shared factor (at most 1) moves every source that loads on it together.
-        let usd = match &f.factor {
-            Some(load) => usd * self.factors.multiplier(load, day.0),
-            None => usd,
-        };
-        let cents = crate::units::Cents::from_usd(usd).0.max(0);
-        let led = &mut out.funding[k];
-        led.pledged += cents;
-        out.pledged[day.index()] += cents;
-        let paid =
-            f.pay_probability >= 1.0 || self.streams.paid[k].random::<f64>() < f.pay_probability;
-        if !paid {
-            led.defaulted += cents;
-            return;
-        }
-        let delay = sim.delays[k].sample(&mut self.streams.delay[k]);
-        if !self.queue.schedule(
-            day.plus(delay),
-            Event::InstallmentPaid {
-                source: k as u32,
-                cents,
-            },
-        ) {
-            led.in_flight += cents;
-        }
-    }
-
-    fn place_orders(&mut self, sim: &Simulator<'_>, day: Day, c: usize, out: &mut RunRecord) {
-        let s = sim.scenario;
-        let ch = &s.channels[c];
-        if !sim.plan.by_channel[c].is_empty() {
-            expansion::fund(
-                &sim.plan,
-                &mut self.projects,
-                c,
-                day,
-                &mut self.balances[c],
-                &mut self.queue,
-                out,
-            );
-        }
-        let budget = self.balances[c];
-        let mut left = budget;
-        for (b, buy) in ch.buys.iter().enumerate() {
-            let cost = s.items[buy.item.0].unit_cost.0;
-            let allowance = match ch.allocation {
-                Allocation::Shares => sim.buy_shares[c][b].share_of(Cents(budget)).0.min(left),
-                Allocation::Priority => left,
-            };
-            let mut units = (allowance / cost) as u64;
-            if let Some(m) = buy.max_units {
-                units = units.min(m);
-            }
-            if units == 0 {
-                continue;
-            }
-            let price = units as i64 * cost;
-            left -= price;
-            out.spent[day.index()] += price;
-            out.channels[c].spent += price;
-            out.items[buy.item.0].ordered += units;
-            let l = &mut out.lines[buy.line.0];
-            l.ordered += units;
-            l.pending += units;
-            let delay = sim.contract_delays[c][b].sample(&mut self.streams.contract[c][b]);
-            let ev = Event::ContractStart {
-                line: buy.line.0 as u32,
-                channel: c as u32,
-                units,
-            };
-            if !self.queue.schedule(day.plus(delay), ev) {
-                // The contract starts after the horizon: the units stay pending.
-            }
-        }
-        self.balances[c] = left;
-        self.queue
-            .schedule(day.plus(ch.every), Event::OrderPlaced { channel: c as u32 });
     }
 
     fn produce(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
@@ -874,87 +697,5 @@ impl Worker {
             "{:?}",
             out.conservation_violations(s)
         );
-    }
-}
-
-/// One day's count from a stretch's sampler (None where nothing is drawn); a certain daily rate
-/// adds to `carry` and gives its whole units.
-#[inline(always)]
-fn draw_count(draw: &DemandDraw, carry: &mut Fixed, rng: &mut StreamRng) -> Option<u64> {
-    Some(match draw {
-        DemandDraw::None => return None,
-        DemandDraw::Fixed(v) => {
-            *carry = carry.plus(*v);
-            let w = carry.whole();
-            *carry = carry.fraction();
-            w
-        }
-        DemandDraw::Table(t) => t.sample(rng),
-        DemandDraw::Poisson(p) => p.sample(rng) as u64,
-        DemandDraw::NegBinomial(g) => poisson_count(g.sample(rng), rng) as u64,
-    })
-}
-
-/// Capacity on day `d`, interpolating the ramp within `segment`: between two points the
-/// day's rate is the linear interpolation of the two points' fixed-point rates, rounded to the
-/// nearest billionth (ties to even); on and after a point, exactly that point's rate.
-#[inline]
-fn ramp_rate(ramp: &[RampPoint], segment: usize, d: f64) -> Fixed {
-    let p0 = ramp[segment];
-    match ramp.get(segment + 1) {
-        Some(p1) if d > p0.day => {
-            if d >= p1.day {
-                p1.rate
-            } else {
-                let (r0, r1) = (p0.rate.0 as f64, p1.rate.0 as f64);
-                Fixed::round_billionths(r0 + (r1 - r0) * ((d - p0.day) / (p1.day - p0.day)))
-            }
-        }
-        _ => p0.rate,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pt(day: f64, rate: f64) -> RampPoint {
-        RampPoint {
-            day,
-            rate: Fixed::from_f64(rate),
-        }
-    }
-
-    #[test]
-    fn ramp_interpolates_and_holds() {
-        let ramp = [pt(0.0, 1.0), pt(10.0, 3.0)];
-        assert_eq!(ramp_rate(&ramp, 0, 0.0), Fixed::from_f64(1.0));
-        assert_eq!(ramp_rate(&ramp, 0, 5.0), Fixed::from_f64(2.0));
-        assert_eq!(ramp_rate(&ramp, 0, 10.0), Fixed::from_f64(3.0));
-        assert_eq!(ramp_rate(&ramp, 1, 10.0), Fixed::from_f64(3.0));
-        assert_eq!(ramp_rate(&ramp, 1, 500.0), Fixed::from_f64(3.0));
-        // 0 → 1 over 3 days: 1/3 and 2/3 of a unit, rounded to the nearest billionth.
-        let thirds = [pt(0.0, 0.0), pt(3.0, 1.0)];
-        assert_eq!(ramp_rate(&thirds, 0, 1.0), Fixed(333_333_333));
-        assert_eq!(ramp_rate(&thirds, 0, 2.0), Fixed(666_666_667));
-    }
-
-    #[test]
-    fn multipliers_apply_in_fixed_point() {
-        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(0.1), &[1.5, 2.0], Tables::Build)
-        else {
-            panic!("a certain use stays certain")
-        };
-        assert_eq!(r, Fixed::from_f64(0.3));
-        let DemandDraw::Fixed(r) = demand_draw(Demand::Fixed(1.0 / 3.0), &[0.5], Tables::Build)
-        else {
-            panic!("a certain use stays certain")
-        };
-        // 0.333333333 × 0.5 = 0.1666666665, a tie rounded to the even 0.166666666.
-        assert_eq!(r, Fixed(166_666_666));
-        assert!(matches!(
-            demand_draw(Demand::Poisson { mean: 1e7 }, &[1000.0; 5], Tables::Build),
-            DemandDraw::Poisson(_)
-        ));
     }
 }

@@ -28,6 +28,12 @@ pub struct ItemLedger {
     pub days_short: u32,
     /// First day whose closing stock was below the safe stock.
     pub first_below_safe: Option<u32>,
+    /// The price of one unit on the start date in this future, in cents (drawn once per
+    /// future when `unit_cost_usd` is a distribution).
+    pub unit_cost: i64,
+    /// The price of the units that left the lines and contracts for this scenario's stock
+    /// (arrived or lost in transit), at the price each was ordered at, in cents.
+    pub delivered_cost: i64,
 }
 
 /// Per-line totals of one run (whole units).
@@ -57,6 +63,10 @@ pub struct LineLedger {
     pub refilled: u64,
     /// The seller's releasable stock at the end.
     pub stock_end: u64,
+    /// The price of every unit ordered from this line, in cents.
+    pub ordered_value: i64,
+    /// The part of that price still to be paid on delivery, in cents.
+    pub owed: i64,
 }
 
 /// Per-customer totals of one run, for another buyer of a shared line (whole units).
@@ -97,14 +107,37 @@ pub struct FundingLedger {
 pub struct ChannelLedger {
     /// Money received.
     pub received: i64,
-    /// Money spent on orders.
+    /// Money paid to suppliers for units (advances, payments on delivery, contract payments).
     pub spent: i64,
+    /// Money set aside for open orders and contracts, not yet paid.
+    pub committed: i64,
     /// Money paid for capacity projects that succeeded or are not done yet.
     pub capacity: i64,
     /// Money paid for capacity projects that failed.
     pub lost: i64,
     /// Money left in the pool.
     pub balance: i64,
+}
+
+/// What became of one contract in one run (units and cents).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractLedger {
+    /// Whether it was signed within the horizon.
+    pub signed: bool,
+    /// Days every delivery date slipped by in this future.
+    pub slip_days: u32,
+    /// Units over all its deliveries.
+    pub units: u64,
+    /// Units that arrived in stock.
+    pub delivered: u64,
+    /// Its whole price.
+    pub price: i64,
+    /// Money the channel has set aside for it (paid or not).
+    pub set_aside: i64,
+    /// Money due so far: the advance, and the on-delivery part of the units delivered.
+    pub due: i64,
+    /// Money paid to the seller (the due money the set-aside covers).
+    pub paid: i64,
 }
 
 /// What became of one capacity project in one run.
@@ -149,6 +182,8 @@ pub struct RunRecord {
     pub events: Vec<EventLedger>,
     /// Supply and money per month or week.
     pub series: crate::stats::series::SeriesRecord,
+    /// Contract ledgers.
+    pub contracts: Vec<ContractLedger>,
 }
 
 impl RunRecord {
@@ -194,6 +229,9 @@ impl RunRecord {
         self.events.clear();
         self.events.resize(s.events.len(), EventLedger::default());
         self.series.reset(s);
+        self.contracts.clear();
+        self.contracts
+            .resize(s.contracts.len(), ContractLedger::default());
     }
 
     /// The stock path of one item.
@@ -207,13 +245,17 @@ impl RunRecord {
     pub fn conservation_violations(&self, s: &Scenario) -> Vec<String> {
         let mut bad = Vec::new();
         for (c, l) in self.channels.iter().enumerate() {
-            if l.received != l.spent + l.capacity + l.lost + l.balance || l.balance < 0 {
+            if l.received != l.spent + l.committed + l.capacity + l.lost + l.balance
+                || l.balance < 0
+                || l.committed < 0
+            {
                 bad.push(format!(
-                    "channel {c}: received {} != spent {} + capacity {} + lost {} + balance {}",
-                    l.received, l.spent, l.capacity, l.lost, l.balance
+                    "channel {c}: received {} != spent {} + committed {} + capacity {} + lost {} + balance {}",
+                    l.received, l.spent, l.committed, l.capacity, l.lost, l.balance
                 ));
             }
         }
+        bad.extend(super::contract::violations(self, s));
         let projects = s
             .lines
             .iter()
@@ -264,7 +306,6 @@ impl RunRecord {
                 "daily spending {spent_days} != channel spending {spent}"
             ));
         }
-        let mut spent_on_units: i64 = 0;
         for (n, l) in self.lines.iter().enumerate() {
             if l.ordered != l.produced + l.released + l.backlog + l.pending {
                 bad.push(format!(
@@ -286,12 +327,12 @@ impl RunRecord {
                     l.stock_initial, l.refilled, l.released, l.stock_end
                 ));
             }
-            spent_on_units += l.ordered as i64 * s.items[s.lines[n].item.0].unit_cost.0;
-        }
-        if spent_on_units != spent {
-            bad.push(format!(
-                "units ordered × unit cost {spent_on_units} != money spent {spent}"
-            ));
+            if l.owed < 0 || l.owed > l.ordered_value {
+                bad.push(format!(
+                    "line {n}: owed {} outside 0..=ordered value {}",
+                    l.owed, l.ordered_value
+                ));
+            }
         }
         for (k, c) in self.customers.iter().enumerate() {
             if c.ordered != c.delivered + c.backlog {
@@ -310,10 +351,29 @@ impl RunRecord {
                 .filter(|(l, _)| l.item.0 == i)
                 .map(|(_, l)| l.delivered)
                 .sum();
-            if from_lines != it.delivered {
+            let (from_contracts, contract_units) = s
+                .contracts
+                .iter()
+                .zip(&self.contracts)
+                .filter(|(k, _)| k.item.0 == i)
+                .fold((0, 0), |(d, u), (_, k)| (d + k.delivered, u + k.units));
+            if from_lines + from_contracts != it.delivered {
                 bad.push(format!(
-                    "item {i}: delivered {} != delivered by its lines {from_lines}",
+                    "item {i}: delivered {} != delivered by its lines {from_lines} + contracts {from_contracts}",
                     it.delivered
+                ));
+            }
+            let line_orders: u64 = s
+                .lines
+                .iter()
+                .zip(&self.lines)
+                .filter(|(l, _)| l.item.0 == i)
+                .map(|(_, l)| l.ordered)
+                .sum();
+            if line_orders + contract_units != it.ordered {
+                bad.push(format!(
+                    "item {i}: ordered {} != ordered from its lines {line_orders} + contracts {contract_units}",
+                    it.ordered
                 ));
             }
             if it.initial + it.delivered != it.consumed + it.destroyed + it.end_stock {

@@ -20,13 +20,18 @@ const KEYS: [&str; 7] = [
     "contract_delay_days",
     "buy",
 ];
-const BUY_KEYS: [&str; 6] = [
+const BUY_KEYS: [&str; 11] = [
     "item",
     "line",
     "share",
     "max_units_per_order",
     "contract_delay_days",
     "line_priority",
+    super::ordering::BUY_KEYS[0],
+    super::ordering::BUY_KEYS[1],
+    super::ordering::BUY_KEYS[2],
+    super::ordering::BUY_KEYS[3],
+    super::ordering::BUY_KEYS[4],
 ];
 
 /// One `[[channel.buy]]` as written.
@@ -41,6 +46,8 @@ pub(super) struct BuyDoc {
     pub max_units: Option<Sp<i64>>,
     pub delay: Option<DistDoc>,
     pub line_priority: Option<Sp<i64>>,
+    /// Ordering discipline, payment and price multiplier.
+    pub order: super::ordering::OrderDoc,
 }
 
 /// One `[[channel]]` as written.
@@ -96,6 +103,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ChannelDoc {
                     max_units: b.opt(ctx, "max_units_per_order", int),
                     delay: b.opt(ctx, "contract_delay_days", general),
                     line_priority: b.opt(ctx, "line_priority", int),
+                    order: super::ordering::read(ctx, b),
                 }
             })
             .collect()
@@ -267,13 +275,21 @@ pub(super) fn compile(
             Some(p) => super::buyers::priority(ctx, p).map(Some),
             None => Some(None),
         };
-        match (line, share, max_units, delay, line_priority) {
+        // Keyed by channel, item and line, so two buys never share draws.
+        let key = format!(
+            "{name}/{}/{}",
+            item.v,
+            line.map_or("", |l| lines.made[l.0].0.unwrap_or(""))
+        );
+        let rules = max_units.and_then(|m| super::ordering::compile(ctx, &b.order, &b.at, &key, m));
+        match (line, share, max_units, delay, line_priority, rules) {
             (
                 Some(line),
                 Some(share),
                 Some(max_units),
                 Some(contract_delay),
                 Some(line_priority),
+                Some(rules),
             ) => buys.push(Buy {
                 item: ItemId(item_id),
                 line,
@@ -281,12 +297,8 @@ pub(super) fn compile(
                 max_units,
                 contract_delay,
                 line_priority,
-                key_contract: StreamKey::new(
-                    "channel",
-                    // Keyed by channel, item and line, so two buys never share draws.
-                    &format!("{name}/{}/{}", item.v, lines.made[line.0].0.unwrap_or("")),
-                    "contract delay",
-                ),
+                key_contract: StreamKey::new("channel", &key, "contract delay"),
+                rules,
             }),
             _ => ok = false,
         }

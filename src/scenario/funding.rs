@@ -1,6 +1,7 @@
 //! The `[[funding]]` schema and validator: who pays, into which channels, how reliably, and the
 //! schedule of installments (`[[funding.lump_sum]]`, `[[funding.recurring]]`).
 
+use super::currency::{Codes, CurrencyId};
 use super::distributions::{compile as dist, number, DELAY, MONEY};
 use super::doc::{
     date, int, num, string, tables, text_or_table, At, Ctx, Datetime, Sp, Tbl, TextOrTable,
@@ -24,8 +25,16 @@ const KEYS: [&str; 8] = [
     "recurring",
     "factor",
 ];
-const LUMP_KEYS: [&str; 2] = ["date", "amount_usd"];
-const RECUR_KEYS: [&str; 5] = ["every", "every_days", "amount_usd", "from", "to"];
+const LUMP_KEYS: [&str; 4] = ["date", "amount_usd", "amount", "currency"];
+const RECUR_KEYS: [&str; 7] = [
+    "every",
+    "every_days",
+    "amount_usd",
+    "amount",
+    "currency",
+    "from",
+    "to",
+];
 
 /// How often a recurring payment falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +58,9 @@ pub(super) enum SplitDoc {
 #[derive(Debug)]
 pub(super) struct LumpDoc {
     pub date: Option<Sp<Datetime>>,
+    /// `amount_usd`, or `amount` in `currency`.
     pub amount: Option<DistDoc>,
+    pub currency: Option<Sp<String>>,
 }
 
 /// One `[[funding.recurring]]`.
@@ -57,7 +68,9 @@ pub(super) struct LumpDoc {
 pub(super) struct RecurDoc {
     pub at: At,
     pub every: Option<Sp<Every>>,
+    /// `amount_usd`, or `amount` in `currency`.
     pub amount: Option<DistDoc>,
+    pub currency: Option<Sp<String>>,
     pub from: Option<Sp<Datetime>>,
     pub to: Option<Sp<Datetime>>,
 }
@@ -156,6 +169,28 @@ fn split(ctx: &mut Ctx, at: At, node: super::doc::Node<'_>) -> Option<SplitDoc> 
     }
 }
 
+/// Reads `amount_usd`, or `amount` with `currency` (exactly one of the two forms).
+fn amount(ctx: &mut Ctx, t: &Tbl<'_>) -> (Option<DistDoc>, Option<Sp<String>>) {
+    let general = |c: &mut Ctx, a, n| read_dist(c, a, n, Purpose::General);
+    let (usd, amt, cur) = (t.has("amount_usd"), t.has("amount"), t.has("currency"));
+    if usd && (amt || cur) {
+        let key = if amt { "amount" } else { "currency" };
+        let at = t.get(key).map_or_else(|| t.at.clone(), |(a, _)| a);
+        ctx.err(
+            &at,
+            format!("both amount_usd and {key} are given"),
+            Some("give amount_usd = N for US dollars, or amount = N with currency = \"EUR\", not both".into()),
+        );
+        return (None, None);
+    }
+    if !usd && (amt || cur) {
+        let amount = t.req(ctx, "amount", general);
+        let currency = t.req(ctx, "currency", string);
+        return (amount, currency);
+    }
+    (t.req(ctx, "amount_usd", general), None)
+}
+
 /// Reads one `[[funding]]` table (already named).
 pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> FundingDoc {
     t.check_keys(ctx, &KEYS);
@@ -169,9 +204,11 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> FundingDoc {
         ls.iter()
             .map(|l| {
                 l.check_keys(ctx, &LUMP_KEYS);
+                let (amount, currency) = amount(ctx, l);
                 LumpDoc {
                     date: l.req(ctx, "date", date),
-                    amount: l.req(ctx, "amount_usd", general),
+                    amount,
+                    currency,
                 }
             })
             .collect()
@@ -180,10 +217,13 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> FundingDoc {
         rs.iter()
             .map(|r| {
                 r.check_keys(ctx, &RECUR_KEYS);
+                let every = every(ctx, r);
+                let (amount, currency) = amount(ctx, r);
                 RecurDoc {
                     at: r.at.clone(),
-                    every: every(ctx, r),
-                    amount: r.req(ctx, "amount_usd", general),
+                    every,
+                    amount,
+                    currency,
                     from: r.opt(ctx, "from", date),
                     to: r.opt(ctx, "to", date),
                 }
@@ -254,7 +294,7 @@ fn schedule(
     ctx: &mut Ctx,
     r: &RecurDoc,
     cal: &Calendar,
-    amount: Dist,
+    (amount, currency): (Dist, Option<CurrencyId>),
     out: &mut Vec<Installment>,
 ) -> Option<()> {
     let from = match &r.from {
@@ -291,6 +331,7 @@ fn schedule(
         out.push(Installment {
             due: Day(u32::try_from(day).ok()?),
             amount_usd: amount.clone(),
+            currency,
         });
         if out.len() > MAX_INSTALLMENTS {
             ctx.err(
@@ -304,6 +345,28 @@ fn schedule(
     Some(())
 }
 
+/// An installment's amount: in US dollars, or in a known currency.
+fn money(
+    ctx: &mut Ctx,
+    amount: Option<&DistDoc>,
+    currency: Option<&Sp<String>>,
+    codes: &Codes,
+) -> Option<(Dist, Option<CurrencyId>)> {
+    let cur = match currency {
+        Some(c) => Some(codes.resolve(ctx, &c.at, &c.v)?),
+        None => None,
+    };
+    let sup = if cur.is_some() {
+        super::distributions::Support {
+            what: "units of the currency",
+            ..MONEY
+        }
+    } else {
+        MONEY
+    };
+    Some((dist(ctx, amount?, sup)?, cur))
+}
+
 /// Checks one funding source and expands its installments.
 pub(super) fn compile(
     ctx: &mut Ctx,
@@ -311,6 +374,7 @@ pub(super) fn compile(
     chans: &Names,
     cal: &Calendar,
     factors: (&Names, &[Option<bool>]),
+    codes: &Codes,
 ) -> Option<FundingSource> {
     let factor = f
         .factor
@@ -332,14 +396,18 @@ pub(super) fn compile(
     let mut ok = true;
     for l in f.lump_sum.iter().flatten() {
         let due = l.date.as_ref().and_then(|d| cal.day_in(ctx, d));
-        let amount = l.amount.as_ref().and_then(|a| dist(ctx, a, MONEY));
+        let amount = money(ctx, l.amount.as_ref(), l.currency.as_ref(), codes);
         match (due, amount) {
-            (Some(due), Some(amount_usd)) => installments.push(Installment { due, amount_usd }),
+            (Some(due), Some((amount_usd, currency))) => installments.push(Installment {
+                due,
+                amount_usd,
+                currency,
+            }),
             _ => ok = false,
         }
     }
     for r in f.recurring.iter().flatten() {
-        let amount = r.amount.as_ref().and_then(|a| dist(ctx, a, MONEY));
+        let amount = money(ctx, r.amount.as_ref(), r.currency.as_ref(), codes);
         ok &= match amount {
             Some(a) => schedule(ctx, r, cal, a, &mut installments).is_some(),
             None => false,

@@ -4,7 +4,9 @@
 mod buyers;
 mod channel;
 mod consumption;
+mod contract;
 mod correlation;
+mod currency;
 mod diagnostics;
 mod distributions;
 mod doc;
@@ -19,6 +21,7 @@ mod keypath;
 mod line;
 mod model;
 mod names;
+mod ordering;
 mod plausibility;
 mod report_settings;
 mod resolve;
@@ -29,10 +32,14 @@ mod threat;
 mod uncertain;
 mod values;
 
+pub use contract::Contract;
 pub use correlation::{CorrelatedDraw, Correlations, Site};
+pub use currency::{Currency, CurrencyId, Rate};
 pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
+pub use item::ItemPrice;
 pub use keypath::{KeyPath, KeyPathError, Seg};
+pub use ordering::{OrderRules, Payment};
 pub use report_settings::{ReportSettings, Window};
 pub use resolve::{resolve, Resolved};
 pub use uncertain::{DailyParam, UncertainDaily};
@@ -102,6 +109,10 @@ pub struct Scenario {
     pub report: ReportSettings,
     /// Rank correlations between per-future draws (`[[correlation]]`).
     pub correlations: Correlations,
+    /// Fixed-quantity contracts.
+    pub contracts: Vec<Contract>,
+    /// Currencies that funding may be pledged in.
+    pub currencies: Vec<Currency>,
 }
 
 impl Scenario {
@@ -131,8 +142,10 @@ pub struct Item {
     pub name: String,
     /// Human label for charts.
     pub label: String,
-    /// Price of one unit.
+    /// Price of one unit on the start date (the median when it is drawn).
     pub unit_cost: Cents,
+    /// How the price is drawn and escalated.
+    pub price: ItemPrice,
     /// Units in stock on the start date.
     pub initial_stock: u64,
     /// Below this level a user calls it a shortage.
@@ -207,8 +220,10 @@ pub struct FactorLoad {
 pub struct Installment {
     /// Due day.
     pub due: Day,
-    /// Amount in US dollars.
+    /// Amount in US dollars, or in `currency` when it is set.
     pub amount_usd: Dist,
+    /// The currency of the amount (`None`: US dollars).
+    pub currency: Option<CurrencyId>,
 }
 
 /// How a channel splits its budget across items at each order.
@@ -254,6 +269,8 @@ pub struct Buy {
     pub line_priority: Option<u32>,
     /// Stream for contract delays.
     pub key_contract: StreamKey,
+    /// Ordering discipline, payment and price multiplier.
+    pub rules: OrderRules,
 }
 
 /// A production line.

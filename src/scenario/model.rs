@@ -8,14 +8,13 @@ use super::doc::{table, tables, At, Ctx, Tbl};
 use super::header;
 use super::keypath::{entry_segs, KeyPath};
 use super::names::Names;
-use super::{
-    consumption, correlation, event, factor, funding, item, line, plausibility, syntax, threat,
-};
+use super::{consumption, contract, correlation, currency, event, factor, funding, item, line};
+use super::{plausibility, syntax, threat};
 use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
 /// The tables a scenario file may have.
-const ROOT_KEYS: [&str; 10] = [
+const ROOT_KEYS: [&str; 13] = [
     "scenario",
     "item",
     "funding",
@@ -27,6 +26,8 @@ const ROOT_KEYS: [&str; 10] = [
     "factor",
     "report",
     "correlation",
+    "contract",
+    "currency",
 ];
 /// Most money all installments together may add up to, in cents (half of what an i64 holds).
 const MAX_TOTAL_CENTS: f64 = 4.0e18;
@@ -92,6 +93,8 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let event_t = entries(ctx, &root, "event", "name");
     let factor_t = entries(ctx, &root, "factor", "name");
     let corr_t = entries(ctx, &root, "correlation", "name");
+    let contract_t = entries(ctx, &root, "contract", "name");
+    let currency_t = entries(ctx, &root, "currency", "code");
     for (key, n) in [
         ("event", event_t.len()),
         ("factor", factor_t.len()),
@@ -101,6 +104,8 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         ("funding", funding_t.len()),
         ("channel", channel_t.len()),
         ("line", line_t.len()),
+        ("contract", contract_t.len()),
+        ("currency", currency_t.len()),
     ] {
         if n > MAX_ENTITIES {
             ctx.err(
@@ -140,6 +145,8 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
     let event_d: Vec<_> = event_t.iter().map(|t| event::read(ctx, t)).collect();
     let factor_d: Vec<_> = factor_t.iter().map(|t| factor::read(ctx, t)).collect();
     let corr_d: Vec<_> = corr_t.iter().map(|t| correlation::read(ctx, t)).collect();
+    let contract_d: Vec<_> = contract_t.iter().map(|t| contract::read(ctx, t)).collect();
+    let currency_d: Vec<_> = currency_t.iter().map(|t| currency::read(ctx, t)).collect();
 
     let items_n = Names::build(
         ctx,
@@ -225,9 +232,23 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
                 .map(|f| matches!(f.kind, super::FactorKind::Regime { .. }))
         })
         .collect();
+    let (currencies, codes) = currency::compile(ctx, &currency_d, &cal);
     let funding: Vec<_> = funding_d
         .iter()
-        .map(|d| funding::compile(ctx, d, &chans_n, &cal, (&factors_n, &regime)))
+        .map(|d| funding::compile(ctx, d, &chans_n, &cal, (&factors_n, &regime), &codes))
+        .collect();
+    let _contracts_n = Names::build(
+        ctx,
+        "contracts",
+        "contract",
+        &contract_d
+            .iter()
+            .map(|d| d.name.as_ref())
+            .collect::<Vec<_>>(),
+    );
+    let contracts: Vec<_> = contract_d
+        .iter()
+        .map(|d| contract::compile(ctx, d, &chans_n, &items_n, &cal))
         .collect();
 
     let mut consumption: Vec<Option<Consumption>> = vec![None; item_d.len()];
@@ -263,7 +284,10 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         .iter()
         .flatten()
         .flat_map(|f| f.installments.iter())
-        .map(|i| i.amount_usd.upper_bound().min(MAX_USD) * 100.0)
+        .map(|i| {
+            let rate = i.currency.and_then(|c| currencies[c.0].as_ref());
+            i.amount_usd.upper_bound().min(MAX_USD) * 100.0 * rate.map_or(1.0, |c| c.max_rate())
+        })
         .sum();
     if most_cents > MAX_TOTAL_CENTS {
         ctx.err(
@@ -299,6 +323,8 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         factors: factors.into_iter().collect::<Option<Vec<_>>>()?,
         report: report?,
         correlations: super::Correlations::default(),
+        contracts: contracts.into_iter().collect::<Option<Vec<_>>>()?,
+        currencies: currencies.into_iter().collect::<Option<Vec<_>>>()?,
     };
     scenario.correlations = correlation::compile(ctx, &corr_d, &scenario)?;
     plausibility::check(ctx, &scenario, &line_d, &funding_d);

@@ -3,8 +3,8 @@
 //! the same runs give the same bits whatever the thread count.
 
 pub mod histogram;
-pub mod series;
 pub mod risk;
+pub mod series;
 
 pub use histogram::{
     LogHistogram, Moments, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR,
@@ -102,6 +102,12 @@ pub struct ItemTotals {
     pub never_below_safe: u64,
     /// Runs with at least one day of unmet demand.
     pub runs_short: u64,
+    /// Σ cents of the price of delivered units (see `ItemLedger::delivered_cost`).
+    #[serde(default)]
+    pub delivered_cost: i128,
+    /// Σ units delivered.
+    #[serde(default)]
+    pub delivered_units: u128,
 }
 
 /// Exact sums of a funding source's ledger across runs, in cents.
@@ -130,6 +136,9 @@ pub struct ChannelSums {
     pub capacity: i128,
     /// Σ paid for capacity projects that failed.
     pub lost: i128,
+    /// Σ set aside for open orders and contracts at the horizon, not yet paid.
+    #[serde(default)]
+    pub committed: i128,
 }
 
 /// Exact sums of line ledgers across runs, in units.
@@ -172,6 +181,23 @@ pub struct ExpansionSums {
     pub done_on: Vec<u64>,
 }
 
+/// Exact sums of a contract's ledger across runs (units and cents).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractSums {
+    /// Σ units delivered.
+    pub delivered: u128,
+    /// Σ whole price.
+    pub price: i128,
+    /// Σ set aside.
+    pub set_aside: i128,
+    /// Σ due.
+    pub due: i128,
+    /// Σ paid.
+    pub paid: i128,
+    /// Σ slip in days.
+    pub slip_days: u128,
+}
+
 /// Per-disruption totals across runs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EventTotals {
@@ -208,6 +234,9 @@ pub struct Accumulator {
     pub events: Vec<EventTotals>,
     /// First day at zero, use and windows per item (risk measures).
     pub risk: risk::RiskCounts,
+    /// Per contract.
+    #[serde(default)]
+    pub contracts: Vec<ContractSums>,
     /// Runs counted.
     pub runs: u64,
     /// How many whole trajectories to keep.
@@ -253,6 +282,7 @@ impl Accumulator {
                 .collect(),
             events: vec![EventTotals::default(); s.events.len()],
             risk: risk::RiskCounts::new(s),
+            contracts: vec![ContractSums::default(); s.contracts.len()],
             runs: 0,
             sample_limit,
             samples: Vec::new(),
@@ -280,6 +310,8 @@ impl Accumulator {
             t.days_below_safe.add(u64::from(l.days_below_safe));
             t.days_short.add(u64::from(l.days_short));
             t.runs_short += u64::from(l.days_short > 0);
+            t.delivered_cost += i128::from(l.delivered_cost);
+            t.delivered_units += u128::from(l.delivered);
             match l.first_below_safe {
                 Some(d) => t.first_below_safe[d as usize] += 1,
                 None => t.never_below_safe += 1,
@@ -297,6 +329,15 @@ impl Accumulator {
             t.balance += i128::from(c.balance);
             t.capacity += i128::from(c.capacity);
             t.lost += i128::from(c.lost);
+            t.committed += i128::from(c.committed);
+        }
+        for (t, c) in self.contracts.iter_mut().zip(&rec.contracts) {
+            t.delivered += u128::from(c.delivered);
+            t.price += i128::from(c.price);
+            t.set_aside += i128::from(c.set_aside);
+            t.due += i128::from(c.due);
+            t.paid += i128::from(c.paid);
+            t.slip_days += u128::from(c.slip_days);
         }
         for (&n, c) in self.customer_line.iter().zip(&rec.customers) {
             self.lines[n].others_delivered += u128::from(c.delivered);
@@ -376,6 +417,8 @@ impl Accumulator {
             }
             a.never_below_safe += b.never_below_safe;
             a.runs_short += b.runs_short;
+            a.delivered_cost += b.delivered_cost;
+            a.delivered_units += b.delivered_units;
         }
         for (a, b) in self.funding.iter_mut().zip(&o.funding) {
             a.pledged += b.pledged;
@@ -389,6 +432,15 @@ impl Accumulator {
             a.balance += b.balance;
             a.capacity += b.capacity;
             a.lost += b.lost;
+            a.committed += b.committed;
+        }
+        for (a, b) in self.contracts.iter_mut().zip(&o.contracts) {
+            a.delivered += b.delivered;
+            a.price += b.price;
+            a.set_aside += b.set_aside;
+            a.due += b.due;
+            a.paid += b.paid;
+            a.slip_days += b.slip_days;
         }
         for (a, b) in self.expansions.iter_mut().zip(&o.expansions) {
             a.funded += b.funded;

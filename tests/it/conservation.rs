@@ -1,6 +1,8 @@
 //! Conservation laws, as properties over randomly generated valid scenarios: in every run,
-//! money in = money spent + balance, units ordered = produced + backlog + pending,
-//! produced = delivered + in transit + lost, initial + delivered − consumed = stock, exactly.
+//! money in = paid to suppliers + committed to open orders and contracts + spent on capacity +
+//! lost on failed projects + balance, units ordered = produced + backlog + pending (+ contract
+//! units), produced = delivered + in transit + lost, initial + delivered − consumed = stock,
+//! exactly.
 
 use crate::util::{experiment, records, scenario};
 use proptest::prelude::*;
@@ -282,6 +284,51 @@ proptest! {
             prop_assert!(cell.moments.mean().is_finite());
             prop_assert!(cell.moments.sd().is_finite());
             prop_assert!(cell.hist.quantiles([0.05, 0.5, 0.95]).iter().all(|v| v.is_finite()));
+        }
+    }
+
+    #[test]
+    fn orders_contracts_prices_and_currencies_conserve_money_and_units(
+        spec in spec(),
+        seed in any::<u64>(),
+        money in (1u64..=5, 1u32..120, 0u8..=4, 0u32..=20),
+        contract in (0u32..200, 1u32..200, 1u32..300, 1u64..500, 1u64..500, 0u8..=4),
+    ) {
+        let (lot, backlog_days, advance, escalation) = money;
+        let (signed, first, second, u1, u2, k_advance) = contract;
+        let share = |q: u8| (f64::from(q) / 4.0, 1.0 - f64::from(q) / 4.0);
+        let (a, d) = share(advance);
+        let text = toml(&spec)
+            .replace(
+                "[[channel.buy]]\n",
+                &format!(
+                    "[[channel.buy]]\nlot_size = {lot}\nmin_units_per_order = {lot}\nmax_backlog_days = {backlog_days}\n\
+                     payment = {{ advance = {a}, on_delivery = {d} }}\n\
+                     price_multiplier = {{ dist = \"uniform\", min = 0.8, max = 1.6 }}\n"
+                ),
+            )
+            .replace(
+                "initial_stock = ",
+                &format!("price_escalation_per_year = {:.2}\ninitial_stock = ", f64::from(escalation) / 100.0),
+            );
+        let signed = signed.min(spec.horizon);
+        let (ka, kd) = share(k_advance);
+        let text = format!(
+            "{text}\n[[contract]]\nname = \"deal\"\nchannel = \"c0\"\nitem = \"i0\"\nsigned = {}\n\
+             deliveries = [{{ by = {}, units = {u1} }}, {{ by = {}, units = {u2} }}]\n\
+             slip_days = {{ dist = \"uniform\", min = 0, max = 40 }}\npayment = {{ advance = {ka}, on_delivery = {kd} }}\n\
+             \n[[currency]]\ncode = \"EUR\"\nusd_per_unit = {{ dist = \"uniform\", min = 1.0, max = 1.3 }}\n\
+             \n[[funding]]\nname = \"eu\"\npays_into = \"c1\"\n[[funding.recurring]]\nevery_days = 20\namount = 4000\ncurrency = \"EUR\"\n",
+            date(signed),
+            date(signed + first),
+            date(signed + first + second),
+        );
+        let s = scenario(&text);
+        for rec in records(&s, seed, 0..4) {
+            let bad = rec.conservation_violations(&s);
+            prop_assert!(bad.is_empty(), "{bad:?}\n{text}");
+            let ch = &rec.channels;
+            prop_assert!(ch.iter().all(|c| c.balance >= 0 && c.committed >= 0));
         }
     }
 }
