@@ -188,71 +188,11 @@ fn round_significant(x: f64, digits: i32) -> f64 {
     }
 }
 
-/// The smallest x with P(X ≤ x) ≥ q, for q in (0, 1).
+/// The smallest x with P(X ≤ x) ≥ q, for q in (0, 1): the distribution's inverse CDF, the
+/// same one the copula of `[[correlation]]` uses.
 #[must_use]
 pub fn quantile(d: &Dist, q: f64) -> f64 {
-    use statrs::distribution::{DiscreteCDF, NegativeBinomial, Poisson};
-    match d {
-        Dist::Fixed(v) => *v,
-        Dist::Uniform { min, max, .. } => min + q * (max - min),
-        Dist::Bernoulli(b) => f64::from(u8::from(1.0 - b.p() < q)),
-        Dist::Poisson { mean, .. } => match Poisson::new(*mean) {
-            Ok(p) => count_quantile(&|k| p.cdf(k), *mean, q),
-            Err(_) => *mean,
-        },
-        Dist::NegBinomial { mean, shape, .. } => {
-            match NegativeBinomial::new(*shape, shape / (shape + mean)) {
-                Ok(nb) => count_quantile(&|k| nb.cdf(k), *mean, q),
-                Err(_) => *mean,
-            }
-        }
-        _ => continuous_quantile(&|x| d.cdf(x).unwrap_or(0.0), q),
-    }
-}
-
-/// Bisection on a continuous CDF: brackets by doubling, then halves until the ends meet.
-fn continuous_quantile(cdf: &dyn Fn(f64) -> f64, q: f64) -> f64 {
-    let (mut lo, mut hi) = (-1.0f64, 1.0f64);
-    while cdf(lo) >= q && lo > -1e300 {
-        lo *= 2.0;
-    }
-    while cdf(hi) < q && hi < 1e300 {
-        hi *= 2.0;
-    }
-    for _ in 0..2000 {
-        let mid = lo + (hi - lo) / 2.0;
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if cdf(mid) >= q {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    hi
-}
-
-/// The smallest whole k with cdf(k) ≥ q.
-fn count_quantile(cdf: &dyn Fn(u64) -> f64, mean: f64, q: f64) -> f64 {
-    let mut hi = (mean.ceil() as u64).max(1);
-    while cdf(hi) < q && hi < u64::MAX / 4 {
-        hi *= 2;
-    }
-    let mut lo = 0u64;
-    if cdf(0) >= q {
-        return 0.0;
-    }
-    // cdf(lo) < q ≤ cdf(hi)
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if cdf(mid) >= q {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    hi as f64
+    d.quantile(q)
 }
 
 /// Ranks from 1, ties sharing their average rank.

@@ -79,9 +79,23 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     let paired =
         super::compare::simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
     let rows = base_futures(&base, &args.common, (runs, seed), &paired)?;
+    // A correlated input takes its value from the copula, as in the engine.
+    let corr = &base.correlations;
+    let mut correlated = Vec::new();
     let draws: Vec<Vec<f64>> = inputs
         .iter()
-        .map(|(i, _, _)| (0..runs).map(|run| i.value(seed, run)).collect())
+        .map(|(i, _, _)| {
+            let k = corr.draws.iter().position(|d| d.path == i.path);
+            (0..runs)
+                .map(|run| match k {
+                    Some(k) => {
+                        corr.values_into(seed, run, &mut correlated);
+                        correlated[k]
+                    }
+                    None => i.value(seed, run),
+                })
+                .collect()
+        })
         .collect();
     let table = sens::table(&Experiment {
         scenario: &base,

@@ -8,9 +8,8 @@
 //! lists empty and pays one emptiness check per future.
 
 use super::{stretches, DemandStretch, Simulator, Tables, Worker};
-use crate::sampling::{normal_cdf, stream, Dist, StreamKey};
+use crate::sampling::{stream, Dist, StreamKey};
 use crate::scenario::{Scenario, Site};
-use rand_distr::{Distribution, StandardNormal};
 
 /// Per-future state, reused run after run.
 #[derive(Debug, Default)]
@@ -62,15 +61,7 @@ impl Worker {
         st.values.clear();
         let c = &s.correlations;
         if !c.is_empty() {
-            st.values.extend(
-                c.draws
-                    .iter()
-                    .map(|d| -> f64 { StandardNormal.sample(&mut stream(seed, run, d.key)) }),
-            );
-            c.copula.correlate(&mut st.values);
-            for (v, d) in st.values.iter_mut().zip(&c.draws) {
-                *v = d.dist.quantile(normal_cdf(*v));
-            }
+            c.values_into(seed, run, &mut st.values);
         }
         st.daily.clear();
         if !s

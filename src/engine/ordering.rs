@@ -331,7 +331,7 @@ impl Worker {
         while units > 0 {
             let Some(o) = q.front_mut() else { break };
             let k = units.min(o.units);
-            let pay = if k == o.units {
+            let pay = if k == o.units || o.owed == 0 {
                 o.owed
             } else {
                 (i128::from(o.owed) * i128::from(k) / i128::from(o.units)) as i64

@@ -63,7 +63,7 @@ pub(crate) fn caption(c: &Chart) -> String {
             s.item_label
         ),
         Chart::Production(s) => format!(
-            "Units made per day by {}, weekly means: the line's realised capacity (ramp slips, disruptions and expansions included) and the part of its output that goes to our orders. Lines are medians, bands hold 90% of simulated futures; the gap between the two is output to other buyers or capacity left idle for lack of orders.",
+            "Units made per day by {}, weekly or monthly means: the line's realised capacity (ramp slips, disruptions and expansions included) and the part of its output that goes to our orders. Lines are medians, bands hold 90% of simulated futures; the gap between the two is output to other buyers or capacity left idle for lack of orders.",
             s.line_label
         ),
         Chart::Comparison(s) => format!("Units of {} in stock under each scenario: medians and 90% bands.", s.item_label),

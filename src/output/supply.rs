@@ -105,7 +105,7 @@ pub fn flows_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
     )
 }
 
-/// `lines.csv`: per line and week, realised capacity, output to us and to other buyers (units a
+/// `lines.csv`: per line and step (week for horizons up to 120 days, else month), realised capacity, output to us and to other buyers (units a
 /// day, weekly means) and our mean backlog (units).
 pub fn lines_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
     let rows: Vec<_> = s
@@ -127,13 +127,13 @@ pub fn lines_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
         .collect();
     period_csv(
         "lines.csv",
-        ["line", "week", "quantity"],
-        &r.periods.weeks,
+        ["line", r.periods.step_name, "quantity"],
+        &r.periods.steps,
         &rows,
     )
 }
 
-/// `channels.csv`: per channel and week, the mean idle balance (money received, not yet
+/// `channels.csv`: per channel and step (week or month, as lines.csv), the mean idle balance (money received, not yet
 /// committed) and the money committed to orders so far, in US dollars.
 pub fn channels_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
     let rows: Vec<_> = s
@@ -150,8 +150,8 @@ pub fn channels_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
         .collect();
     period_csv(
         "channels.csv",
-        ["channel", "week", "quantity"],
-        &r.periods.weeks,
+        ["channel", r.periods.step_name, "quantity"],
+        &r.periods.steps,
         &rows,
     )
 }

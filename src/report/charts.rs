@@ -47,14 +47,17 @@ pub type PeriodSeries = Vec<PeriodRow>;
 pub struct PeriodTables {
     /// First day of each calendar month.
     pub months: Vec<NaiveDate>,
-    /// First day of each week (7-day period from the start).
-    pub weeks: Vec<NaiveDate>,
+    /// First day of each step of the line and channel series (a week for horizons up to 120
+    /// days, else a calendar month).
+    pub steps: Vec<NaiveDate>,
+    /// What a step is: "week" or "month".
+    pub step_name: &'static str,
     /// Per item, by month: units delivered, units used, mean units on order not yet made.
     pub items: Vec<[PeriodSeries; 3]>,
-    /// Per line, by week: realised capacity (units a day), output to us (units a day), output to
+    /// Per line, by step: realised capacity (units a day), output to us (units a day), output to
     /// other buyers (units a day), mean units we have on order not yet made.
     pub lines: Vec<[PeriodSeries; 4]>,
-    /// Per channel, by week: mean idle balance (US dollars), money committed to orders so far.
+    /// Per channel, by step: mean idle balance (US dollars), money committed to orders so far.
     pub channels: Vec<[PeriodSeries; 2]>,
     /// Per funding source, by month: pledged and paid so far (US dollars).
     pub sources: Vec<[PeriodSeries; 2]>,
@@ -70,12 +73,13 @@ pub fn tables(st: &SeriesStats) -> PeriodTables {
     let [items, lines, channels, sources] = sh.counts;
     let cell = |k: usize, d: f64| PeriodRow::of(&st.cells[k], d);
     let months = 0..sh.months;
-    let weeks = 0..sh.weeks;
+    let steps = 0..sh.steps;
     let mdays = |m: usize| sh.month_days(m).0 as f64;
-    let wdays = |w: usize| sh.week_days(w);
+    let wdays = |w: usize| sh.step_days(w);
     PeriodTables {
         months: sh.month_dates(),
-        weeks: sh.week_dates(),
+        steps: sh.step_dates(),
+        step_name: sh.step_name(),
         items: (0..items)
             .map(|i| {
                 [
@@ -97,19 +101,23 @@ pub fn tables(st: &SeriesStats) -> PeriodTables {
         lines: (0..lines)
             .map(|n| {
                 [
-                    weeks
+                    steps
+                        .clone()
                         .clone()
                         .map(|w| cell(sh.line(n, 0, w), 1000.0 * wdays(w).1 as f64))
                         .collect(),
-                    weeks
+                    steps
+                        .clone()
                         .clone()
                         .map(|w| cell(sh.line(n, 1, w), wdays(w).0 as f64))
                         .collect(),
-                    weeks
+                    steps
+                        .clone()
                         .clone()
                         .map(|w| cell(sh.line(n, 2, w), wdays(w).0 as f64))
                         .collect(),
-                    weeks
+                    steps
+                        .clone()
                         .clone()
                         .map(|w| cell(sh.line(n, 3, w), wdays(w).0 as f64))
                         .collect(),
@@ -119,11 +127,13 @@ pub fn tables(st: &SeriesStats) -> PeriodTables {
         channels: (0..channels)
             .map(|c| {
                 [
-                    weeks
+                    steps
+                        .clone()
                         .clone()
                         .map(|w| cell(sh.channel(c, 0, w), 100.0 * wdays(w).0 as f64))
                         .collect(),
-                    weeks
+                    steps
+                        .clone()
                         .clone()
                         .map(|w| cell(sh.channel(c, 1, w), 100.0))
                         .collect(),
@@ -391,13 +401,13 @@ impl Results {
         }
     }
 
-    /// The money chart of channel `c`, by week: committed so far and the mean idle balance.
+    /// The money chart of channel `c`, by step: committed so far and the mean idle balance.
     #[must_use]
     pub fn channel_money_series(&self, s: &Scenario, c: usize) -> MoneySeries {
         let t = &self.periods.channels[c];
         MoneySeries {
             scenario_title: format!("{} · channel {}", s.title, s.channels[c].label),
-            dates: self.periods.weeks.clone(),
+            dates: self.periods.steps.clone(),
             lines: vec![
                 band_line(MoneyKind::Committed, &t[1]),
                 band_line(MoneyKind::Idle, &t[0]),
@@ -422,7 +432,7 @@ impl Results {
         }
     }
 
-    /// Line `n`'s realised capacity and our part of its output, per week, with its planned
+    /// Line `n`'s realised capacity and our part of its output, per step, with its planned
     /// changes marked.
     #[must_use]
     pub fn production_series(&self, s: &Scenario, n: usize) -> ProductionSeries {
@@ -430,7 +440,7 @@ impl Results {
         ProductionSeries {
             scenario_title: s.title.clone(),
             line_label: s.lines[n].label.clone(),
-            dates: self.periods.weeks.clone(),
+            dates: self.periods.steps.clone(),
             capacity: spread(capacity),
             ours: spread(ours),
             milestones: line_marks(s, std::iter::once(n)),

@@ -65,6 +65,22 @@ impl Correlations {
     pub fn is_empty(&self) -> bool {
         self.draws.is_empty()
     }
+
+    /// The values of the correlated draws in future `run`, in [`Correlations::draws`] order,
+    /// into `out`: a standard normal per draw from its own stream, correlated by the copula's
+    /// Cholesky factor, then each draw's inverse CDF at the normal's probability. The engine and
+    /// `porcupine sensitivity` both use it, so they see the same values.
+    pub fn values_into(&self, seed: u64, run: u64, out: &mut Vec<f64>) {
+        use rand_distr::{Distribution, StandardNormal};
+        out.clear();
+        out.extend(self.draws.iter().map(|d| -> f64 {
+            StandardNormal.sample(&mut crate::sampling::stream(seed, run, d.key))
+        }));
+        self.copula.correlate(out);
+        for (v, d) in out.iter_mut().zip(&self.draws) {
+            *v = d.dist.quantile(crate::sampling::normal_cdf(*v));
+        }
+    }
 }
 
 /// The per-future draws of a scenario: key path, site and law (`None`: not drawn once per future

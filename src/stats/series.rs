@@ -1,12 +1,16 @@
-//! Time series of supply and money across runs: per item and calendar month, per line and week,
-//! per channel and week, per funding source and month. Each run's record keeps one integer per
+//! Time series of supply and money across runs: per item and calendar month, per line and step,
+//! per channel and step, per funding source and month. Each run's record keeps one integer per
 //! (quantity, period), written by the engine's daily report; the accumulator counts it in a
 //! [`TotalDist`], so the merge is exact and memory does not grow with the number of runs.
 //!
-//! Lines and channels are kept per week (7-day periods from the start date) rather than per day:
-//! eight quantities a day for every line and channel would take more memory and time than the
-//! stock itself; a week still shows a ramp slip or a funding gap. Items and sources are kept per
+//! Lines and channels are kept per *step* rather than per day: a week (7-day periods from the
+//! start date) for horizons up to 120 days, a calendar month beyond, as the risk chart does.
+//! Per day, eight quantities for every line and channel would take more memory and time than the
+//! stock itself; a step still shows a ramp slip or a funding gap. Items and sources are kept per
 //! calendar month, the unit of the deliveries-versus-use chart.
+//!
+//! A run's cumulative values are written once, on the last day of their period; only the sums
+//! over days (backlogs, idle balances, capacity) are added every day.
 //!
 //! Two kinds of value: a *flow* (units delivered, money committed) is stored as its cumulative
 //! total at the period's last day, so a period's flow is the difference of two periods; a *level*
@@ -21,10 +25,10 @@ use serde::{Deserialize, Serialize};
 
 /// Per item and month: delivered (cumulative), used (cumulative), our backlog (Σ over days).
 pub const ITEM_KINDS: usize = 3;
-/// Per line and week: capacity (Σ of thousandths of a unit a day), our output (cumulative),
+/// Per line and step: capacity (Σ of thousandths of a unit a day), our output (cumulative),
 /// other buyers' output (cumulative), our backlog (Σ over days).
 pub const LINE_KINDS: usize = 4;
-/// Per channel and week: idle balance (Σ cents over days), committed (cumulative cents).
+/// Per channel and step: idle balance (Σ cents over days), committed (cumulative cents).
 pub const CHANNEL_KINDS: usize = 2;
 /// Per source and month: pledged, paid (cumulative cents).
 pub const SOURCE_KINDS: usize = 2;
@@ -43,8 +47,12 @@ pub struct Shape {
     pub month_of_day: Vec<u32>,
     /// Months touched by the horizon.
     pub months: usize,
-    /// Weeks (7-day periods) touched by the horizon.
-    pub weeks: usize,
+    /// Step (week for horizons up to 120 days, else calendar month) of each day.
+    pub step_of_day: Vec<u32>,
+    /// Steps touched by the horizon.
+    pub steps: usize,
+    /// Whether a step is a week (else a calendar month).
+    pub weekly: bool,
     /// The item each line makes.
     pub line_item: Vec<usize>,
     /// The line of each other buyer, in the run record's order.
@@ -67,12 +75,20 @@ impl Shape {
                 (date.year() * 12 + date.month0() as i32 - first) as u32
             })
             .collect();
+        let weekly = days <= 120;
+        let step_of_day: Vec<u32> = if weekly {
+            (0..days).map(|d| (d / 7) as u32).collect()
+        } else {
+            month_of_day.clone()
+        };
         Shape {
             start: Some(s.start),
             days,
             months: month_of_day.last().map_or(0, |m| *m as usize + 1),
             month_of_day,
-            weeks: days.div_ceil(7),
+            steps: step_of_day.last().map_or(0, |w| *w as usize + 1),
+            step_of_day,
+            weekly,
             line_item: s.lines.iter().map(|l| l.item.0).collect(),
             customer_line: s
                 .lines
@@ -132,7 +148,7 @@ impl Shape {
         }
         for n in 0..self.counts[1] {
             for k in 1..3 {
-                for w in 1..self.weeks {
+                for w in 1..self.steps {
                     prev[self.line(n, k, w)] = self.line(n, k, w - 1) as u32;
                 }
             }
@@ -145,7 +161,7 @@ impl Shape {
     pub fn cells(&self) -> usize {
         let [items, lines, channels, sources] = self.counts;
         self.months * (items * ITEM_KINDS + sources * SOURCE_KINDS + TOTAL_KINDS)
-            + self.weeks * (lines * LINE_KINDS + channels * CHANNEL_KINDS)
+            + self.steps * (lines * LINE_KINDS + channels * CHANNEL_KINDS)
     }
 
     /// An upper bound of the bytes of one run's [`SeriesRecord`] (its values and its copy of
@@ -153,7 +169,7 @@ impl Shape {
     #[must_use]
     pub fn record_bytes(&self) -> u64 {
         (8 * self.cells()
-            + 4 * self.days
+            + 8 * self.days
             + 16 * (self.line_item.len() + self.customer_line.len() + self.unit_cost.len())
             + 256) as u64
     }
@@ -168,24 +184,24 @@ impl Shape {
         self.counts[0] * ITEM_KINDS * self.months
     }
 
-    /// Index of line `n`'s quantity `k` in week `w`.
+    /// Index of line `n`'s quantity `k` in step `w`.
     #[must_use]
     pub fn line(&self, n: usize, k: usize, w: usize) -> usize {
-        self.lines_base() + (n * LINE_KINDS + k) * self.weeks + w
+        self.lines_base() + (n * LINE_KINDS + k) * self.steps + w
     }
 
     fn channels_base(&self) -> usize {
-        self.lines_base() + self.counts[1] * LINE_KINDS * self.weeks
+        self.lines_base() + self.counts[1] * LINE_KINDS * self.steps
     }
 
-    /// Index of channel `c`'s quantity `k` in week `w`.
+    /// Index of channel `c`'s quantity `k` in step `w`.
     #[must_use]
     pub fn channel(&self, c: usize, k: usize, w: usize) -> usize {
-        self.channels_base() + (c * CHANNEL_KINDS + k) * self.weeks + w
+        self.channels_base() + (c * CHANNEL_KINDS + k) * self.steps + w
     }
 
     fn sources_base(&self) -> usize {
-        self.channels_base() + self.counts[2] * CHANNEL_KINDS * self.weeks
+        self.channels_base() + self.counts[2] * CHANNEL_KINDS * self.steps
     }
 
     /// Index of source `f`'s quantity `k` in month `m`.
@@ -211,11 +227,25 @@ impl Shape {
         (all, all - u64::from(m == 0))
     }
 
-    /// Days of week `w` within the horizon, and of them the days with production.
+    /// Days of step `w` within the horizon, and of them the days with production.
     #[must_use]
-    pub fn week_days(&self, w: usize) -> (u64, u64) {
-        let all = (self.days - 7 * w).min(7) as u64;
+    pub fn step_days(&self, w: usize) -> (u64, u64) {
+        let all = self
+            .step_of_day
+            .iter()
+            .filter(|x| **x as usize == w)
+            .count() as u64;
         (all, all - u64::from(w == 0))
+    }
+
+    /// What a step is called: "week" or "month".
+    #[must_use]
+    pub fn step_name(&self) -> &'static str {
+        if self.weekly {
+            "week"
+        } else {
+            "month"
+        }
     }
 
     /// First day of each month within the horizon.
@@ -234,12 +264,19 @@ impl Shape {
             .collect()
     }
 
-    /// First day of each week.
+    /// First day of each step.
     #[must_use]
-    pub fn week_dates(&self) -> Vec<NaiveDate> {
+    pub fn step_dates(&self) -> Vec<NaiveDate> {
         let start = self.start.unwrap_or_default();
-        (0..self.weeks)
-            .map(|w| start + chrono::Days::new(7 * w as u64))
+        (0..self.steps)
+            .map(|w| {
+                let d = self
+                    .step_of_day
+                    .iter()
+                    .position(|x| *x as usize == w)
+                    .unwrap_or(0);
+                start + chrono::Days::new(d as u64)
+            })
             .collect()
     }
 }
@@ -253,6 +290,20 @@ pub struct SeriesRecord {
     pub values: Vec<u64>,
     /// Each line's realised capacity today (thousandths of a unit a day), set by the day's production.
     pub capacity_today: Vec<u64>,
+    /// Sums over the days of the current step or month so far, written into `values` at the
+    /// period's end: per line capacity and our backlog, per item our backlog, per channel the
+    /// idle balance, and all channels' idle balance.
+    sums: PeriodSums,
+}
+
+/// Running sums of the current period (see [`SeriesRecord`]).
+#[derive(Debug, Clone, Default)]
+struct PeriodSums {
+    line_capacity: Vec<u64>,
+    line_waiting: Vec<u64>,
+    item_waiting: Vec<u64>,
+    channel_idle: Vec<u64>,
+    idle: u64,
 }
 
 impl SeriesRecord {
@@ -265,6 +316,17 @@ impl SeriesRecord {
         self.values.resize(self.shape.cells(), 0);
         self.capacity_today.clear();
         self.capacity_today.resize(s.lines.len(), 0);
+        let sums = &mut self.sums;
+        for (v, n) in [
+            (&mut sums.line_capacity, s.lines.len()),
+            (&mut sums.line_waiting, s.lines.len()),
+            (&mut sums.item_waiting, s.items.len()),
+            (&mut sums.channel_idle, s.channels.len()),
+        ] {
+            v.clear();
+            v.resize(n, 0);
+        }
+        sums.idle = 0;
     }
 
     /// Notes line `n`'s realised capacity today (units a day in billionths).
@@ -279,48 +341,61 @@ impl SeriesRecord {
 pub fn record_day(rec: &mut RunRecord, day: usize) {
     let se = &mut rec.series;
     let sh = &se.shape;
-    let v = &mut se.values;
-    let m = sh.month_of_day[day] as usize;
-    let w = day / 7;
-    for (i, it) in rec.items.iter().enumerate() {
-        v[sh.item(i, 0, m)] = it.delivered;
-        v[sh.item(i, 1, m)] = it.consumed;
-    }
-    let mut value = 0u64;
-    for (i, it) in rec.items.iter().enumerate() {
-        value += it.delivered * sh.unit_cost[i];
-    }
-    v[sh.total(0, m)] = value;
+    let sums = &mut se.sums;
     for (n, l) in rec.lines.iter().enumerate() {
         let waiting = l.pending + l.backlog;
-        v[sh.item(sh.line_item[n], 2, m)] += waiting;
-        v[sh.line(n, 0, w)] += se.capacity_today[n];
-        v[sh.line(n, 1, w)] = l.produced + l.released;
-        v[sh.line(n, 2, w)] = 0;
-        v[sh.line(n, 3, w)] += waiting;
+        sums.item_waiting[sh.line_item[n]] += waiting;
+        sums.line_waiting[n] += waiting;
+        sums.line_capacity[n] += se.capacity_today[n];
     }
-    for (&n, c) in sh.customer_line.iter().zip(&rec.customers) {
-        v[sh.line(n, 2, w)] += c.delivered;
-    }
-    let (mut committed, mut idle_all) = (0u64, 0u64);
     for (c, l) in rec.channels.iter().enumerate() {
         let idle = (l.received - l.spent - l.capacity - l.lost).max(0) as u64;
-        v[sh.channel(c, 0, w)] += idle;
-        v[sh.channel(c, 1, w)] = l.spent.max(0) as u64;
-        committed += l.spent.max(0) as u64;
-        idle_all += idle;
+        sums.channel_idle[c] += idle;
+        sums.idle += idle;
     }
-    let (mut pledged, mut paid) = (0u64, 0u64);
-    for (f, l) in rec.funding.iter().enumerate() {
-        v[sh.source(f, 0, m)] = l.pledged.max(0) as u64;
-        v[sh.source(f, 1, m)] = l.paid.max(0) as u64;
-        pledged += l.pledged.max(0) as u64;
-        paid += l.paid.max(0) as u64;
+    let m = sh.month_of_day[day] as usize;
+    let w = sh.step_of_day[day] as usize;
+    let last = day + 1 >= sh.days;
+    // Everything else is written once, on the last day of its period.
+    let month_end = last || sh.month_of_day[day + 1] as usize != m;
+    let step_end = last || sh.step_of_day[day + 1] as usize != w;
+    let v = &mut se.values;
+    if step_end {
+        for (n, l) in rec.lines.iter().enumerate() {
+            v[sh.line(n, 0, w)] = std::mem::take(&mut sums.line_capacity[n]);
+            v[sh.line(n, 1, w)] = l.produced + l.released;
+            v[sh.line(n, 2, w)] = 0;
+            v[sh.line(n, 3, w)] = std::mem::take(&mut sums.line_waiting[n]);
+        }
+        for (&n, c) in sh.customer_line.iter().zip(&rec.customers) {
+            v[sh.line(n, 2, w)] += c.delivered;
+        }
+        for (c, l) in rec.channels.iter().enumerate() {
+            v[sh.channel(c, 0, w)] = std::mem::take(&mut sums.channel_idle[c]);
+            v[sh.channel(c, 1, w)] = l.spent.max(0) as u64;
+        }
     }
-    v[sh.total(1, m)] = pledged;
-    v[sh.total(2, m)] = paid;
-    v[sh.total(3, m)] = committed;
-    v[sh.total(4, m)] += idle_all;
+    if month_end {
+        let mut value = 0u64;
+        for (i, it) in rec.items.iter().enumerate() {
+            v[sh.item(i, 0, m)] = it.delivered;
+            v[sh.item(i, 1, m)] = it.consumed;
+            v[sh.item(i, 2, m)] = std::mem::take(&mut sums.item_waiting[i]);
+            value += it.delivered * sh.unit_cost[i];
+        }
+        v[sh.total(0, m)] = value;
+        let (mut pledged, mut paid) = (0u64, 0u64);
+        for (f, l) in rec.funding.iter().enumerate() {
+            v[sh.source(f, 0, m)] = l.pledged.max(0) as u64;
+            v[sh.source(f, 1, m)] = l.paid.max(0) as u64;
+            pledged += l.pledged.max(0) as u64;
+            paid += l.paid.max(0) as u64;
+        }
+        v[sh.total(1, m)] = pledged;
+        v[sh.total(2, m)] = paid;
+        v[sh.total(3, m)] = rec.channels.iter().map(|l| l.spent.max(0) as u64).sum();
+        v[sh.total(4, m)] = std::mem::take(&mut sums.idle);
+    }
 }
 
 const NONE: u32 = u32::MAX;

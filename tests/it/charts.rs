@@ -884,7 +884,8 @@ fn supply_and_money_series_match_a_hand_computation() {
     let r = report::prepare(&s, &experiment(&s, 20, 1, 2), meta);
     let p = &r.periods;
     assert_eq!(p.months, [day(2025, 1, 1)]);
-    assert_eq!(p.weeks, [day(2025, 1, 1), day(2025, 1, 8)]);
+    assert_eq!(p.steps, [day(2025, 1, 1), day(2025, 1, 8)]);
+    assert_eq!(p.step_name, "week");
     // Every future is the same: mean and percentiles agree.
     let is = |row: &report::PeriodRow, v: f64, what: &str| {
         for x in [row.mean, row.p5, row.p50, row.p95] {
