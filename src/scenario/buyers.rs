@@ -4,14 +4,13 @@
 //! can release at once.
 
 use super::channel::ChannelDoc;
-use super::distributions::{compile as dist, number, Support, MAX_RATE_PER_DAY};
-use super::doc::{date, int, num, string, tables, At, Ctx, Datetime, Node, Sp, Tbl};
-use super::header::{calendar_date, Calendar};
+use super::distributions::{compile as dist, dated, number, PointDoc, Support, MAX_RATE_PER_DAY};
+use super::doc::{date, int, num, string, tables, At, Ctx, Node, Sp, Tbl};
+use super::header::Calendar;
 use super::names::Names;
 use super::schema::{read_dist, DistDoc, Purpose};
 use super::{Channel, Customer, Flow, Line, Queue, MAX_UNITS};
 use crate::sampling::{Dist, StreamKey};
-use crate::units::Day;
 use toml_edit::Value;
 
 /// The keys this module reads from a `[[line]]` table.
@@ -36,7 +35,6 @@ const PER_YEAR: Support = Support {
 };
 
 /// One dated point of an order rate as written: (date, units per year).
-type PointDoc = (Option<Sp<Datetime>>, Option<Sp<f64>>);
 
 /// A customer's order rate as written.
 #[derive(Debug)]
@@ -128,37 +126,7 @@ fn compile_flow(ctx: &mut Ctx, f: &FlowDoc, cal: &Calendar) -> Option<Flow> {
     match f {
         FlowDoc::Drawn(d) => dist(ctx, d, PER_YEAR).map(Flow::Drawn),
         FlowDoc::Dated(points) => {
-            let mut out: Vec<(Day, f64)> = Vec::new();
-            let mut ok = true;
-            for (d, v) in points {
-                let day = d.as_ref().and_then(|d| {
-                    let date = calendar_date(ctx, d)?;
-                    Some(((date - cal.start).num_days(), d))
-                });
-                let v = v
-                    .as_ref()
-                    .and_then(|v| number(ctx, &v.at, v.v, PER_YEAR.lo, PER_YEAR.hi, PER_YEAR.what));
-                let (Some((day, at)), Some(v)) = (day, v) else {
-                    ok = false;
-                    continue;
-                };
-                // A point before the start applies from the start.
-                let day = Day(u32::try_from(day.max(0)).unwrap_or(u32::MAX));
-                if out.last().is_some_and(|&(prev, _)| day <= prev) {
-                    ctx.err(
-                        &at.at,
-                        "the dates of units_per_year must increase (after the start date)",
-                        Some(
-                            "list the points in date order, at most one on or before the start"
-                                .into(),
-                        ),
-                    );
-                    ok = false;
-                    continue;
-                }
-                out.push((day, v));
-            }
-            (ok && !out.is_empty()).then_some(Flow::Dated(out))
+            dated(ctx, points, cal, PER_YEAR, "units_per_year").map(Flow::Dated)
         }
     }
 }

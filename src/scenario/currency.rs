@@ -1,9 +1,9 @@
 //! The `[[currency]]` schema and validator: a currency that funding may be pledged in, with its
 //! rate in US dollars per unit (a number, a distribution drawn once per future, or dated points).
 
-use super::distributions::{compile as dist, number, Support};
-use super::doc::{date, num, string, tables, At, Ctx, Datetime, Node, Sp, Tbl};
-use super::header::{calendar_date, Calendar};
+use super::distributions::{compile as dist, dated, PointDoc, Support};
+use super::doc::{date, num, string, tables, At, Ctx, Node, Sp, Tbl};
+use super::header::Calendar;
 use super::hints::nearest;
 use super::schema::{read_dist, DistDoc, Purpose};
 use crate::sampling::{Dist, StreamKey};
@@ -55,7 +55,6 @@ impl Currency {
 }
 
 /// One dated point of a rate as written: (date, US dollars per unit).
-type PointDoc = (Option<Sp<Datetime>>, Option<Sp<f64>>);
 
 /// `usd_per_unit` as written.
 #[derive(Debug)]
@@ -99,39 +98,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> CurrencyDoc {
 fn compile_rate(ctx: &mut Ctx, r: &RateDoc, cal: &Calendar) -> Option<Rate> {
     match r {
         RateDoc::Drawn(d) => dist(ctx, d, RATE).map(Rate::Drawn),
-        RateDoc::Dated(points) => {
-            let mut out: Vec<(Day, f64)> = Vec::new();
-            let mut ok = true;
-            for (d, v) in points {
-                let day = d.as_ref().and_then(|d| {
-                    let date = calendar_date(ctx, d)?;
-                    Some(((date - cal.start).num_days(), d))
-                });
-                let v = v
-                    .as_ref()
-                    .and_then(|v| number(ctx, &v.at, v.v, RATE.lo, RATE.hi, RATE.what));
-                let (Some((day, at)), Some(v)) = (day, v) else {
-                    ok = false;
-                    continue;
-                };
-                // A point before the start applies from the start.
-                let day = Day(u32::try_from(day.max(0)).unwrap_or(u32::MAX));
-                if out.last().is_some_and(|&(prev, _)| day <= prev) {
-                    ctx.err(
-                        &at.at,
-                        "the dates of usd_per_unit must increase (after the start date)",
-                        Some(
-                            "list the points in date order, at most one on or before the start"
-                                .into(),
-                        ),
-                    );
-                    ok = false;
-                    continue;
-                }
-                out.push((day, v));
-            }
-            (ok && !out.is_empty()).then_some(Rate::Dated(out))
-        }
+        RateDoc::Dated(points) => dated(ctx, points, cal, RATE, "usd_per_unit").map(Rate::Dated),
     }
 }
 

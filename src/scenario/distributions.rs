@@ -344,6 +344,48 @@ pub(super) fn demand(ctx: &mut Ctx, d: &DistDoc) -> Option<Demand> {
     }
 }
 
+/// A dated point as written: `{ date, value }`, each part checked when it is read.
+pub(super) type PointDoc = (Option<Sp<super::doc::Datetime>>, Option<Sp<f64>>);
+
+/// Checks dated points of key `key` (`units_per_year`, `usd_per_unit`): every value within
+/// `support`, dates increasing; a point before the start applies from the start.
+pub(super) fn dated(
+    ctx: &mut Ctx,
+    points: &[PointDoc],
+    cal: &super::header::Calendar,
+    support: Support,
+    key: &str,
+) -> Option<Vec<(crate::units::Day, f64)>> {
+    use crate::units::Day;
+    let mut out: Vec<(Day, f64)> = Vec::new();
+    let mut ok = true;
+    for (d, v) in points {
+        let day = d.as_ref().and_then(|d| {
+            let date = super::header::calendar_date(ctx, d)?;
+            Some(((date - cal.start).num_days(), d))
+        });
+        let v = v
+            .as_ref()
+            .and_then(|v| number(ctx, &v.at, v.v, support.lo, support.hi, support.what));
+        let (Some((day, at)), Some(v)) = (day, v) else {
+            ok = false;
+            continue;
+        };
+        let day = Day(u32::try_from(day.max(0)).unwrap_or(u32::MAX));
+        if out.last().is_some_and(|&(prev, _)| day <= prev) {
+            ctx.err(
+                &at.at,
+                format!("the dates of {key} must increase (after the start date)"),
+                Some("list the points in date order, at most one on or before the start".into()),
+            );
+            ok = false;
+            continue;
+        }
+        out.push((day, v));
+    }
+    (ok && !out.is_empty()).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
