@@ -34,8 +34,6 @@ const PER_YEAR: Support = Support {
     what: "units per year",
 };
 
-/// One dated point of an order rate as written: (date, units per year).
-
 /// A customer's order rate as written.
 #[derive(Debug)]
 pub(super) enum FlowDoc {

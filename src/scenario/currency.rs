@@ -54,8 +54,6 @@ impl Currency {
     }
 }
 
-/// One dated point of a rate as written: (date, US dollars per unit).
-
 /// `usd_per_unit` as written.
 #[derive(Debug)]
 pub(super) enum RateDoc {
