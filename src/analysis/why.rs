@@ -3,18 +3,21 @@
 //! ledgers, with the numbers that show it. The rule (docs/analysis.md, "Why, in words"):
 //!
 //! 1. **Demand**: mean unmet demand below half a unit — stock covered use; supply does not bind.
+//!    Not for an item fired when available (`use = "available"`): it has no unmet demand, its
+//!    use is whatever arrives, so supply always binds it and the rule starts at 2.
 //! 2. **Capacity or share**: of the units ordered, at least 20% are still undelivered at the end
 //!    and more of them wait in the lines' queues (or for their contracts to start) than in
 //!    transit — the line cannot make them in time; "the shared line's share" when other buyers
 //!    take part of its output.
 //! 3. **Delivery lags**: as 2, but more of them are in transit than waiting.
 //! 4. **Buying rules**: otherwise, when the channels that buy the item end with money for at
-//!    least all of the unmet units — the split, caps or order interval hold orders back.
+//!    least all of the unmet units (for an item fired when available: at least one unit) — the
+//!    split, caps or order interval hold orders back.
 //! 5. **Money**: otherwise — what was bought mostly arrived, and there was no more money.
 
 use crate::plot::{format_units, format_usd};
 use crate::report::{ChannelSummary, ItemSummary, LineSummary};
-use crate::scenario::{ItemId, Scenario};
+use crate::scenario::{ItemId, Scenario, UseRule};
 use serde::Serialize;
 
 /// Share of the units ordered that must still be undelivered at the end for supply to bind.
@@ -85,7 +88,18 @@ pub fn why(
         .map(|(_, c)| c.balance_usd)
         .sum();
     let idle_text = format!("{} unspent at the end", format_usd(idle));
-    let (binding, sentence) = if unmet < 0.5 {
+    // Fired when available: no unmet demand; what arrives is what is used.
+    let available = s
+        .consumption
+        .get(i)
+        .and_then(Option::as_ref)
+        .is_some_and(|c| matches!(c.rule, UseRule::Available { .. }));
+    let short = if available {
+        format!("{head}, all of it fired when available")
+    } else {
+        format!("{head}, unmet demand {}", units(unmet))
+    };
+    let (binding, sentence) = if unmet < 0.5 && !available {
         (
             Binding::Demand,
             format!(
@@ -125,21 +139,17 @@ pub fn why(
                 ),
             )
         }
-    } else if idle >= unmet * item.unit_cost_usd {
+    } else if idle >= unmet.max(f64::from(u8::from(available))) * item.unit_cost_usd {
         (
             Binding::BuyingRules,
             format!(
-                "{head}, unmet demand {}: the channels' buying rules (split, caps, order interval) hold orders back, not money ({idle_text})",
-                units(unmet)
+                "{short}: the channels' buying rules (split, caps, order interval) hold orders back, not money ({idle_text})"
             ),
         )
     } else {
         (
             Binding::Money,
-            format!(
-                "{head}, unmet demand {}: money limits orders ({idle_text})",
-                units(unmet)
-            ),
+            format!("{short}: money limits orders ({idle_text})"),
         )
     };
     Why { binding, sentence }

@@ -136,3 +136,20 @@ fn a_cap_on_orders_binds_the_buying_rules() {
     assert_eq!(b, Binding::BuyingRules, "{text}");
     assert!(text.contains("not money ($"), "{text}");
 }
+
+#[test]
+fn an_item_fired_when_available_is_bound_by_supply_never_by_demand() {
+    let fired = |text: String| text.replace("daily = 5", "use = \"available\"\nmax_daily = 5");
+    // Everything bought arrives and is fired: money limits it, not demand.
+    let (b, text) = why(&fired(case(0, 100_000, 100, 0, "", "")));
+    assert_eq!(b, Binding::Money, "{text}");
+    assert!(
+        text.starts_with(
+            "ordered 100, delivered 100, all of it fired when available: money limits orders"
+        ),
+        "{text}"
+    );
+    // A slow line: its capacity limits it.
+    let (b, text) = why(&fired(case(0, 1_000_000_000, 1, 0, "", "")));
+    assert_eq!(b, Binding::Capacity, "{text}");
+}
