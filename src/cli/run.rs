@@ -238,9 +238,10 @@ pub(super) fn summary_text(
         elapsed.as_secs_f64()
     );
     let _ = writeln!(out);
+    let w = crate::output::risk_text::label_width(r);
     let _ = writeln!(
         out,
-        "{:<28} {:>8} {:>22} {:>16} {:>18} {:>22}",
+        "{:<w$} {:>8} {:>22} {:>16} {:>18} {:>22}",
         "item",
         "start",
         "end stock P50 [P5–P95]",
@@ -280,10 +281,10 @@ pub(super) fn summary_text(
                 .p50
                 .map_or_else(|| "after horizon".to_owned(), |d| d.to_string()),
         };
-        let label: String = crate::text::terminal(&it.label).chars().take(28).collect();
+        let label = crate::output::risk_text::fit_label(&it.label, w);
         let _ = writeln!(
             out,
-            "{label:<28} {:>8} {range:>22} {mean:>16} {none:>18} {first:>22}",
+            "{label:<w$} {:>8} {range:>22} {mean:>16} {none:>18} {first:>22}",
             format_units(it.initial_stock as f64),
         );
     }

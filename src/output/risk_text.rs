@@ -118,24 +118,49 @@ pub fn risk_by_month_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
     })
 }
 
+/// The width of the item column on the terminal: the longest label, between 16 and 40
+/// characters.
+#[must_use]
+pub fn label_width(r: &Results) -> usize {
+    r.summary
+        .items
+        .iter()
+        .map(|it| crate::text::terminal(&it.label).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(16, 40)
+}
+
+/// An item's label for a terminal column of `width` characters, cut with "…" if longer.
+#[must_use]
+pub fn fit_label(label: &str, width: usize) -> String {
+    let t = crate::text::terminal(label);
+    if t.chars().count() <= width {
+        t.into_owned()
+    } else {
+        t.chars().take(width - 1).chain(['…']).collect()
+    }
+}
+
 /// The risk measures and the binding constraint of every item, for the terminal.
 #[must_use]
 pub fn terminal(r: &Results) -> String {
     let t = |s: &str| crate::text::terminal(s).into_owned();
     let mut o = String::new();
+    let w = label_width(r);
     for it in &r.summary.items {
         let k = &it.risk;
-        let label: String = t(&it.label).chars().take(28).collect();
+        let label = fit_label(&it.label, w);
         let _ = writeln!(
             o,
-            "{label:<28} P(none on any day) {}, first at zero (P50) {}, days at zero {:.1} ± {:.1}, cover at end {} months",
+            "{label:<w$} P(none on any day) {}, first at zero (P50) {}, days at zero {:.1} ± {:.1}, cover at end {} months",
             pct(k.prob_zero_any_day),
             date_or(k.first_zero.p50),
             k.expected_days_at_zero,
             k.expected_days_at_zero_se,
             cover(k.months_of_cover_at_end),
         );
-        let _ = writeln!(o, "{:<28} why: {}", "", t(&it.why.sentence));
+        let _ = writeln!(o, "{:<w$} why: {}", "", t(&it.why.sentence));
     }
     o
 }
