@@ -66,28 +66,9 @@ pub(super) fn run_shard(
     let (layout, _) = crate::analysis::OutcomeLayout::new(&scenarios);
     let first = range.start;
     let progress = |done: u64| bar.set_position(done - first);
-    let sums = match runner::run_paired_range(
-        &scenarios,
-        &layout,
-        &cfg,
-        range.clone(),
-        &progress,
-        &cancel,
-    ) {
-        Ok(s) => s,
-        Err(RunError::Interrupted { done, runs }) => {
-            bar.abandon();
-            return Err(interrupted(
-                format!("interrupted after {done} of {runs} runs of shard {shard}"),
-                &signal,
-            ));
-        }
-        Err(e) => {
-            bar.abandon();
-            return Err(CliError::Run(e));
-        }
-    };
-    bar.finish_and_clear();
+    let result =
+        runner::run_paired_range(&scenarios, &layout, &cfg, range.clone(), &progress, &cancel);
+    let sums = super::shard::finished(result, &bar, shard, &signal)?;
     let partial = PairedPartial {
         format: crate::shard::PAIRED_FORMAT.to_owned(),
         format_version: crate::shard::FORMAT_VERSION,

@@ -73,21 +73,7 @@ pub(super) fn run_shard(args: &RunArgs, shard: Shard) -> Result<(), CliError> {
     };
     let sink: Option<runner::FutureSink<'_>> = if per_future { Some(&mut keep) } else { None };
     let result = runner::run_range(&scenario, &cfg, range.clone(), &progress, &cancel, sink);
-    let acc = match result {
-        Ok(a) => a,
-        Err(RunError::Interrupted { done, runs }) => {
-            bar.abandon();
-            return Err(interrupted(
-                format!("interrupted after {done} of {runs} runs of shard {shard}"),
-                &signal,
-            ));
-        }
-        Err(e) => {
-            bar.abandon();
-            return Err(CliError::Run(e));
-        }
-    };
-    bar.finish_and_clear();
+    let acc = finished(result, &bar, shard, &signal)?;
     let header = Header {
         format: crate::shard::FORMAT.to_owned(),
         format_version: crate::shard::FORMAT_VERSION,
@@ -118,4 +104,31 @@ pub(super) fn run_shard(args: &RunArgs, shard: Shard) -> Result<(), CliError> {
         started.elapsed().as_secs_f64(),
         crate::text::terminal(&path.display().to_string())
     ))
+}
+
+/// The outcome of a shard's simulation: its result, or the error to report (an interruption
+/// says how far the shard got); the progress bar is cleared either way.
+pub(super) fn finished<T>(
+    result: Result<T, RunError>,
+    bar: &indicatif::ProgressBar,
+    shard: Shard,
+    signal: &std::sync::atomic::AtomicUsize,
+) -> Result<T, CliError> {
+    match result {
+        Ok(v) => {
+            bar.finish_and_clear();
+            Ok(v)
+        }
+        Err(RunError::Interrupted { done, runs }) => {
+            bar.abandon();
+            Err(interrupted(
+                format!("interrupted after {done} of {runs} runs of shard {shard}"),
+                signal,
+            ))
+        }
+        Err(e) => {
+            bar.abandon();
+            Err(CliError::Run(e))
+        }
+    }
 }
