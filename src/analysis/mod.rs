@@ -4,6 +4,7 @@
 //! rows of `runs.csv` ([`futures`]).
 
 pub mod comparison;
+pub mod draws;
 pub mod futures;
 pub mod outcomes;
 pub mod paired;

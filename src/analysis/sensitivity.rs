@@ -3,15 +3,16 @@
 //! the same keyed stream as the engine, so it is the value that future used), Spearman rank
 //! correlations, and the ranked table of one-at-a-time swings.
 //!
-//! Values drawn many times within a future (installment amounts, paid or not, payment and
-//! contract delays, delivery lags, daily use) are not inputs here: they have no single value per
-//! future, and their spread mostly averages out within it.
+//! The inputs are the scenario's per-future draws ([`super::draws`]). Values drawn many times
+//! within a future (installment amounts, paid or not, payment and contract delays, delivery
+//! lags, daily use) are not inputs: they have no single value per future, and their spread
+//! mostly averages out within it.
 
+pub use super::draws::{inputs, Input};
 use super::futures::FutureRow;
 use super::{Outcome, OutcomeLayout, PairedSums};
-use crate::sampling::{stream, Dist, StreamKey};
-use crate::scenario::{FactorKind, Flow, KeyPath, Scenario, UseRule};
-use rand::Rng as _;
+use crate::sampling::Dist;
+use crate::scenario::Scenario;
 use serde::Serialize;
 
 /// Most futures a sensitivity analysis may run: it keeps every future's outcomes and draws in
@@ -28,165 +29,6 @@ pub const OUTCOMES: [Outcome; 4] = [
     Outcome::DaysAtZero,
     Outcome::Delivered,
 ];
-
-/// How a future's value of an input is drawn (as the engine draws it).
-#[derive(Debug, Clone)]
-enum Source {
-    /// The first draw of the distribution from this stream.
-    Drawn(StreamKey),
-    /// 1 if the first uniform of this stream is below `p` (an expansion's success), else 0.
-    Success(StreamKey, f64),
-}
-
-/// One uncertain input: where it is written, its law and how each future draws it.
-#[derive(Debug, Clone)]
-pub struct Input {
-    /// Key path (as in `--set`).
-    pub path: String,
-    /// Its distribution.
-    pub dist: Dist,
-    source: Source,
-}
-
-impl Input {
-    fn drawn(path: KeyPath, dist: &Dist, key: StreamKey) -> Option<Input> {
-        dist.fixed_value().is_none().then(|| Input {
-            path: path.to_string(),
-            dist: dist.clone(),
-            source: Source::Drawn(key),
-        })
-    }
-
-    /// Its value in future `run` (before any clamping the engine applies, which keeps ranks).
-    #[must_use]
-    pub fn value(&self, seed: u64, run: u64) -> f64 {
-        match &self.source {
-            Source::Drawn(key) => self.dist.sample(&mut stream(seed, run, *key)),
-            Source::Success(key, p) => {
-                f64::from(u8::from(stream(seed, run, *key).random::<f64>() < *p))
-            }
-        }
-    }
-
-    /// The value with probability `q` at or below it (q in (0, 1)), to six significant digits.
-    #[must_use]
-    pub fn quantile(&self, q: f64) -> f64 {
-        round_significant(quantile(&self.dist, q), 6)
-    }
-}
-
-/// Every uncertain input of `s`, in file order: per line its ramp slip, other customers'
-/// share, releasable stock, customers' orders and expansion projects (cost, capacity added,
-/// lead time, success); per consumption that follows a threat its engaged share and shots per
-/// engagement; per level factor its level. Inputs with a single value are left out.
-#[must_use]
-pub fn inputs(s: &Scenario) -> Vec<Input> {
-    let mut out = Vec::new();
-    for line in &s.lines {
-        let at = KeyPath::root().key("line").key(&line.name);
-        out.extend(Input::drawn(
-            at.key("ramp_slip_days"),
-            &line.slip,
-            line.key_slip,
-        ));
-        if line.customers.is_empty() {
-            out.extend(Input::drawn(
-                at.key("other_customers_share"),
-                &line.other_share,
-                line.key_share,
-            ));
-        }
-        out.extend(Input::drawn(
-            at.key("releasable_stock"),
-            &line.releasable,
-            line.key_releasable,
-        ));
-        for (k, c) in line.customers.iter().enumerate() {
-            if let Flow::Drawn(d) = &c.units_per_year {
-                out.extend(Input::drawn(
-                    at.key("customer").index(k).key("units_per_year"),
-                    d,
-                    c.key_rate,
-                ));
-            }
-        }
-        for (k, e) in line.expansions.iter().enumerate() {
-            let here = at.key("expansion").index(k);
-            out.extend(Input::drawn(here.key("cost_usd"), &e.cost_usd, e.key_cost));
-            out.extend(Input::drawn(
-                here.key(adds_key(e.per_day)),
-                &e.adds,
-                e.key_adds,
-            ));
-            out.extend(Input::drawn(
-                here.key("lead_time_days"),
-                &e.lead_time,
-                e.key_lead,
-            ));
-            let p = e.success_probability;
-            if p > 0.0 && p < 1.0 {
-                if let Ok(dist) = Dist::bernoulli(p) {
-                    out.push(Input {
-                        path: here.key("success_probability").to_string(),
-                        dist,
-                        source: Source::Success(e.key_success, p),
-                    });
-                }
-            }
-        }
-    }
-    for (item, c) in s.items.iter().zip(&s.consumption) {
-        if let Some(UseRule::Threat(t)) = c.as_ref().map(|c| &c.rule) {
-            let at = KeyPath::root().key("consumption").key(&item.name);
-            out.extend(Input::drawn(
-                at.key("engaged_share"),
-                &t.engaged_share,
-                t.key_share,
-            ));
-            out.extend(Input::drawn(
-                at.key("shots_per_engagement"),
-                &t.shots,
-                t.key_shots,
-            ));
-        }
-    }
-    for f in &s.factors {
-        if let FactorKind::Level(d) = &f.kind {
-            out.extend(Input::drawn(
-                KeyPath::root().key("factor").key(&f.name).key("level"),
-                d,
-                f.key_level,
-            ));
-        }
-    }
-    out
-}
-
-/// The key an expansion's capacity was written with, from its periods per day (1 over the
-/// period's days, as the scenario computes it).
-fn adds_key(per_day: f64) -> &'static str {
-    if per_day == 1.0 {
-        "adds_per_day"
-    } else if per_day == 1.0 / (365.25 / 12.0) {
-        "adds_per_month"
-    } else {
-        "adds_per_year"
-    }
-}
-
-/// `x` rounded to `digits` significant digits.
-fn round_significant(x: f64, digits: i32) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
-    let r = (x * scale).round() / scale;
-    if r.is_finite() {
-        r
-    } else {
-        x
-    }
-}
 
 /// The smallest x with P(X ≤ x) ≥ q, for q in (0, 1): the distribution's inverse CDF, the
 /// same one the copula of `[[correlation]]` uses.
@@ -392,12 +234,5 @@ mod tests {
         // x ranks 1, 2.5, 2.5, 4; y ranks 1, 2, 3, 4: Pearson of those.
         let r = spearman(&[1.0, 2.0, 2.0, 9.0], &[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert!((r - 0.948_683_298_050_513_8).abs() < 1e-12);
-    }
-
-    #[test]
-    fn rounding_keeps_six_digits() {
-        assert_eq!(round_significant(123.456_789, 6), 123.457);
-        assert_eq!(round_significant(-0.000_123_456_78, 6), -0.000_123_457);
-        assert_eq!(round_significant(0.0, 6), 0.0);
     }
 }

@@ -95,7 +95,8 @@ fn write_runs_csv(
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
     w.write_record(crate::analysis::futures::header(scenario))
         .map_err(|e| sink_err(e.to_string()))?;
-    let columns = crate::analysis::futures::header(scenario).len() - 1;
+    let columns = crate::analysis::futures::outcome_columns(scenario);
+    let mut out = crate::analysis::futures::Writer::new(scenario, headers[0].1.seed);
     for &i in order {
         let (path, h) = &headers[i];
         let rows = part::read_rows(path)?;
@@ -108,7 +109,7 @@ fn write_runs_csv(
             }
             .into());
         }
-        crate::analysis::futures::write(scenario, &mut w, &rows)
+        out.write(&mut w, &rows)
             .map_err(|e| sink_err(e.to_string()))?;
     }
     w.into_inner()

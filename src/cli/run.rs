@@ -48,6 +48,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
     } else {
         args.runs_csv || runs <= crate::analysis::futures::DEFAULT_MAX_FUTURES
     };
+    let mut rows_out = crate::analysis::futures::Writer::new(&scenario, seed);
     let mut runs_csv = if per_future {
         let f = dest.stream("runs.csv")?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
@@ -80,8 +81,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
             &cancel,
             &mut |rows, done| {
                 if let Some(w) = runs_csv.as_mut() {
-                    crate::analysis::futures::write(&scenario, w, rows)
-                        .map_err(|e| e.to_string())?;
+                    rows_out.write(w, rows).map_err(|e| e.to_string())?;
                 }
                 let Some(p) = precision.as_mut() else {
                     return Ok(runner::Flow::Continue);

@@ -37,7 +37,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     let inputs = sens::inputs(&base);
     if inputs.is_empty() {
         return Err(bad(
-            "the scenario has no uncertain input drawn once per future (a ramp slip, a share, a customer's orders, an expansion's cost, capacity, lead time or success, an engaged share, shots per engagement or a factor level given as a distribution)".into(),
+            "the scenario has no uncertain input drawn once per future (a ramp slip, a share, a customer's orders, an expansion's cost, capacity, lead time or success, an engaged share, shots per engagement, a factor level, a unit cost, a price multiplier, an exchange rate, a contract's slip or a parameter of daily use given as a distribution)".into(),
             "give one of them as a distribution, e.g. ramp_slip_days = { dist = \"uniform\", min = 0, max = 180 }",
         ));
     }
@@ -79,24 +79,16 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     let paired =
         super::compare::simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
     let rows = base_futures(&base, &args.common, (runs, seed), &paired)?;
-    // A correlated input takes its value from the copula, as in the engine.
-    let corr = &base.correlations;
-    let mut correlated = Vec::new();
-    let draws: Vec<Vec<f64>> = inputs
-        .iter()
-        .map(|(i, _, _)| {
-            let k = corr.draws.iter().position(|d| d.path == i.path);
-            (0..runs)
-                .map(|run| match k {
-                    Some(k) => {
-                        corr.values_into(seed, run, &mut correlated);
-                        correlated[k]
-                    }
-                    None => i.value(seed, run),
-                })
-                .collect()
-        })
-        .collect();
+    // Each input's value in every future, as the engine drew it (the copula's, when correlated).
+    let per_future = crate::analysis::draws::Draws::new(&base);
+    let (mut scratch, mut values) = (Vec::new(), Vec::new());
+    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(rows.len()); inputs.len()];
+    for run in 0..runs {
+        per_future.values_into(seed, run, &mut scratch, &mut values);
+        for (d, &v) in draws.iter_mut().zip(&values) {
+            d.push(v);
+        }
+    }
     let table = sens::table(&Experiment {
         scenario: &base,
         inputs: &inputs,

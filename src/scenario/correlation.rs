@@ -219,6 +219,7 @@ pub(super) fn compile(
         }
         let mut ends = [0usize; 2];
         let mut found = true;
+        let mut fixed = false;
         for (k, p) in paths.iter().enumerate() {
             match sites.iter().position(|(path, _, _)| *path == p.v) {
                 Some(i)
@@ -229,13 +230,25 @@ pub(super) fn compile(
                 {
                     ends[k] = i
                 }
-                Some(i) => {
-                    let why = match &sites[i].2 {
-                        Some(_) => {
-                            "is a fixed number in this scenario, so there is nothing to correlate"
-                        }
-                        None => "is not drawn once per future in this scenario",
-                    };
+                // A fixed number (often a variant's `--set`, a sweep's or a sensitivity
+                // analysis's value) leaves nothing to correlate: the pair is dropped, with a
+                // warning.
+                Some(i) if sites[i].2.is_some() => {
+                    ctx.warn(
+                        &p.at,
+                        format!(
+                            "\"{}\" is a fixed number in this scenario, so this correlation is ignored",
+                            p.v
+                        ),
+                        format!(
+                            "give it a distribution to correlate it, or remove this [[correlation]]; {}",
+                            listing()
+                        ),
+                    );
+                    fixed = true;
+                }
+                Some(_) => {
+                    let why = "is not drawn once per future in this scenario";
                     ctx.err(
                         &p.at,
                         format!("\"{}\" {why}", p.v),
@@ -265,6 +278,9 @@ pub(super) fn compile(
         }
         if !found {
             ok = false;
+            continue;
+        }
+        if fixed {
             continue;
         }
         if ends[0] == ends[1] {

@@ -211,6 +211,29 @@ fn one_and_two_threads_give_identical_results() {
     assert!(summary(1) == summary(2));
 }
 
+/// A correlation naming a fixed number (as a variant's `--set`, a sweep or a sensitivity analysis
+/// writes one) is ignored with a warning, and the scenario runs without it.
+#[test]
+fn a_fixed_draw_drops_its_correlation_with_a_warning() {
+    let text = base(
+        "\n[[correlation]]\nbetween = [\"line.l.other_customers_share\", \"factor.mood.level\"]\nrank = 0.3\n",
+    );
+    let loaded = porcupine::scenario::check_str(&text, std::path::Path::new("w.toml"))
+        .expect("a fixed draw is a warning, not an error");
+    let shown = loaded.render_warnings(std::path::Path::new("w.toml"), &text);
+    assert!(
+        shown.contains("correlation[0].between[0]: \"line.l.other_customers_share\" is a fixed number in this scenario, so this correlation is ignored"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "help: give it a distribution to correlate it, or remove this [[correlation]]"
+        ),
+        "{shown}"
+    );
+    assert!(loaded.scenario.correlations.is_empty());
+}
+
 #[test]
 fn bad_correlations_are_refused_with_a_reason() {
     let pair = |a: &str, b: &str, rank: &str| {
@@ -223,9 +246,6 @@ fn bad_correlations_are_refused_with_a_reason() {
             "correlation[0].between[0]: \"line.l.ramp_slip_day\" is not a per-future draw of this scenario",
             "did you mean \"line.l.ramp_slip_days\"?",
             "the draws that can be correlated here are: \"line.l.ramp_slip_days\"",
-        ]),
-        raw("a fixed draw", pair("line.l.other_customers_share", "factor.mood.level", "0.3"), &[
-            "correlation[0].between[0]: \"line.l.other_customers_share\" is a fixed number in this scenario, so there is nothing to correlate",
         ]),
         raw("a draw made each day", pair("consumption.x.daily", "factor.mood.level", "0.3"), &[
             "\"consumption.x.daily\" is not a per-future draw of this scenario",

@@ -23,6 +23,7 @@ mod hand_computed;
 mod no_loss;
 mod outputs;
 mod paired_shards;
+mod per_future_draws;
 mod prices;
 mod reliability;
 mod risk_measures;
