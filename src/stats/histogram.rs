@@ -224,6 +224,34 @@ impl LogHistogram {
         self.max = self.max.max(v);
     }
 
+    /// Counts every value of `values`: the same result as adding them one by one, with the
+    /// window checked once for the whole slice (the statistics fold a batch of runs per cell).
+    #[inline]
+    pub fn add_all(&mut self, values: &[u64]) {
+        let (Some(&lo), Some(&hi)) = (values.iter().min(), values.iter().max()) else {
+            return;
+        };
+        let inside = |v: u64| bucket_of(v).wrapping_sub(self.base) < self.buckets.len();
+        if self.total == 0 || self.level != 0 || !inside(lo) || !inside(hi) {
+            for &v in values {
+                self.add(v);
+            }
+            return;
+        }
+        for &v in values {
+            let (fine, offset) = bucket_and_offset(v);
+            let bucket = &mut self.buckets[fine - self.base];
+            bucket.count += 1;
+            let t = tag(offset);
+            if bucket.only != t && bucket.only != MANY {
+                bucket.only = join(bucket.only, t);
+            }
+        }
+        self.total += values.len() as u64;
+        self.min = self.min.min(lo);
+        self.max = self.max.max(hi);
+    }
+
     /// Counts one value outside the window or in a coarsened histogram.
     #[cold]
     #[inline(never)]
@@ -419,6 +447,19 @@ impl Moments {
         self.sum_sq += u128::from(v) * u128::from(v);
     }
 
+    /// Counts every value of `values` (as many [`Moments::add`]).
+    #[inline]
+    pub fn add_all(&mut self, values: &[u64]) {
+        let (mut sum, mut sum_sq) = (0u128, 0u128);
+        for &v in values {
+            sum += u128::from(v);
+            sum_sq += u128::from(v) * u128::from(v);
+        }
+        self.n += values.len() as u64;
+        self.sum += sum;
+        self.sum_sq += sum_sq;
+    }
+
     /// Adds another's totals.
     pub fn merge(&mut self, o: &Moments) {
         self.n += o.n;
@@ -593,6 +634,22 @@ mod tests {
             prop_assert_eq!((&ab.buckets, ab.base, ab.level), (&ba.buckets, ba.base, ba.level));
             let mut m = ma; m.merge(&mb);
             prop_assert_eq!(m, mall);
+        }
+
+        #[test]
+        fn adding_a_slice_is_adding_one_by_one(first in values(), chunks in proptest::collection::vec(values(), 1..4)) {
+            let (mut one, mut all) = (LogHistogram::new(), LogHistogram::new());
+            let (mut m1, mut mall) = (Moments::default(), Moments::default());
+            let small = |v: u64| v % (1 << 40);
+            for &v in &first { one.add(v); all.add(v); }
+            for c in &chunks {
+                for &v in c { one.add(v); m1.add(small(v)); }
+                all.add_all(c);
+                mall.add_all(&c.iter().map(|&v| small(v)).collect::<Vec<_>>());
+            }
+            prop_assert_eq!((&one.buckets, one.base, one.level), (&all.buckets, all.base, all.level));
+            prop_assert_eq!((one.total, one.min, one.max), (all.total, all.min, all.max));
+            prop_assert_eq!(m1, mall);
         }
     }
 

@@ -49,6 +49,17 @@ impl DailyCell {
         self.zero += u64::from(stock == 0);
     }
 
+    /// Counts the closing stock of several runs (as many [`DailyCell::add`]).
+    #[inline]
+    pub fn add_all(&mut self, stocks: &[u64], safe: Option<u64>) {
+        self.moments.add_all(stocks);
+        self.hist.add_all(stocks);
+        if let Some(s) = safe {
+            self.below_safe += stocks.iter().filter(|&&v| v < s).count() as u64;
+        }
+        self.zero += stocks.iter().filter(|&&v| v == 0).count() as u64;
+    }
+
     /// Adds another cell (exact).
     pub fn merge(&mut self, o: &DailyCell) {
         self.moments.merge(&o.moments);
@@ -72,6 +83,13 @@ impl TotalDist {
     pub fn add(&mut self, v: u64) {
         self.moments.add(v);
         self.hist.add(v);
+    }
+
+    /// Counts every value of `values` (as many [`TotalDist::add`]).
+    #[inline]
+    pub fn add_all(&mut self, values: &[u64]) {
+        self.moments.add_all(values);
+        self.hist.add_all(values);
     }
 
     /// Adds another.
@@ -383,10 +401,15 @@ impl Accumulator {
     /// was the largest cost of the statistics in the profile).
     pub fn add_runs(&mut self, batch: &[RunRecord]) {
         let days = self.days;
-        for (k, cell) in self.daily.iter_mut().enumerate() {
-            let safe = self.safe[k / days];
-            for rec in batch {
-                cell.add(rec.stock[k], safe);
+        // One cell's values of the whole batch, gathered first so the cell is updated in one go.
+        let mut values = [0u64; 256];
+        for chunk in batch.chunks(values.len()) {
+            let values = &mut values[..chunk.len()];
+            for (k, cell) in self.daily.iter_mut().enumerate() {
+                for (v, rec) in values.iter_mut().zip(chunk) {
+                    *v = rec.stock[k];
+                }
+                cell.add_all(values, self.safe[k / days]);
             }
         }
         for rec in batch {

@@ -431,14 +431,20 @@ impl SeriesStats {
         if self.previous.len() != self.cells.len() {
             self.previous = self.shape.flow_previous();
         }
-        for (k, (cell, &p)) in self.cells.iter_mut().zip(&self.previous).enumerate() {
-            for rec in batch {
-                let v = &rec.series.values;
-                cell.add(if p == NONE {
-                    v[k]
-                } else {
-                    v[k] - v[p as usize]
-                });
+        // One cell's values of the whole batch, gathered first so the cell is updated in one go.
+        let mut values = [0u64; 256];
+        for chunk in batch.chunks(values.len()) {
+            let values = &mut values[..chunk.len()];
+            for (k, (cell, &p)) in self.cells.iter_mut().zip(&self.previous).enumerate() {
+                for (x, rec) in values.iter_mut().zip(chunk) {
+                    let v = &rec.series.values;
+                    *x = if p == NONE {
+                        v[k]
+                    } else {
+                        v[k] - v[p as usize]
+                    };
+                }
+                cell.add_all(values);
             }
         }
     }
