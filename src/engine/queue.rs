@@ -102,8 +102,29 @@ impl EventQueue {
     ///
     /// # Panics
     /// In debug builds, when the time is earlier than the event being processed (a model bug).
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, day: Day, event: Event) -> bool {
+        // The common case, a later day with a free inline slot, without a call.
+        let d = day.index();
+        if d < self.used.len() && (d != self.day || !self.started) {
+            let k = self.used[d] as usize;
+            if k < INLINE {
+                debug_assert!(
+                    d > self.day || !self.started,
+                    "event scheduled in the past: {event:?} at {day}"
+                );
+                self.inline[d * INLINE + k] = event;
+                self.used[d] += 1;
+                self.len += 1;
+                return true;
+            }
+        }
+        self.schedule_slow(day, event)
+    }
+
+    /// [`Self::schedule`] past the horizon, for today, or into a full day.
+    #[inline(never)]
+    fn schedule_slow(&mut self, day: Day, event: Event) -> bool {
         let d = day.index();
         if d >= self.used.len() {
             return false;
