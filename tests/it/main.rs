@@ -21,6 +21,7 @@ mod format_readings;
 mod fuzz_regressions;
 mod hand_computed;
 mod no_loss;
+mod output_snapshots;
 mod outputs;
 mod paired_shards;
 mod prices;
