@@ -36,4 +36,5 @@ mod tutorial;
 mod uncertain_parameters;
 mod util;
 mod variants;
+mod warnings;
 mod why;
