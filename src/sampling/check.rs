@@ -8,10 +8,10 @@ impl Dist {
     /// Checks that the distribution can be sampled as written; the message says what is wrong
     /// in plain words (the caller adds the key path). Refused: a truncation that keeps less than
     /// [`MIN_TRUNCATED_MASS`] of the distribution within its bounds, and count distributions whose
-    /// draws could pass the Poisson sampler's limit ([`MAX_COUNT_MEAN`]): a Poisson mean above
-    /// it, or a negative binomial whose mean is above 10¹⁵ or whose mean / shape is above 10¹⁶
-    /// (then the gamma draw that sets the day's Poisson mean passes 10¹⁸ with a probability
-    /// below e⁻⁹⁰).
+    /// draws could pass the Poisson sampler's limit
+    /// ([`MAX_COUNT_MEAN`](super::MAX_COUNT_MEAN)): a Poisson mean above it, or a negative
+    /// binomial whose mean is above 10¹⁵ or whose mean / shape is above 10¹⁶ (then the gamma
+    /// draw that sets the day's Poisson mean passes 10¹⁸ with a probability below e⁻⁹⁰).
     ///
     /// # Errors
     /// A sentence saying what cannot be sampled and why.
