@@ -2,9 +2,11 @@
 //! its standard error) and the distribution of its days disrupted per future. Written only when
 //! the scenario has events.
 
+use super::csv_rows::{write_csv, Num};
 use super::summary_csv::{mean_se, share_se};
-use super::{round, OutputError};
+use super::OutputError;
 use crate::report::Results;
+use serde::Serialize;
 
 /// The table's header.
 pub const HEADER: [&str; 12] = [
@@ -22,38 +24,45 @@ pub const HEADER: [&str; 12] = [
     "days_disrupted_p95",
 ];
 
+/// One row of `events.csv`, in [`HEADER`] order.
+#[derive(Serialize)]
+struct EventRow<'a> {
+    event: &'a str,
+    label: &'a str,
+    effect: &'a str,
+    prob_happened: Num,
+    prob_happened_se: Num,
+    days_disrupted_mean: Num,
+    days_disrupted_mean_se: Num,
+    days_disrupted_p5: Num,
+    days_disrupted_p25: Num,
+    days_disrupted_p50: Num,
+    days_disrupted_p75: Num,
+    days_disrupted_p95: Num,
+}
+
 /// `events.csv`.
 pub fn events_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
-    let e = |x: csv::Error| OutputError::Serialize {
-        file: "events.csv",
-        message: x.to_string(),
-    };
     let n = r.summary.metadata.runs;
-    let num = |v: f64| round(v, 6).to_string();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).map_err(e)?;
-    for ev in &r.summary.events {
+    let num = |v: f64| Num::round(v, 6);
+    let rows = r.summary.events.iter().map(|ev| {
         let d = &ev.days_disrupted;
-        w.write_record([
-            ev.name.clone(),
-            ev.label.clone(),
-            ev.effect.to_owned(),
-            num(ev.prob_happened),
-            num(share_se(ev.prob_happened, n)),
-            num(d.mean),
-            num(mean_se(d, n)),
-            num(d.p5),
-            num(d.p25),
-            num(d.p50),
-            num(d.p75),
-            num(d.p95),
-        ])
-        .map_err(e)?;
-    }
-    w.into_inner().map_err(|x| OutputError::Serialize {
-        file: "events.csv",
-        message: x.to_string(),
-    })
+        EventRow {
+            event: &ev.name,
+            label: &ev.label,
+            effect: ev.effect,
+            prob_happened: num(ev.prob_happened),
+            prob_happened_se: num(share_se(ev.prob_happened, n)),
+            days_disrupted_mean: num(d.mean),
+            days_disrupted_mean_se: num(mean_se(d, n)),
+            days_disrupted_p5: num(d.p5),
+            days_disrupted_p25: num(d.p25),
+            days_disrupted_p50: num(d.p50),
+            days_disrupted_p75: num(d.p75),
+            days_disrupted_p95: num(d.p95),
+        }
+    });
+    write_csv("events.csv", HEADER, rows)
 }
 
 /// The report's section on disruption events (empty when there are none): Markdown lines.
@@ -101,4 +110,30 @@ pub fn terminal_lines(r: &Results) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::csv_rows::serde_header;
+
+    #[test]
+    fn the_header_names_the_row_fields() {
+        let z = Num(0.0);
+        let row = EventRow {
+            event: "e",
+            label: "l",
+            effect: "x",
+            prob_happened: z,
+            prob_happened_se: z,
+            days_disrupted_mean: z,
+            days_disrupted_mean_se: z,
+            days_disrupted_p5: z,
+            days_disrupted_p25: z,
+            days_disrupted_p50: z,
+            days_disrupted_p75: z,
+            days_disrupted_p95: z,
+        };
+        assert_eq!(serde_header(&row), HEADER);
+    }
 }

@@ -3,6 +3,8 @@
 //! never replacing earlier results unless asked to, and never anything porcupine did not write.
 
 pub mod compare;
+mod csv_rows;
+mod daily;
 pub mod events;
 mod folder;
 pub mod html;
@@ -13,6 +15,7 @@ pub mod summary_csv;
 mod supply;
 pub mod sweep;
 
+pub use daily::{daily_csv, funding_csv, trajectories_csv};
 pub use folder::{results_folder, Destination, MARKER};
 
 use crate::plot;
@@ -264,103 +267,10 @@ pub fn charts(s: &Scenario, r: &Results) -> Vec<(String, plot::Chart)> {
     out
 }
 
-fn csv_err(file: &'static str) -> impl Fn(csv::Error) -> OutputError {
-    move |e| OutputError::Serialize {
-        file,
-        message: e.to_string(),
-    }
-}
-
 /// Rounds for CSV: enough digits for analysis, no float noise.
 fn round(v: f64, digits: i32) -> f64 {
     let m = 10f64.powi(digits);
     (v * m).round() / m
-}
-
-/// `daily.csv`: one row per date and item.
-pub fn daily_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
-    let e = csv_err("daily.csv");
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "date",
-        "item",
-        "mean",
-        "sd",
-        "p5",
-        "p25",
-        "p50",
-        "p75",
-        "p95",
-        "prob_below_safe",
-        "prob_zero",
-    ])
-    .map_err(&e)?;
-    for row in &r.daily {
-        w.write_record([
-            row.date.to_string(),
-            row.item.clone(),
-            round(row.mean, 3).to_string(),
-            round(row.sd, 3).to_string(),
-            row.p5.to_string(),
-            row.p25.to_string(),
-            row.p50.to_string(),
-            row.p75.to_string(),
-            row.p95.to_string(),
-            row.prob_below_safe
-                .map(|p| round(p, 6).to_string())
-                .unwrap_or_default(),
-            round(row.prob_zero, 6).to_string(),
-        ])
-        .map_err(&e)?;
-    }
-    w.into_inner().map_err(|x| OutputError::Serialize {
-        file: "daily.csv",
-        message: x.to_string(),
-    })
-}
-
-/// `funding.csv`: cumulative mean pledged, paid and spent per date.
-pub fn funding_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
-    let e = csv_err("funding.csv");
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["date", "pledged_usd", "paid_usd", "spent_usd"])
-        .map_err(&e)?;
-    for (d, p, q, s) in &r.money {
-        w.write_record([
-            d.to_string(),
-            round(*p, 2).to_string(),
-            round(*q, 2).to_string(),
-            round(*s, 2).to_string(),
-        ])
-        .map_err(&e)?;
-    }
-    w.into_inner().map_err(|x| OutputError::Serialize {
-        file: "funding.csv",
-        message: x.to_string(),
-    })
-}
-
-/// `trajectories.csv`: the stock paths of the first runs, for spaghetti plots.
-pub fn trajectories_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
-    let e = csv_err("trajectories.csv");
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["date", "item", "run", "stock"])
-        .map_err(&e)?;
-    for (run, item, path) in &r.samples {
-        for (d, v) in path.iter().enumerate() {
-            w.write_record([
-                s.date(crate::units::Day(d as u32)).to_string(),
-                s.items[*item].name.clone(),
-                run.to_string(),
-                v.to_string(),
-            ])
-            .map_err(&e)?;
-        }
-    }
-    w.into_inner().map_err(|x| OutputError::Serialize {
-        file: "trajectories.csv",
-        message: x.to_string(),
-    })
 }
 
 /// `summary.json`.

@@ -2,9 +2,11 @@
 //! `risk_by_month.csv` (per item and month, P(stock = 0) and P(below safe stock) on the month's
 //! last simulated day).
 
-use super::{round, OutputError};
+use super::csv_rows::{write_csv, Num};
+use super::OutputError;
 use crate::report::Results;
 use crate::text::markdown as md;
+use serde::Serialize;
 use std::fmt::Write;
 
 fn pct(p: f64) -> String {
@@ -86,36 +88,34 @@ pub fn markdown(o: &mut String, r: &Results) {
     }
 }
 
+/// The header of `risk_by_month.csv`.
+const RISK_BY_MONTH_HEADER: [&str; 5] = ["item", "month", "date", "prob_zero", "prob_below_safe"];
+
+/// One row of `risk_by_month.csv`.
+#[derive(Serialize)]
+struct MonthRow<'a> {
+    item: &'a str,
+    month: &'a str,
+    date: chrono::NaiveDate,
+    prob_zero: Num,
+    prob_below_safe: Option<Num>,
+}
+
 /// `risk_by_month.csv`: one row per item and month.
 ///
 /// # Errors
 /// When a row cannot be written (never for in-memory buffers).
 pub fn risk_by_month_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
-    let e = |x: csv::Error| OutputError::Serialize {
-        file: "risk_by_month.csv",
-        message: x.to_string(),
-    };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["item", "month", "date", "prob_zero", "prob_below_safe"])
-        .map_err(e)?;
-    for it in &r.summary.items {
-        for m in &it.risk.by_month {
-            w.write_record([
-                it.name.clone(),
-                m.month.clone(),
-                m.date.to_string(),
-                round(m.prob_zero, 6).to_string(),
-                m.prob_below_safe
-                    .map(|p| round(p, 6).to_string())
-                    .unwrap_or_default(),
-            ])
-            .map_err(e)?;
-        }
-    }
-    w.into_inner().map_err(|x| OutputError::Serialize {
-        file: "risk_by_month.csv",
-        message: x.to_string(),
-    })
+    let rows = r.summary.items.iter().flat_map(|it| {
+        it.risk.by_month.iter().map(|m| MonthRow {
+            item: &it.name,
+            month: &m.month,
+            date: m.date,
+            prob_zero: Num::round(m.prob_zero, 6),
+            prob_below_safe: m.prob_below_safe.map(|p| Num::round(p, 6)),
+        })
+    });
+    write_csv("risk_by_month.csv", RISK_BY_MONTH_HEADER, rows)
 }
 
 /// The width of the item column on the terminal: the longest label, between 16 and 40
@@ -163,4 +163,22 @@ pub fn terminal(r: &Results) -> String {
         let _ = writeln!(o, "{:<w$} why: {}", "", t(&it.why.sentence));
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::csv_rows::serde_header;
+
+    #[test]
+    fn the_risk_by_month_header_names_the_row_fields() {
+        let row = MonthRow {
+            item: "i",
+            month: "2025-01",
+            date: chrono::NaiveDate::from_ymd_opt(2025, 1, 31).unwrap(),
+            prob_zero: Num(0.0),
+            prob_below_safe: None,
+        };
+        assert_eq!(serde_header(&row), RISK_BY_MONTH_HEADER);
+    }
 }

@@ -1,85 +1,102 @@
 //! Supply and money tables: `expansions.csv` (one row per capacity project, written only when
 //! the scenario has some), and by period `flows.csv`, `lines.csv`, `channels.csv`, `money.csv`.
 
+use super::csv_rows::{write_csv, Num};
 use super::OutputError;
 use crate::report::{PeriodSeries, Results};
 use crate::scenario::Scenario;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The header of `expansions.csv`.
+const EXPANSIONS_HEADER: [&str; 10] = [
+    "line",
+    "expansion",
+    "funded_by",
+    "share_funded",
+    "share_succeeded",
+    "share_failed",
+    "paid_usd",
+    "done_p5",
+    "done_p50",
+    "done_p95",
+];
+
+/// One row of `expansions.csv`.
+#[derive(Serialize)]
+struct ExpansionRow<'a> {
+    line: &'a str,
+    expansion: &'a str,
+    funded_by: &'a str,
+    share_funded: Num,
+    share_succeeded: Num,
+    share_failed: Num,
+    paid_usd: Num,
+    done_p5: Option<NaiveDate>,
+    done_p50: Option<NaiveDate>,
+    done_p95: Option<NaiveDate>,
+}
 
 /// The rows of `expansions.csv`: who paid, how often it was paid for, succeeded or failed by the
 /// horizon, the mean money paid and the completion date percentiles.
 pub fn expansions_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
-    let e = super::csv_err("expansions.csv");
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "line",
-        "expansion",
-        "funded_by",
-        "share_funded",
-        "share_succeeded",
-        "share_failed",
-        "paid_usd",
-        "done_p5",
-        "done_p50",
-        "done_p95",
-    ])
-    .map_err(&e)?;
-    let date = |d: Option<chrono::NaiveDate>| d.map_or_else(String::new, |d| d.to_string());
-    for x in &r.summary.expansions {
-        w.write_record([
-            x.line.clone(),
-            x.name.clone(),
-            x.funded_by.clone(),
-            super::round(x.share_funded, 4).to_string(),
-            super::round(x.share_succeeded, 4).to_string(),
-            super::round(x.share_failed, 4).to_string(),
-            super::round(x.paid_usd, 2).to_string(),
-            date(x.done_p5),
-            date(x.done_p50),
-            date(x.done_p95),
-        ])
-        .map_err(&e)?;
-    }
-    w.into_inner().map_err(|x| OutputError::Serialize {
-        file: "expansions.csv",
-        message: x.to_string(),
-    })
+    let rows = r.summary.expansions.iter().map(|x| ExpansionRow {
+        line: &x.line,
+        expansion: &x.name,
+        funded_by: &x.funded_by,
+        share_funded: Num::round(x.share_funded, 4),
+        share_succeeded: Num::round(x.share_succeeded, 4),
+        share_failed: Num::round(x.share_failed, 4),
+        paid_usd: Num::round(x.paid_usd, 2),
+        done_p5: x.done_p5,
+        done_p50: x.done_p50,
+        done_p95: x.done_p95,
+    });
+    write_csv("expansions.csv", EXPANSIONS_HEADER, rows)
+}
+
+/// One row of a period table: an entity (item, line, channel or source), a period, a quantity
+/// and its mean and percentiles.
+#[derive(Serialize)]
+struct PeriodRow<'a> {
+    entity: &'a str,
+    period: NaiveDate,
+    quantity: &'a str,
+    mean: Num,
+    p5: Num,
+    p50: Num,
+    p95: Num,
 }
 
 /// One of the period tables in long form: `entity, period, quantity, mean, p5, p50, p95`, one
-/// row per entity, period and quantity (quantities in the order given).
+/// row per entity, period and quantity (quantities in the order given); `columns` names the
+/// first three.
 fn period_csv(
     file: &'static str,
     columns: [&str; 3],
-    dates: &[chrono::NaiveDate],
+    dates: &[NaiveDate],
     rows: &[(String, &[&'static str], Vec<&PeriodSeries>)],
 ) -> Result<Vec<u8>, OutputError> {
-    let e = super::csv_err(file);
-    let mut w = csv::Writer::from_writer(Vec::new());
     let [entity, period, quantity] = columns;
-    w.write_record([entity, period, quantity, "mean", "p5", "p50", "p95"])
-        .map_err(&e)?;
-    for (name, quantities, series) in rows {
-        for (p, date) in dates.iter().enumerate() {
-            for (q, s) in quantities.iter().zip(series) {
+    let header = [entity, period, quantity, "mean", "p5", "p50", "p95"];
+    let f = |v: f64| Num::round(v, 3);
+    let records = rows.iter().flat_map(|(name, quantities, series)| {
+        dates.iter().enumerate().flat_map(move |(p, &date)| {
+            quantities.iter().zip(series).map(move |(q, s)| {
                 let r = s[p];
-                let f = |v: f64| super::round(v, 3).to_string();
-                w.write_record([
-                    name.clone(),
-                    date.to_string(),
-                    (*q).to_string(),
-                    f(r.mean),
-                    f(r.p5),
-                    f(r.p50),
-                    f(r.p95),
-                ])
-                .map_err(&e)?;
-            }
-        }
-    }
-    w.into_inner().map_err(|x| OutputError::Serialize {
-        file,
-        message: x.to_string(),
-    })
+                PeriodRow {
+                    entity: name,
+                    period: date,
+                    quantity: q,
+                    mean: f(r.mean),
+                    p5: f(r.p5),
+                    p50: f(r.p50),
+                    p95: f(r.p95),
+                }
+            })
+        })
+    });
+    write_csv(file, header, records)
 }
 
 /// `flows.csv`: per item and month, units delivered into stock and used, and the mean units on
@@ -190,4 +207,27 @@ pub fn money_csv(s: &Scenario, r: &Results) -> Result<Vec<u8>, OutputError> {
         &r.periods.months,
         &rows,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::csv_rows::serde_header;
+
+    #[test]
+    fn the_expansions_header_names_the_row_fields() {
+        let row = ExpansionRow {
+            line: "l",
+            expansion: "e",
+            funded_by: "c",
+            share_funded: Num(0.0),
+            share_succeeded: Num(0.0),
+            share_failed: Num(0.0),
+            paid_usd: Num(0.0),
+            done_p5: None,
+            done_p50: None,
+            done_p95: None,
+        };
+        assert_eq!(serde_header(&row), EXPANSIONS_HEADER);
+    }
 }

@@ -327,6 +327,6 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         currencies: currencies.into_iter().collect::<Option<Vec<_>>>()?,
     };
     scenario.correlations = correlation::compile(ctx, &corr_d, &scenario)?;
-    plausibility::check(ctx, &scenario, &line_d, &funding_d);
+    plausibility::check(ctx, &scenario, &line_d, &funding_d, &channel_d);
     Some(scenario)
 }

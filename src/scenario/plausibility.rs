@@ -4,19 +4,26 @@
 //! Each check is a simple, documented heuristic on the compiled scenario and the values as
 //! written; none changes what is simulated.
 
+use super::channel::ChannelDoc;
 use super::doc::{At, Ctx};
 use super::funding::{FundingDoc, SplitDoc};
 use super::hints::fmt_num;
 use super::line::{LineDoc, Rate};
 use super::schema::DistKind;
-use super::{Demand, Scenario};
+use super::{Allocation, Demand, Scenario};
 
 /// A `per_day` capacity this many times the line's other points (or the item's mean daily use)
 /// more likely means per year.
 const PER_DAY_RATIO: f64 = 30.0;
 
 /// Adds a warning for each value that looks like a slip.
-pub(super) fn check(ctx: &mut Ctx, s: &Scenario, lines: &[LineDoc], funding: &[FundingDoc]) {
+pub(super) fn check(
+    ctx: &mut Ctx,
+    s: &Scenario,
+    lines: &[LineDoc],
+    funding: &[FundingDoc],
+    channels: &[ChannelDoc],
+) {
     for (l, doc) in s.lines.iter().zip(lines) {
         if l.transit_loss >= 1.0 {
             if let Some(t) = &doc.transit_loss {
@@ -36,6 +43,7 @@ pub(super) fn check(ctx: &mut Ctx, s: &Scenario, lines: &[LineDoc], funding: &[F
     }
     money_slips(ctx, s, funding);
     idle_channels(ctx, s, funding);
+    idle_buys(ctx, s, channels);
 }
 
 /// `per_day = 620` where the line's other points (or the item's daily use) are far smaller.
@@ -145,7 +153,7 @@ fn money_slips(ctx: &mut Ctx, s: &Scenario, funding: &[FundingDoc]) {
     }
 }
 
-/// A channel that only ever receives a share of 0, or a buy with share 0: never used.
+/// A channel that only ever receives a share of 0: never used.
 fn idle_channels(ctx: &mut Ctx, s: &Scenario, funding: &[FundingDoc]) {
     for (c, ch) in s.channels.iter().enumerate() {
         let given: Vec<f64> = s
@@ -166,6 +174,44 @@ fn idle_channels(ctx: &mut Ctx, s: &Scenario, funding: &[FundingDoc]) {
             });
             if let Some(at) = zero {
                 ctx.warn(&at, format!("channel \"{}\" gets no money: every source that pays into it gives it a share of 0", ch.name), "give the channel a share above 0, or remove it from pays_into".into());
+            }
+        }
+    }
+}
+
+/// A buy with `share = 0` in a channel that allocates by shares: it never gets money. When every
+/// buy of the channel has 0, the whole channel never buys (one warning, at its first buy).
+fn idle_buys(ctx: &mut Ctx, s: &Scenario, channels: &[ChannelDoc]) {
+    for (ch, doc) in s.channels.iter().zip(channels) {
+        if ch.allocation != Allocation::Shares {
+            continue;
+        }
+        let Some(buys) = &doc.buy else {
+            continue;
+        };
+        let zero: Vec<(&At, &str)> = buys
+            .iter()
+            .filter_map(|b| {
+                let sh = b.share.as_ref().filter(|sh| sh.v == 0.0)?;
+                Some((&sh.at, b.item.as_ref().map_or("", |i| i.v.as_str())))
+            })
+            .collect();
+        if zero.is_empty() {
+            continue;
+        }
+        if zero.len() == buys.len() {
+            ctx.warn(
+                zero[0].0,
+                format!("channel \"{}\" never buys anything: every buy has a share of 0, so its money stays in the balance", ch.name),
+                "share is the part of the balance spent on the item at each order, e.g. 0.5: give at least one buy a share above 0".into(),
+            );
+        } else {
+            for (at, item) in zero {
+                ctx.warn(
+                    at,
+                    format!("share = 0: this buy never gets money, so channel \"{}\" never orders {item} through it", ch.name),
+                    "give the buy a share above 0 (the part of the balance spent on it at each order), or remove it".into(),
+                );
             }
         }
     }

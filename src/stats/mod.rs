@@ -3,12 +3,12 @@
 //! the same runs give the same bits whatever the thread count.
 
 pub mod histogram;
+mod moments;
 pub mod risk;
 pub mod series;
 
-pub use histogram::{
-    LogHistogram, Moments, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR,
-};
+pub use histogram::{LogHistogram, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR};
+pub use moments::Moments;
 
 use crate::engine::RunRecord;
 use crate::scenario::Scenario;

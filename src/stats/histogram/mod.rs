@@ -29,9 +29,11 @@
 //! is a function of the smallest and largest value only, so merging is exact and order-free: the same runs give the same bits whatever the order or
 //! thread count.
 
-const SUB_BITS: u32 = 7;
-const SUB: u64 = 1 << SUB_BITS; // 128
-const EXACT: u64 = 2 * SUB; // 256
+mod buckets;
+
+pub use buckets::{bucket_of, bucket_range};
+
+use buckets::{bucket_and_offset, coarse_range, join, level_for, rebase, tag, Bucket, MANY, SUB};
 
 /// Most buckets one histogram holds (8 bytes each: 8 KiB); wider spreads use coarser buckets.
 pub const MAX_COUNTERS_PER_CELL: usize = 1024;
@@ -48,79 +50,6 @@ pub const MAX_LEVEL: u32 = 3;
 /// (below 128 the bound is 4 units).
 pub const MAX_RELATIVE_ERROR: f64 = (1u64 << MAX_LEVEL) as f64 * RELATIVE_ERROR;
 
-/// A bucket's tag when its values are not all the same (or the offset does not fit).
-const MANY: u32 = u32::MAX;
-
-/// One bucket: how many values it holds, and which one when they are all the same.
-/// Serialised compactly (partial results hold about a million of them), see [`BucketRepr`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(from = "BucketRepr", into = "BucketRepr")]
-struct Bucket {
-    count: u32,
-    /// 0: empty; [`MANY`]: several distinct values; otherwise 1 + the single value's offset
-    /// from the bucket's smallest value.
-    only: u32,
-}
-
-/// A bucket as written: `count` alone when it is empty or holds several distinct values (the
-/// common cases), `[count, only]` when its values are all one.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-enum BucketRepr {
-    Counted(u32),
-    Single(u32, u32),
-}
-
-impl From<BucketRepr> for Bucket {
-    fn from(r: BucketRepr) -> Bucket {
-        match r {
-            BucketRepr::Counted(0) => Bucket::default(),
-            BucketRepr::Counted(count) => Bucket { count, only: MANY },
-            BucketRepr::Single(count, only) => Bucket { count, only },
-        }
-    }
-}
-
-impl From<Bucket> for BucketRepr {
-    fn from(b: Bucket) -> BucketRepr {
-        if b.count == 0 || b.only == MANY {
-            BucketRepr::Counted(b.count)
-        } else {
-            BucketRepr::Single(b.count, b.only)
-        }
-    }
-}
-
-/// The tag of a value at `offset` from its bucket's start.
-#[inline]
-fn tag(offset: u64) -> u32 {
-    if offset < u64::from(MANY - 1) {
-        offset as u32 + 1
-    } else {
-        MANY
-    }
-}
-
-/// The tag of a bucket holding the values of two buckets tagged `a` and `b` (same start).
-#[inline]
-fn join(a: u32, b: u32) -> u32 {
-    if a == 0 || a == b {
-        b
-    } else if b == 0 {
-        a
-    } else {
-        MANY
-    }
-}
-
-/// Re-bases a tag from a bucket starting at `from` to one starting at `to` ≤ `from`.
-fn rebase(t: u32, from: u64, to: u64) -> u32 {
-    match t {
-        0 | MANY => t,
-        _ => tag(from - to + u64::from(t - 1)),
-    }
-}
-
 /// Histogram of u64 values.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogHistogram {
@@ -133,65 +62,6 @@ pub struct LogHistogram {
     /// Smallest and largest value counted (meaningless while empty).
     min: u64,
     max: u64,
-}
-
-/// Fine bucket index of a value.
-#[inline]
-#[must_use]
-pub fn bucket_of(v: u64) -> usize {
-    if v < EXACT {
-        v as usize
-    } else {
-        let e = 63 - v.leading_zeros(); // floor(log2 v) ≥ 8
-        let shift = e - SUB_BITS;
-        (((u64::from(shift)) << SUB_BITS) + (v >> shift)) as usize
-    }
-}
-
-/// Fine bucket index of a value and the value's offset from the bucket's smallest value.
-#[inline]
-fn bucket_and_offset(v: u64) -> (usize, u64) {
-    if v < EXACT {
-        (v as usize, 0)
-    } else {
-        let e = 63 - v.leading_zeros();
-        let shift = e - SUB_BITS;
-        (
-            (((u64::from(shift)) << SUB_BITS) + (v >> shift)) as usize,
-            v & ((1u64 << shift) - 1),
-        )
-    }
-}
-
-/// Smallest value and width of a fine bucket.
-#[must_use]
-pub fn bucket_range(index: usize) -> (u64, u64) {
-    let i = index as u64;
-    if i < EXACT {
-        (i, 1)
-    } else {
-        let shift = (i >> SUB_BITS) - 1;
-        let q = i - (shift << SUB_BITS);
-        (q << shift, 1 << shift)
-    }
-}
-
-/// Smallest and largest value of bucket `j` at `level`.
-fn coarse_range(j: usize, level: u32) -> (u64, u64) {
-    let first = j << level;
-    let last = ((j + 1) << level) - 1;
-    let (lo, _) = bucket_range(first);
-    let (l2, w2) = bucket_range(last);
-    (lo, l2 + (w2 - 1))
-}
-
-/// The coarsest-needed level for a window of fine buckets `lo..=hi`.
-fn level_for(lo: usize, hi: usize) -> u32 {
-    let mut l = 0;
-    while (hi >> l) - (lo >> l) + 1 > MAX_COUNTERS_PER_CELL {
-        l += 1;
-    }
-    l
 }
 
 impl LogHistogram {
@@ -427,86 +297,12 @@ impl LogHistogram {
     }
 }
 
-/// Exact count, sum and sum of squares of u64 values (mergeable, order-free).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Moments {
-    /// Values counted.
-    pub n: u64,
-    /// Their sum.
-    pub sum: u128,
-    /// Sum of squares.
-    pub sum_sq: u128,
-}
-
-impl Moments {
-    /// Counts one value.
-    #[inline]
-    pub fn add(&mut self, v: u64) {
-        self.n += 1;
-        self.sum += u128::from(v);
-        self.sum_sq += u128::from(v) * u128::from(v);
-    }
-
-    /// Counts every value of `values` (as many [`Moments::add`]).
-    #[inline]
-    pub fn add_all(&mut self, values: &[u64]) {
-        let (mut sum, mut sum_sq) = (0u128, 0u128);
-        for &v in values {
-            sum += u128::from(v);
-            sum_sq += u128::from(v) * u128::from(v);
-        }
-        self.n += values.len() as u64;
-        self.sum += sum;
-        self.sum_sq += sum_sq;
-    }
-
-    /// Adds another's totals.
-    pub fn merge(&mut self, o: &Moments) {
-        self.n += o.n;
-        self.sum += o.sum;
-        self.sum_sq += o.sum_sq;
-    }
-
-    /// Mean (NaN when empty).
-    #[must_use]
-    pub fn mean(&self) -> f64 {
-        if self.n == 0 {
-            f64::NAN
-        } else {
-            self.sum as f64 / self.n as f64
-        }
-    }
-
-    /// Sample standard deviation (0 for fewer than two values).
-    #[must_use]
-    pub fn sd(&self) -> f64 {
-        if self.n < 2 {
-            return 0.0;
-        }
-        // n·Σx² − (Σx)² is exact in integers, so no cancellation error.
-        let n = self.n as u128;
-        let num = n * self.sum_sq - self.sum * self.sum;
-        (num as f64 / (self.n as f64 * (self.n - 1) as f64)).sqrt()
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::buckets::EXACT;
     use super::*;
+    use crate::stats::Moments;
     use proptest::prelude::*;
-
-    #[test]
-    fn buckets_are_contiguous_and_cover() {
-        let mut prev_end = 0u64;
-        for i in 0..5000 {
-            let (lo, w) = bucket_range(i);
-            assert_eq!(lo, prev_end, "bucket {i}");
-            assert_eq!(bucket_of(lo), i);
-            assert_eq!(bucket_of(lo + w - 1), i);
-            prev_end = lo + w;
-        }
-        assert_eq!(level_for(bucket_of(0), bucket_of(u64::MAX)), MAX_LEVEL);
-    }
 
     #[test]
     fn small_values_are_exact() {
@@ -676,15 +472,5 @@ mod tests {
         for q in [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0] {
             check_quantiles(&h, &vals, q).unwrap();
         }
-    }
-
-    #[test]
-    fn moments_match_textbook() {
-        let mut m = Moments::default();
-        for v in [2u64, 4, 4, 4, 5, 5, 7, 9] {
-            m.add(v);
-        }
-        assert_eq!(m.mean(), 5.0);
-        assert!((m.sd() - 2.138_089_935_299_395).abs() < 1e-12);
     }
 }
