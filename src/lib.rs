@@ -13,7 +13,38 @@
 //! accumulators; [`report`] prepares tables and series; [`output`] writes them whole or not at
 //! all; [`plot`] draws charts.
 
+//!
+//! # Using the library
+//!
+//! The command line is the main interface. From Rust, the same pipeline is five calls, re-exported
+//! at the crate's root; the modules below are its parts, public for the tests and benchmarks.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use std::sync::atomic::AtomicBool;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let file = Path::new("scenarios/baseline.toml");
+//! let scenario = porcupine::load(file)?;
+//! let cfg = porcupine::RunConfig { runs: 2_000, seed: 42, threads: None, samples: 20 };
+//! let stats = porcupine::run(&scenario, &cfg, &|_done| {}, &AtomicBool::new(false))?;
+//! let text = std::fs::read_to_string(file)?;
+//! let meta = porcupine::results_metadata("scenarios/baseline.toml", &text, cfg.seed, cfg.runs);
+//! let results = porcupine::prepare(&scenario, &stats, meta);
+//! for f in porcupine::render(&scenario, &results, &text)? {
+//!     println!("{}: {} bytes", f.name, f.bytes.len()); // summary.json, daily.csv, charts…
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
 #![warn(missing_docs)]
+
+pub use cli::results_metadata;
+pub use output::{render, OutFile, OutputError};
+pub use report::{prepare, Metadata, Results};
+pub use runner::{run, RunConfig, RunError};
+pub use scenario::{load, LoadError, Scenario};
 
 pub mod analysis;
 pub mod cli;

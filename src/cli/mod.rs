@@ -518,6 +518,14 @@ fn shell_quote(s: &str) -> String {
     }
 }
 
+/// The metadata of results (version, seed, runs, the scenario file's name and hash, the
+/// command that reproduces them): a function of the scenario file's name and text, the seed and
+/// the runs only, so results stay byte-identical whatever the machine.
+#[must_use]
+pub fn results_metadata(scenario_file: &str, text: &str, seed: u64, runs: u64) -> Metadata {
+    run::metadata(scenario_file, text, seed, runs)
+}
+
 /// A stable 64-bit hash of the scenario text, in hex.
 #[must_use]
 pub fn scenario_hash(text: &str) -> String {

@@ -128,35 +128,62 @@ pub struct ItemTotals {
     pub delivered_units: u128,
 }
 
-/// Exact sums of a funding source's ledger across runs, in cents.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FundingSums {
-    /// Σ pledged.
-    pub pledged: i128,
-    /// Σ paid.
-    pub paid: i128,
-    /// Σ never paid.
-    pub defaulted: i128,
-    /// Σ still in flight at the horizon.
-    pub in_flight: i128,
+/// Declares the exact cross-run sums of a per-run ledger once: the struct (each field the sum of
+/// the ledger's field of the same name), adding one run's ledger, and the exact merge.
+macro_rules! ledger_sums {
+    ($(#[$m:meta])* $name:ident of $ledger:ty { $($(#[$fm:meta])* $field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $name {
+            $($(#[$fm])* pub $field: $ty,)*
+        }
+
+        impl $name {
+            /// Adds one run's ledger.
+            #[inline]
+            pub fn add(&mut self, l: &$ledger) {
+                $(self.$field += <$ty>::from(l.$field);)*
+            }
+
+            /// Adds another's sums (exact and order-free).
+            pub fn merge(&mut self, o: &$name) {
+                $(self.$field += o.$field;)*
+            }
+        }
+    };
 }
 
-/// Exact sums of a channel's ledger across runs, in cents.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChannelSums {
-    /// Σ received.
-    pub received: i128,
-    /// Σ spent.
-    pub spent: i128,
-    /// Σ unspent at the horizon.
-    pub balance: i128,
-    /// Σ paid for capacity projects that succeeded or are not done.
-    pub capacity: i128,
-    /// Σ paid for capacity projects that failed.
-    pub lost: i128,
-    /// Σ set aside for open orders and contracts at the horizon, not yet paid.
-    #[serde(default)]
-    pub committed: i128,
+ledger_sums! {
+    /// Exact sums of a funding source's ledger across runs, in cents.
+    FundingSums of crate::engine::FundingLedger {
+        /// Σ pledged.
+        pledged: i128,
+        /// Σ paid.
+        paid: i128,
+        /// Σ never paid.
+        defaulted: i128,
+        /// Σ still in flight at the horizon.
+        in_flight: i128,
+    }
+}
+
+ledger_sums! {
+    /// Exact sums of a channel's ledger across runs, in cents.
+    ChannelSums of crate::engine::ChannelLedger {
+        /// Σ received.
+        received: i128,
+        /// Σ spent.
+        spent: i128,
+        /// Σ unspent at the horizon.
+        balance: i128,
+        /// Σ paid for capacity projects that succeeded or are not done.
+        capacity: i128,
+        /// Σ paid for capacity projects that failed.
+        lost: i128,
+        /// Σ set aside for open orders and contracts at the horizon, not yet paid.
+        #[serde(default)]
+        committed: i128,
+    }
 }
 
 /// Exact sums of line ledgers across runs, in units.
@@ -199,21 +226,22 @@ pub struct ExpansionSums {
     pub done_on: Vec<u64>,
 }
 
-/// Exact sums of a contract's ledger across runs (units and cents).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContractSums {
-    /// Σ units delivered.
-    pub delivered: u128,
-    /// Σ whole price.
-    pub price: i128,
-    /// Σ set aside.
-    pub set_aside: i128,
-    /// Σ due.
-    pub due: i128,
-    /// Σ paid.
-    pub paid: i128,
-    /// Σ slip in days.
-    pub slip_days: u128,
+ledger_sums! {
+    /// Exact sums of a contract's ledger across runs (units and cents).
+    ContractSums of crate::engine::ContractLedger {
+        /// Σ units delivered.
+        delivered: u128,
+        /// Σ whole price.
+        price: i128,
+        /// Σ set aside.
+        set_aside: i128,
+        /// Σ due.
+        due: i128,
+        /// Σ paid.
+        paid: i128,
+        /// Σ slip in days.
+        slip_days: u128,
+    }
 }
 
 /// Per-disruption totals across runs.
@@ -336,26 +364,13 @@ impl Accumulator {
             }
         }
         for (t, f) in self.funding.iter_mut().zip(&rec.funding) {
-            t.pledged += i128::from(f.pledged);
-            t.paid += i128::from(f.paid);
-            t.defaulted += i128::from(f.defaulted);
-            t.in_flight += i128::from(f.in_flight);
+            t.add(f);
         }
         for (t, c) in self.channels.iter_mut().zip(&rec.channels) {
-            t.received += i128::from(c.received);
-            t.spent += i128::from(c.spent);
-            t.balance += i128::from(c.balance);
-            t.capacity += i128::from(c.capacity);
-            t.lost += i128::from(c.lost);
-            t.committed += i128::from(c.committed);
+            t.add(c);
         }
         for (t, c) in self.contracts.iter_mut().zip(&rec.contracts) {
-            t.delivered += u128::from(c.delivered);
-            t.price += i128::from(c.price);
-            t.set_aside += i128::from(c.set_aside);
-            t.due += i128::from(c.due);
-            t.paid += i128::from(c.paid);
-            t.slip_days += u128::from(c.slip_days);
+            t.add(c);
         }
         for (&n, c) in self.customer_line.iter().zip(&rec.customers) {
             self.lines[n].others_delivered += u128::from(c.delivered);
@@ -444,26 +459,13 @@ impl Accumulator {
             a.delivered_units += b.delivered_units;
         }
         for (a, b) in self.funding.iter_mut().zip(&o.funding) {
-            a.pledged += b.pledged;
-            a.paid += b.paid;
-            a.defaulted += b.defaulted;
-            a.in_flight += b.in_flight;
+            a.merge(b);
         }
         for (a, b) in self.channels.iter_mut().zip(&o.channels) {
-            a.received += b.received;
-            a.spent += b.spent;
-            a.balance += b.balance;
-            a.capacity += b.capacity;
-            a.lost += b.lost;
-            a.committed += b.committed;
+            a.merge(b);
         }
         for (a, b) in self.contracts.iter_mut().zip(&o.contracts) {
-            a.delivered += b.delivered;
-            a.price += b.price;
-            a.set_aside += b.set_aside;
-            a.due += b.due;
-            a.paid += b.paid;
-            a.slip_days += b.slip_days;
+            a.merge(b);
         }
         for (a, b) in self.expansions.iter_mut().zip(&o.expansions) {
             a.funded += b.funded;
