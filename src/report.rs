@@ -132,8 +132,15 @@ pub struct ItemSummary {
     pub ordered: Spread,
     /// Units delivered over the horizon.
     pub delivered: Spread,
-    /// Demand not met from stock.
+    /// Demand not met from stock nor by substitutes.
     pub unmet_demand: Spread,
+    /// Units of its demand covered by its substitutes (only for an item with substitutes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub substituted: Option<Spread>,
+    /// Units of it used in place of other items' missing units (only for an item listed as a
+    /// substitute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_as_substitute: Option<Spread>,
     /// Days closing below the safe stock.
     pub days_below_safe: Option<Spread>,
     /// Days with unmet demand.
@@ -403,6 +410,16 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
                 ordered: Spread::of(&t.ordered),
                 delivered: Spread::of(&t.delivered),
                 unmet_demand: Spread::of(&t.unmet),
+                substituted: s.consumption[i]
+                    .as_ref()
+                    .is_some_and(|c| !c.substitutes.is_empty())
+                    .then(|| Spread::of(&t.substituted)),
+                used_as_substitute: s
+                    .consumption
+                    .iter()
+                    .flatten()
+                    .any(|c| c.substitutes.iter().any(|x| x.item.0 == i))
+                    .then(|| Spread::of(&t.used_as_substitute)),
                 days_below_safe: it.safe_stock.map(|_| Spread::of(&t.days_below_safe)),
                 days_short: Spread::of(&t.days_short),
                 prob_zero_at_end: last.zero as f64 / runs as f64,

@@ -1,7 +1,8 @@
 //! Use decided by a rule other than `daily` alone: interceptors fired at a threat (launches ×
 //! engaged share × shots per engagement, fractions carried exactly) and strike weapons fired from
 //! what is available above a reserve; both within the consumption's dates and under its daily
-//! cap. A scenario with neither has an empty [`Plan`] and pays nothing for it.
+//! cap. A scenario with neither has an empty [`Plan`] and pays nothing for it. The day's use of
+//! every item (`daily` demand first, then the rules, then substitution) starts here.
 
 use super::{draw_count, stretches, DemandStretch, RunRecord, Simulator, Tables, Worker};
 use crate::sampling::{stream, StreamRng};
@@ -82,6 +83,40 @@ pub(super) struct State {
 }
 
 impl Worker {
+    /// One day of use: each item's `daily` demand, then the rules, then substitution.
+    pub(super) fn consume(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
+        if !sim.subst.is_empty() {
+            self.note_unmet(sim, out);
+        }
+        for (i, st) in self.items.iter_mut().enumerate() {
+            let segs = self.draws.daily(i).unwrap_or(&sim.demand[i]);
+            while st.demand_segment + 1 < segs.len() && segs[st.demand_segment + 1].from <= day.0 {
+                st.demand_segment += 1;
+            }
+            let rng = &mut self.streams.demand[i];
+            let Some(want) = draw_count(&segs[st.demand_segment].draw, &mut st.fixed_carry, rng)
+            else {
+                continue;
+            };
+            let want = want.min(sim.uses.caps[i]);
+            let used = want.min(st.stock);
+            st.stock -= used;
+            let led = &mut out.items[i];
+            led.demand += want;
+            led.consumed += used;
+            if want > used {
+                led.unmet += want - used;
+                led.days_short += 1;
+            }
+        }
+        if !sim.uses.is_empty() {
+            self.consume_by_rule(sim, day, out);
+        }
+        if !sim.subst.is_empty() {
+            self.substitute(sim, out);
+        }
+    }
+
     /// Draws this future's engaged shares and shots per engagement; resets the threats.
     pub(super) fn start_rules(&mut self, sim: &Simulator<'_>, seed: u64, run: u64) {
         let s = sim.scenario;

@@ -108,6 +108,12 @@ pub struct ItemTotals {
     /// Σ units delivered.
     #[serde(default)]
     pub delivered_units: u128,
+    /// Units of its demand covered by substitutes.
+    #[serde(default)]
+    pub substituted: TotalDist,
+    /// Units of it used in place of other items' missing units.
+    #[serde(default)]
+    pub used_as_substitute: TotalDist,
 }
 
 /// Exact sums of a funding source's ledger across runs, in cents.
@@ -307,6 +313,8 @@ impl Accumulator {
             t.ordered.add(l.ordered);
             t.delivered.add(l.delivered);
             t.unmet.add(l.unmet);
+            t.substituted.add(l.substituted);
+            t.used_as_substitute.add(l.used_as_substitute);
             t.days_below_safe.add(u64::from(l.days_below_safe));
             t.days_short.add(u64::from(l.days_short));
             t.runs_short += u64::from(l.days_short > 0);
@@ -410,6 +418,8 @@ impl Accumulator {
             a.ordered.merge(&b.ordered);
             a.delivered.merge(&b.delivered);
             a.unmet.merge(&b.unmet);
+            a.substituted.merge(&b.substituted);
+            a.used_as_substitute.merge(&b.used_as_substitute);
             a.days_below_safe.merge(&b.days_below_safe);
             a.days_short.merge(&b.days_short);
             for (x, y) in a.first_below_safe.iter_mut().zip(&b.first_below_safe) {
