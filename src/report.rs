@@ -306,6 +306,12 @@ pub struct EventSummary {
     pub prob_happened: f64,
     /// Days disrupted per run (days on which at least one occurrence was in effect).
     pub days_disrupted: Spread,
+    /// Units of stock destroyed per run, all its items together (a `stock_loss` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units_destroyed: Option<Spread>,
+    /// Share of runs in which it destroyed at least one unit (a `stock_loss` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prob_destroyed: Option<f64>,
 }
 
 /// The whole summary (`summary.json`).
@@ -545,6 +551,10 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             effect: e.effect.name(),
             prob_happened: t.runs_happened as f64 / runs.max(1) as f64,
             days_disrupted: Spread::of(&t.days),
+            units_destroyed: matches!(e.effect, crate::scenario::Effect::StockLoss(_))
+                .then(|| Spread::of(&t.destroyed)),
+            prob_destroyed: matches!(e.effect, crate::scenario::Effect::StockLoss(_))
+                .then(|| t.runs_destroyed as f64 / runs.max(1) as f64),
         })
         .collect();
     let mut money = Vec::with_capacity(days);

@@ -91,6 +91,8 @@ pub struct EventLedger {
     pub occurrences: u32,
     /// Days within the horizon on which at least one occurrence was in effect.
     pub days: u32,
+    /// Units of stock its occurrences destroyed (a `stock_loss`), all its items together.
+    pub destroyed: u64,
 }
 
 /// Per-funding-source totals of one run (cents).
@@ -347,6 +349,13 @@ impl RunRecord {
             }
         }
         bad.extend(super::substitution::violations(self, s));
+        let by_events: u64 = self.events.iter().map(|e| e.destroyed).sum();
+        let by_items: u64 = self.items.iter().map(|i| i.destroyed).sum();
+        if by_events != by_items {
+            bad.push(format!(
+                "units destroyed by events {by_events} != destroyed in items' stock {by_items}"
+            ));
+        }
         let days = s.days();
         for (i, it) in self.items.iter().enumerate() {
             let from_lines: u64 = s

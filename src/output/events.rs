@@ -1,13 +1,14 @@
 //! `events.csv`: one row per disruption event — the share of futures in which it happened (with
-//! its standard error) and the distribution of its days disrupted per future. Written only when
-//! the scenario has events.
+//! its standard error), the distribution of its days disrupted per future, and for a stock loss
+//! the units it destroyed per future (mean, standard error, share of futures with any; empty for
+//! the other effects). Written only when the scenario has events.
 
 use super::summary_csv::{mean_se, share_se};
 use super::{round, OutputError};
 use crate::report::Results;
 
 /// The table's header.
-pub const HEADER: [&str; 12] = [
+pub const HEADER: [&str; 15] = [
     "event",
     "label",
     "effect",
@@ -20,6 +21,9 @@ pub const HEADER: [&str; 12] = [
     "days_disrupted_p50",
     "days_disrupted_p75",
     "days_disrupted_p95",
+    "units_destroyed_mean",
+    "units_destroyed_mean_se",
+    "prob_destroyed",
 ];
 
 /// `events.csv`.
@@ -34,6 +38,8 @@ pub fn events_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
     w.write_record(HEADER).map_err(e)?;
     for ev in &r.summary.events {
         let d = &ev.days_disrupted;
+        let lost = ev.units_destroyed.as_ref();
+        let or_blank = |v: Option<f64>| v.map_or_else(String::new, num);
         w.write_record([
             ev.name.clone(),
             ev.label.clone(),
@@ -47,6 +53,9 @@ pub fn events_csv(r: &Results) -> Result<Vec<u8>, OutputError> {
             num(d.p50),
             num(d.p75),
             num(d.p95),
+            or_blank(lost.map(|u| u.mean)),
+            or_blank(lost.map(|u| mean_se(u, n))),
+            or_blank(ev.prob_destroyed),
         ])
         .map_err(e)?;
     }
@@ -64,15 +73,28 @@ pub fn markdown_section(r: &Results) -> String {
         return String::new();
     }
     let mut o = String::from("\n## Disruption events\n\n");
-    o.push_str(
-        "| event | effect | happened in | days disrupted: mean | median | 95th percentile |\n",
+    // The units destroyed only when some event is a stock loss.
+    let losses = r.summary.events.iter().any(|e| e.units_destroyed.is_some());
+    let (head, rule) = if losses {
+        (" units destroyed: mean (futures with any) |", "---:|")
+    } else {
+        ("", "")
+    };
+    let _ = writeln!(
+        o,
+        "| event | effect | happened in | days disrupted: mean | median | 95th percentile |{head}"
     );
-    o.push_str("|---|---|---:|---:|---:|---:|\n");
+    let _ = writeln!(o, "|---|---|---:|---:|---:|---:|{rule}");
     for ev in &r.summary.events {
         let d = &ev.days_disrupted;
+        let lost = match (losses, &ev.units_destroyed, ev.prob_destroyed) {
+            (false, _, _) => String::new(),
+            (true, Some(u), Some(p)) => format!(" {:.1} ({:.1}%) |", u.mean, 100.0 * p),
+            (true, _, _) => " – |".to_owned(),
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {:.1}% of futures | {:.1} | {:.0} | {:.0} |",
+            "| {} | {} | {:.1}% of futures | {:.1} | {:.0} | {:.0} |{lost}",
             crate::text::markdown(&ev.label),
             ev.effect,
             100.0 * ev.prob_happened,
@@ -85,15 +107,23 @@ pub fn markdown_section(r: &Results) -> String {
 }
 
 /// One terminal line per event ("event: happened in 41.2% of futures, 37 days disrupted on
-/// average"); empty when there are none.
+/// average", and for a stock loss the units destroyed); empty when there are none.
 #[must_use]
 pub fn terminal_lines(r: &Results) -> Vec<String> {
     r.summary
         .events
         .iter()
         .map(|ev| {
+            let lost = match (&ev.units_destroyed, ev.prob_destroyed) {
+                (Some(u), Some(p)) => format!(
+                    ", {:.1} units destroyed on average (some in {:.1}% of futures)",
+                    u.mean,
+                    100.0 * p
+                ),
+                _ => String::new(),
+            };
             format!(
-                "{}: happened in {:.1}% of futures, {:.1} days disrupted on average (95th percentile {:.0})",
+                "{}: happened in {:.1}% of futures, {:.1} days disrupted on average (95th percentile {:.0}){lost}",
                 crate::text::terminal(&ev.label),
                 100.0 * ev.prob_happened,
                 ev.days_disrupted.mean,

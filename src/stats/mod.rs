@@ -211,6 +211,12 @@ pub struct EventTotals {
     pub runs_happened: u64,
     /// Days disrupted per run.
     pub days: TotalDist,
+    /// Units destroyed per run (a `stock_loss`).
+    #[serde(default)]
+    pub destroyed: TotalDist,
+    /// Runs in which it destroyed at least one unit.
+    #[serde(default)]
+    pub runs_destroyed: u64,
 }
 
 /// Everything kept across runs.
@@ -373,6 +379,8 @@ impl Accumulator {
         for (t, e) in self.events.iter_mut().zip(&rec.events) {
             t.runs_happened += u64::from(e.occurrences > 0);
             t.days.add(u64::from(e.days));
+            t.destroyed.add(e.destroyed);
+            t.runs_destroyed += u64::from(e.destroyed > 0);
         }
         self.risk.add(rec, self.days);
         if rec.run < self.sample_limit {
@@ -476,6 +484,8 @@ impl Accumulator {
         for (a, b) in self.events.iter_mut().zip(&o.events) {
             a.runs_happened += b.runs_happened;
             a.days.merge(&b.days);
+            a.destroyed.merge(&b.destroyed);
+            a.runs_destroyed += b.runs_destroyed;
         }
         self.series.merge(&o.series);
         self.risk.merge(&o.risk);
