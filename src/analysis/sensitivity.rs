@@ -78,7 +78,8 @@ impl Input {
 /// Every uncertain input of `s`, in file order: per line its ramp slip, other customers'
 /// share, releasable stock, customers' orders and expansion projects (cost, capacity added,
 /// lead time, success); per consumption that follows a threat its engaged share and shots per
-/// engagement; per level factor its level. Inputs with a single value are left out.
+/// engagement; per threat the drawn parameters of its launches a day; per level factor its
+/// level. Inputs with a single value are left out.
 #[must_use]
 pub fn inputs(s: &Scenario) -> Vec<Input> {
     let mut out = Vec::new();
@@ -148,6 +149,12 @@ pub fn inputs(s: &Scenario) -> Vec<Input> {
                 &t.shots,
                 t.key_shots,
             ));
+        }
+    }
+    for t in &s.threats {
+        let at = KeyPath::root().key("threat").key(&t.name).key("daily");
+        for (p, d, key) in t.uncertain.iter().flat_map(|u| u.params.iter()) {
+            out.extend(Input::drawn(at.key(p.name()), d, *key));
         }
     }
     for f in &s.factors {

@@ -77,6 +77,11 @@ pub(super) struct State {
     threat_segment: Vec<usize>,
     threat_carry: Vec<Fixed>,
     launches: Vec<u64>,
+    /// Per threat: this future's stretches of launches when its `daily` parameters are drawn
+    /// (empty: the plan's shared stretches apply).
+    threat_daily: Vec<Vec<DemandStretch>>,
+    /// Scratch: the drawn parameters of one threat.
+    params: Vec<f64>,
     /// Per rule (in [`Plan::rules`] order): units fired per launch this future, and the carry.
     per_launch: Vec<Fixed>,
     carry: Vec<Fixed>,
@@ -135,6 +140,20 @@ impl Worker {
         u.threat_carry.resize(n, Fixed::ZERO);
         u.launches.clear();
         u.launches.resize(n, 0);
+        u.threat_daily.resize_with(n, Vec::new);
+        for (t, th) in s.threats.iter().enumerate().take(n) {
+            u.threat_daily[t].clear();
+            let Some(unc) = &th.uncertain else { continue };
+            u.params.clear();
+            for &(p, ref law, key) in &unc.params {
+                let site = Site::ThreatDaily(t, p);
+                u.params
+                    .push(self.draws.value(s, site, law, (seed, run), key));
+            }
+            let law = unc.law_with(&u.params);
+            u.threat_daily[t] =
+                stretches(law, &th.periods, s.horizon, (0, s.horizon), Tables::Skip);
+        }
         u.per_launch.clear();
         u.carry.clear();
         for &i in &sim.uses.rules {
@@ -158,7 +177,9 @@ impl Worker {
     pub(super) fn consume_by_rule(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
         let s = sim.scenario;
         let u = &mut self.uses;
-        for (t, segs) in sim.uses.threats.iter().enumerate() {
+        for (t, shared) in sim.uses.threats.iter().enumerate() {
+            let drawn = &u.threat_daily[t];
+            let segs = if drawn.is_empty() { shared } else { drawn };
             let seg = &mut u.threat_segment[t];
             while *seg + 1 < segs.len() && segs[*seg + 1].from <= day.0 {
                 *seg += 1;

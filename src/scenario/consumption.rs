@@ -377,7 +377,7 @@ pub(super) fn compile(
         };
         (Demand::Fixed(0.0), rule)
     } else if let Some(u) = &c.uncertain {
-        drawn = uncertain::compile(ctx, u, item).map(Box::new);
+        drawn = uncertain::compile(ctx, u, ("item", item)).map(Box::new);
         let law = drawn.as_ref().map(|u| u.law);
         (
             law.unwrap_or(Demand::Fixed(0.0)),

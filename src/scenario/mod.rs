@@ -524,8 +524,10 @@ pub struct Threat {
     pub name: String,
     /// Human label.
     pub label: String,
-    /// Launches a day.
+    /// Launches a day (with drawn parameters: their law, the numbers in place).
     pub daily: Demand,
+    /// Parameters of `daily` drawn once per future (`None`: all are numbers).
+    pub uncertain: Option<Box<UncertainDaily>>,
     /// Intensity periods: (first day, last day, multiplier).
     pub periods: Vec<(Day, Day, f64)>,
     /// Stream for launches.
