@@ -48,10 +48,10 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ThreatDoc {
 /// Checks one threat.
 pub(super) fn compile(ctx: &mut Ctx, d: &ThreatDoc, cal: &Calendar) -> Option<Threat> {
     let name = d.name.as_ref()?.v.clone();
-    let drawn = match &d.uncertain {
-        Some(u) => Some(uncertain::compile(ctx, u, ("threat", &name)).map(Box::new)),
-        None => None,
-    };
+    let drawn = d
+        .uncertain
+        .as_ref()
+        .map(|u| uncertain::compile(ctx, u, ("threat", &name)).map(Box::new));
     let daily: Option<Demand> = match &drawn {
         Some(u) => u.as_ref().map(|u| u.law),
         None => d.daily.as_ref().and_then(|x| demand(ctx, x)),
