@@ -63,7 +63,8 @@ impl Input {
 /// price multiplier; per line its ramp slip, other customers' share, releasable stock,
 /// customers' orders and expansion projects (cost, capacity added, lead time, success); per
 /// consumption its engaged share and shots per engagement (when it follows a threat) and the
-/// uncertain parameters of its daily use; per level factor its level; per currency its rate;
+/// uncertain parameters of its daily use; per threat the uncertain parameters of its launches a
+/// day; per level factor its level; per currency its rate;
 /// per contract its slip and price multiplier. Inputs with a single value are left out.
 #[must_use]
 pub fn inputs(s: &Scenario) -> Vec<Input> {
@@ -104,6 +105,12 @@ pub fn inputs(s: &Scenario) -> Vec<Input> {
         }
         for (p, d, key) in c.uncertain.iter().flat_map(|u| u.params.iter()) {
             out.extend(Input::drawn(at.key("daily").key(p.name()), d, *key));
+        }
+    }
+    for t in &s.threats {
+        let at = KeyPath::root().key("threat").key(&t.name).key("daily");
+        for (p, d, key) in t.uncertain.iter().flat_map(|u| u.params.iter()) {
+            out.extend(Input::drawn(at.key(p.name()), d, *key));
         }
     }
     for f in &s.factors {

@@ -1,7 +1,8 @@
 //! Use decided by a rule other than `daily` alone: interceptors fired at a threat (launches ×
 //! engaged share × shots per engagement, fractions carried exactly) and strike weapons fired from
 //! what is available above a reserve; both within the consumption's dates and under its daily
-//! cap. A scenario with neither has an empty [`Plan`] and pays nothing for it.
+//! cap. A scenario with neither has an empty [`Plan`] and pays nothing for it. The day's use of
+//! every item (`daily` demand first, then the rules, then substitution) starts here.
 
 use super::{draw_count, stretches, DemandStretch, RunRecord, Simulator, Tables, Worker};
 use crate::sampling::{stream, StreamRng};
@@ -76,12 +77,51 @@ pub(super) struct State {
     threat_segment: Vec<usize>,
     threat_carry: Vec<Fixed>,
     launches: Vec<u64>,
+    /// Per threat: this future's stretches of launches when its `daily` parameters are drawn
+    /// (empty: the plan's shared stretches apply).
+    threat_daily: Vec<Vec<DemandStretch>>,
+    /// Scratch: the drawn parameters of one threat.
+    params: Vec<f64>,
     /// Per rule (in [`Plan::rules`] order): units fired per launch this future, and the carry.
     per_launch: Vec<Fixed>,
     carry: Vec<Fixed>,
 }
 
 impl Worker {
+    /// One day of use: each item's `daily` demand, then the rules, then substitution.
+    pub(super) fn consume(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
+        if !sim.subst.is_empty() {
+            self.note_unmet(sim, out);
+        }
+        for (i, st) in self.items.iter_mut().enumerate() {
+            let segs = self.draws.daily(i).unwrap_or(&sim.demand[i]);
+            while st.demand_segment + 1 < segs.len() && segs[st.demand_segment + 1].from <= day.0 {
+                st.demand_segment += 1;
+            }
+            let rng = &mut self.streams.demand[i];
+            let Some(want) = draw_count(&segs[st.demand_segment].draw, &mut st.fixed_carry, rng)
+            else {
+                continue;
+            };
+            let want = want.min(sim.uses.caps[i]);
+            let used = want.min(st.stock);
+            st.stock -= used;
+            let led = &mut out.items[i];
+            led.demand += want;
+            led.consumed += used;
+            if want > used {
+                led.unmet += want - used;
+                led.days_short += 1;
+            }
+        }
+        if !sim.uses.is_empty() {
+            self.consume_by_rule(sim, day, out);
+        }
+        if !sim.subst.is_empty() {
+            self.substitute(sim, out);
+        }
+    }
+
     /// Draws this future's engaged shares and shots per engagement; resets the threats.
     pub(super) fn start_rules(&mut self, sim: &Simulator<'_>, seed: u64, run: u64) {
         let s = sim.scenario;
@@ -100,6 +140,20 @@ impl Worker {
         u.threat_carry.resize(n, Fixed::ZERO);
         u.launches.clear();
         u.launches.resize(n, 0);
+        u.threat_daily.resize_with(n, Vec::new);
+        for (t, th) in s.threats.iter().enumerate().take(n) {
+            u.threat_daily[t].clear();
+            let Some(unc) = &th.uncertain else { continue };
+            u.params.clear();
+            for &(p, ref law, key) in &unc.params {
+                let site = Site::ThreatDaily(t, p);
+                u.params
+                    .push(self.draws.value(s, site, law, (seed, run), key));
+            }
+            let law = unc.law_with(&u.params);
+            u.threat_daily[t] =
+                stretches(law, &th.periods, s.horizon, (0, s.horizon), Tables::Skip);
+        }
         u.per_launch.clear();
         u.carry.clear();
         for &i in &sim.uses.rules {
@@ -123,7 +177,9 @@ impl Worker {
     pub(super) fn consume_by_rule(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
         let s = sim.scenario;
         let u = &mut self.uses;
-        for (t, segs) in sim.uses.threats.iter().enumerate() {
+        for (t, shared) in sim.uses.threats.iter().enumerate() {
+            let drawn = &u.threat_daily[t];
+            let segs = if drawn.is_empty() { shared } else { drawn };
             let seg = &mut u.threat_segment[t];
             while *seg + 1 < segs.len() && segs[*seg + 1].from <= day.0 {
                 *seg += 1;

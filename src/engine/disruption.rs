@@ -97,13 +97,17 @@ impl Worker {
         led.occurrences += 1;
         if let Effect::StockLoss(share) = &e.effect {
             let share = Fixed::from_f64(share.sample(&mut d.size[k]).clamp(0.0, 1.0));
+            let mut total = 0;
             for it in &e.items {
                 let st = &mut self.items[it.0];
                 let lost =
                     (u128::from(st.stock) * u128::from(share.0) / u128::from(Fixed::ONE.0)) as u64;
                 st.stock -= lost;
                 out.items[it.0].destroyed += lost;
+                total += lost;
             }
+            let led = &mut out.events[k];
+            led.destroyed += total;
             if d.until[k] <= day.0 {
                 led.days += 1;
                 d.until[k] = day.0 + 1;

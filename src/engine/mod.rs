@@ -23,10 +23,12 @@ mod expansion;
 mod factor;
 mod line_queue;
 mod ordering;
+mod production;
 pub mod queue;
 mod ramp;
 pub mod record;
 mod stretch;
+mod substitution;
 
 pub use event::{Event, Phase};
 pub use queue::{EventQueue, EventTime};
@@ -72,6 +74,8 @@ pub struct Simulator<'s> {
     ordering: ordering::Plan,
     /// The contracts of each channel.
     contracts: contract::Plan,
+    /// The items whose missing units substitutes cover.
+    subst: substitution::Plan,
 }
 
 impl<'s> Simulator<'s> {
@@ -148,6 +152,7 @@ impl<'s> Simulator<'s> {
             uses: demand::Plan::new(scenario),
             ordering: ordering::Plan::new(scenario),
             contracts: contract::Plan::new(scenario),
+            subst: substitution::Plan::new(scenario),
         }
     }
 
@@ -233,6 +238,7 @@ pub struct Worker {
     draws: draws::State,
     prices: ordering::Prices,
     contracts: Vec<contract::State>,
+    subst: substitution::State,
 }
 
 impl Worker {
@@ -252,6 +258,7 @@ impl Worker {
             draws: draws::State::default(),
             prices: ordering::Prices::default(),
             contracts: Vec::new(),
+            subst: substitution::State::default(),
         }
     }
 
@@ -565,118 +572,6 @@ impl Worker {
                     }
                 }
             }
-        }
-    }
-
-    fn produce(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
-        let s = sim.scenario;
-        let d = f64::from(day.0);
-        for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
-            let rate = ramp_rate(&ls.ramp, ls.segment, d);
-            let rate = if ls.added == Fixed::ZERO {
-                rate
-            } else {
-                rate.plus(ls.added)
-            };
-            // Most lines keep their whole capacity: skip the product then (same result).
-            let ours = if ls.our_share == Fixed::ONE {
-                rate
-            } else {
-                rate.times(ls.our_share)
-            };
-            // Output lost to disruptions (a multiplier of one when none is in effect).
-            let ours = if self.disrupt.active {
-                ours.times(self.disrupt.capacity[n])
-            } else {
-                ours
-            };
-            let whole_line = if self.disrupt.active {
-                rate.times(self.disrupt.capacity[n])
-            } else {
-                rate
-            };
-            out.series.note_capacity(n, whole_line.plus(ls.dedicated).0);
-            ls.carry = ls.carry.plus(ours);
-            let whole = ls.carry.whole();
-            ls.carry = ls.carry.fraction();
-            let led = &mut out.lines[n];
-            let mut made = match ls.shared.as_deref_mut() {
-                None => whole.min(led.backlog),
-                Some(sh) => sh.serve(day, whole, led, &mut out.customers),
-            };
-            if ls.dedicated != Fixed::ZERO {
-                // Capacity reserved for this scenario's orders serves what is still waiting.
-                ls.dedicated_carry = ls.dedicated_carry.plus(ls.dedicated);
-                let more = ls.dedicated_carry.whole().min(led.backlog - made);
-                ls.dedicated_carry = ls.dedicated_carry.fraction();
-                if let Some(sh) = ls.shared.as_deref_mut() {
-                    sh.take_ours(more);
-                }
-                made += more;
-            }
-            if made == 0 {
-                continue;
-            }
-            let defective = if line.defect_rate > 0.0 {
-                Binomial::new(made, line.defect_rate)
-                    .map_or(0, |b| b.sample(&mut self.streams.defects[n]))
-            } else {
-                0
-            };
-            let good = made - defective;
-            led.defective += defective;
-            if defective > 0 {
-                if let Some(sh) = ls.shared.as_deref_mut() {
-                    sh.requeue(defective);
-                }
-            }
-            if good == 0 {
-                continue;
-            }
-            led.backlog -= good;
-            led.produced += good;
-            led.in_transit += good;
-            if self.disrupt.active && self.disrupt.deliveries_paused[n] > 0 {
-                // Held at the line (still in transit) until the pause ends.
-                self.disrupt.held[n] += good;
-                continue;
-            }
-            let lag = sim.lags[n].sample(&mut self.streams.lag[n]);
-            // A shipment arriving after the horizon stays in transit.
-            self.queue.schedule(
-                day.plus(lag),
-                Event::ShipmentArrived {
-                    line: n as u32,
-                    units: good,
-                },
-            );
-        }
-    }
-
-    fn consume(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
-        for (i, st) in self.items.iter_mut().enumerate() {
-            let segs = self.draws.daily(i).unwrap_or(&sim.demand[i]);
-            while st.demand_segment + 1 < segs.len() && segs[st.demand_segment + 1].from <= day.0 {
-                st.demand_segment += 1;
-            }
-            let rng = &mut self.streams.demand[i];
-            let Some(want) = draw_count(&segs[st.demand_segment].draw, &mut st.fixed_carry, rng)
-            else {
-                continue;
-            };
-            let want = want.min(sim.uses.caps[i]);
-            let used = want.min(st.stock);
-            st.stock -= used;
-            let led = &mut out.items[i];
-            led.demand += want;
-            led.consumed += used;
-            if want > used {
-                led.unmet += want - used;
-                led.days_short += 1;
-            }
-        }
-        if !sim.uses.is_empty() {
-            self.consume_by_rule(sim, day, out);
         }
     }
 

@@ -12,14 +12,18 @@ pub struct ItemLedger {
     pub ordered: u64,
     /// Units that arrived in stock.
     pub delivered: u64,
-    /// Units used.
+    /// Units used for this item's own demand.
     pub consumed: u64,
     /// Units destroyed in stock (disruptions).
     pub destroyed: u64,
     /// Units wanted.
     pub demand: u64,
-    /// Units wanted but not in stock.
+    /// Units wanted but not in stock nor covered by substitutes.
     pub unmet: u64,
+    /// Units of this item's demand covered by its substitutes (not unmet).
+    pub substituted: u64,
+    /// Units of this item used in place of other items' missing units.
+    pub used_as_substitute: u64,
     /// Stock at the end of the horizon.
     pub end_stock: u64,
     /// Days whose closing stock was below the safe stock.
@@ -87,6 +91,8 @@ pub struct EventLedger {
     pub occurrences: u32,
     /// Days within the horizon on which at least one occurrence was in effect.
     pub days: u32,
+    /// Units of stock its occurrences destroyed (a `stock_loss`), all its items together.
+    pub destroyed: u64,
 }
 
 /// Per-funding-source totals of one run (cents).
@@ -342,6 +348,14 @@ impl RunRecord {
                 ));
             }
         }
+        bad.extend(super::substitution::violations(self, s));
+        let by_events: u64 = self.events.iter().map(|e| e.destroyed).sum();
+        let by_items: u64 = self.items.iter().map(|i| i.destroyed).sum();
+        if by_events != by_items {
+            bad.push(format!(
+                "units destroyed by events {by_events} != destroyed in items' stock {by_items}"
+            ));
+        }
         let days = s.days();
         for (i, it) in self.items.iter().enumerate() {
             let from_lines: u64 = s
@@ -376,16 +390,18 @@ impl RunRecord {
                     it.ordered
                 ));
             }
-            if it.initial + it.delivered != it.consumed + it.destroyed + it.end_stock {
+            if it.initial + it.delivered
+                != it.consumed + it.used_as_substitute + it.destroyed + it.end_stock
+            {
                 bad.push(format!(
-                    "item {i}: initial {} + delivered {} != consumed {} + destroyed {} + stock {}",
-                    it.initial, it.delivered, it.consumed, it.destroyed, it.end_stock
+                    "item {i}: initial {} + delivered {} != consumed {} + used as substitute {} + destroyed {} + stock {}",
+                    it.initial, it.delivered, it.consumed, it.used_as_substitute, it.destroyed, it.end_stock
                 ));
             }
-            if it.consumed + it.unmet != it.demand {
+            if it.consumed + it.substituted + it.unmet != it.demand {
                 bad.push(format!(
-                    "item {i}: consumed {} + unmet {} != demand {}",
-                    it.consumed, it.unmet, it.demand
+                    "item {i}: consumed {} + substituted {} + unmet {} != demand {}",
+                    it.consumed, it.substituted, it.unmet, it.demand
                 ));
             }
             if self.stock_of(i, days)[days - 1] != it.end_stock {

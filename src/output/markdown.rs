@@ -82,15 +82,38 @@ pub fn report(s: &Scenario, r: &Results) -> String {
     );
     super::risk_text::markdown(&mut o, r);
     let _ = writeln!(o, "\n## Deliveries and unmet demand (means over runs)\n");
+    // Substitution columns only when some item has substitutes.
+    let subst = r.summary.items.iter().any(|it| it.substituted.is_some());
+    let (head, rule) = if subst {
+        (
+            " covered by substitutes | used as substitute |",
+            "---:|---:|",
+        )
+    } else {
+        ("", "")
+    };
     let _ = writeln!(
         o,
-        "| item | ordered | delivered | unmet demand | days short |"
+        "| item | ordered | delivered | unmet demand | days short |{head}"
     );
-    let _ = writeln!(o, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|{rule}");
     for it in &r.summary.items {
+        let cell = |s: &Option<crate::report::Spread>| {
+            s.as_ref()
+                .map_or_else(|| "–".into(), |s| format_units(s.mean))
+        };
+        let more = if subst {
+            format!(
+                " {} | {} |",
+                cell(&it.substituted),
+                cell(&it.used_as_substitute)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {:.1} |",
+            "| {} | {} | {} | {} | {:.1} |{more}",
             md(&it.label),
             format_units(it.ordered.mean),
             format_units(it.delivered.mean),

@@ -161,6 +161,19 @@ pub fn terminal(r: &Results) -> String {
             cover(k.months_of_cover_at_end),
         );
         let _ = writeln!(o, "{:<w$} why: {}", "", t(&it.why.sentence));
+        let mut parts = Vec::new();
+        if let Some(x) = &it.substituted {
+            parts.push(format!(
+                "{:.1} units of its demand covered by substitutes",
+                x.mean
+            ));
+        }
+        if let Some(x) = &it.used_as_substitute {
+            parts.push(format!("{:.1} units used for other items", x.mean));
+        }
+        if !parts.is_empty() {
+            let _ = writeln!(o, "{:<w$} substitution (means): {}", "", parts.join(", "));
+        }
     }
     o
 }

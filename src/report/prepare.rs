@@ -59,6 +59,16 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
                 ordered: Spread::of(&t.ordered),
                 delivered: Spread::of(&t.delivered),
                 unmet_demand: Spread::of(&t.unmet),
+                substituted: s.consumption[i]
+                    .as_ref()
+                    .is_some_and(|c| !c.substitutes.is_empty())
+                    .then(|| Spread::of(&t.substituted)),
+                used_as_substitute: s
+                    .consumption
+                    .iter()
+                    .flatten()
+                    .any(|c| c.substitutes.iter().any(|x| x.item.0 == i))
+                    .then(|| Spread::of(&t.used_as_substitute)),
                 days_below_safe: it.safe_stock.map(|_| Spread::of(&t.days_below_safe)),
                 days_short: Spread::of(&t.days_short),
                 prob_zero_at_end: last.zero as f64 / runs as f64,
@@ -184,6 +194,10 @@ pub fn prepare(s: &Scenario, acc: &Accumulator, meta: Metadata) -> Results {
             effect: e.effect.name(),
             prob_happened: t.runs_happened as f64 / runs.max(1) as f64,
             days_disrupted: Spread::of(&t.days),
+            units_destroyed: matches!(e.effect, crate::scenario::Effect::StockLoss(_))
+                .then(|| Spread::of(&t.destroyed)),
+            prob_destroyed: matches!(e.effect, crate::scenario::Effect::StockLoss(_))
+                .then(|| t.runs_destroyed as f64 / runs.max(1) as f64),
         })
         .collect();
     let mut money = Vec::with_capacity(days);

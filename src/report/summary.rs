@@ -125,8 +125,15 @@ pub struct ItemSummary {
     pub ordered: Spread,
     /// Units delivered over the horizon.
     pub delivered: Spread,
-    /// Demand not met from stock.
+    /// Demand not met from stock nor by substitutes.
     pub unmet_demand: Spread,
+    /// Units of its demand covered by its substitutes (only for an item with substitutes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub substituted: Option<Spread>,
+    /// Units of it used in place of other items' missing units (only for an item listed as a
+    /// substitute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_as_substitute: Option<Spread>,
     /// Days closing below the safe stock.
     pub days_below_safe: Option<Spread>,
     /// Days with unmet demand.
@@ -292,6 +299,12 @@ pub struct EventSummary {
     pub prob_happened: f64,
     /// Days disrupted per run (days on which at least one occurrence was in effect).
     pub days_disrupted: Spread,
+    /// Units of stock destroyed per run, all its items together (a `stock_loss` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units_destroyed: Option<Spread>,
+    /// Share of runs in which it destroyed at least one unit (a `stock_loss` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prob_destroyed: Option<f64>,
 }
 
 /// The whole summary (`summary.json`).

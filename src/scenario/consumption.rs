@@ -15,12 +15,13 @@ use super::header::Calendar;
 use super::hints::fmt_num;
 use super::names::Names;
 use super::schema::{read_dist, DistDoc, Purpose};
+use super::substitute::SubstituteDoc;
 use super::uncertain::{self, UncertainDoc};
 use super::{Consumption, Demand, ThreatUse, UseRule, MAX_UNITS};
 use crate::sampling::{Dist, StreamKey};
 use crate::units::Day;
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "item",
     "daily",
     "period",
@@ -32,6 +33,7 @@ const KEYS: [&str; 11] = [
     "reserve",
     "from",
     "to",
+    "substitutes",
 ];
 const PERIOD_KEYS: [&str; 4] = ["from", "to", "multiplier", "label"];
 
@@ -74,6 +76,8 @@ pub(super) struct ConsumptionDoc {
     pub reserve: Option<Sp<i64>>,
     pub from: Option<Sp<Datetime>>,
     pub to: Option<Sp<Datetime>>,
+    /// `substitutes`: where the list is written, and its entries.
+    pub substitutes: (Option<At>, Vec<SubstituteDoc>),
 }
 
 /// Reads the `period` tables of `t` (`[[consumption.period]]` or `[[threat.period]]`).
@@ -126,6 +130,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ConsumptionDoc {
         reserve: t.opt(ctx, "reserve", int),
         from: t.opt(ctx, "from", date),
         to: t.opt(ctx, "to", date),
+        substitutes: super::substitute::read(ctx, t),
     }
 }
 
@@ -372,7 +377,7 @@ pub(super) fn compile(
         };
         (Demand::Fixed(0.0), rule)
     } else if let Some(u) = &c.uncertain {
-        drawn = uncertain::compile(ctx, u, item).map(Box::new);
+        drawn = uncertain::compile(ctx, u, ("item", item)).map(Box::new);
         let law = drawn.as_ref().map(|u| u.law);
         (
             law.unwrap_or(Demand::Fixed(0.0)),
@@ -404,6 +409,7 @@ pub(super) fn compile(
         from: from?,
         to: to?,
         max_daily,
+        substitutes: Vec::new(),
     })
 }
 

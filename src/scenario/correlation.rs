@@ -35,6 +35,8 @@ pub enum Site {
     FactorLevel(usize),
     /// An uncertain parameter of `consumption.ITEM.daily` (`.mean`, `.shape`, `.value`).
     Daily(ItemId, DailyParam),
+    /// An uncertain parameter of `threat.NAME.daily` (index in [`Scenario::threats`]).
+    ThreatDaily(usize, DailyParam),
 }
 
 /// One correlated draw: where it is, its law and the stream of its standard normal.
@@ -127,6 +129,15 @@ fn registry(s: &Scenario) -> Vec<(String, Site, Option<Dist>)> {
             v.push((
                 path(&["consumption", item, "daily", param.name()]),
                 Site::Daily(id, *param),
+                Some(d.clone()),
+            ));
+        }
+    }
+    for (i, t) in s.threats.iter().enumerate() {
+        for (param, d, _) in t.uncertain.iter().flat_map(|u| u.params.iter()) {
+            v.push((
+                path(&["threat", &t.name, "daily", param.name()]),
+                Site::ThreatDaily(i, *param),
                 Some(d.clone()),
             ));
         }

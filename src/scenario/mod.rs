@@ -19,6 +19,7 @@ mod hints;
 mod item;
 mod keypath;
 mod line;
+mod loading;
 mod model;
 mod names;
 mod ordering;
@@ -26,6 +27,7 @@ mod plausibility;
 mod report_settings;
 mod resolve;
 mod schema;
+mod substitute;
 mod support;
 mod syntax;
 mod threat;
@@ -39,18 +41,17 @@ pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
 pub use item::ItemPrice;
 pub use keypath::{KeyPath, KeyPathError, Seg};
+pub use loading::{check_str, from_str, load, read_text, Loaded, MAX_FILE_BYTES};
 pub use ordering::{OrderRules, Payment};
 pub use report_settings::{ReportSettings, Window};
 pub use resolve::{resolve, Resolved};
+pub use substitute::Substitute;
 pub use uncertain::{DailyParam, UncertainDaily};
 
 use crate::sampling::{Dist, StreamKey};
 use crate::units::{Cents, Day};
 use chrono::NaiveDate;
-use std::path::Path;
 
-/// Largest scenario file accepted, in bytes.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Longest horizon accepted, in days (100 years).
 pub const MAX_HORIZON_DAYS: u32 = 36_525;
 /// Largest amount of money in any one key, in US dollars (ten trillion).
@@ -411,6 +412,8 @@ pub struct Consumption {
     pub to: Day,
     /// Most units used a day (launchers), if capped.
     pub max_daily: Option<u64>,
+    /// Items that cover this item's unmet demand, in order (empty: none).
+    pub substitutes: Vec<Substitute>,
 }
 
 /// How an item's daily use is decided.
@@ -521,8 +524,10 @@ pub struct Threat {
     pub name: String,
     /// Human label.
     pub label: String,
-    /// Launches a day.
+    /// Launches a day (with drawn parameters: their law, the numbers in place).
     pub daily: Demand,
+    /// Parameters of `daily` drawn once per future (`None`: all are numbers).
+    pub uncertain: Option<Box<UncertainDaily>>,
     /// Intensity periods: (first day, last day, multiplier).
     pub periods: Vec<(Day, Day, f64)>,
     /// Stream for launches.
@@ -546,133 +551,4 @@ pub enum Demand {
         /// Shape k: variance = mean + mean²/k.
         shape: f64,
     },
-}
-
-/// Reads, parses and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario, LoadError> {
-    from_str(&read_text(path)?, path)
-}
-
-/// Reads a scenario file's text, refusing folders, oversized or endless files and non-UTF-8
-/// bytes with a clear error.
-pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    let read_err = |reason: String, help: &str| LoadError::Read {
-        path: path.to_owned(),
-        reason,
-        help: help.to_owned(),
-    };
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => read_err(
-            "no such file".into(),
-            "check the path; bundled scenarios are in the scenarios/ folder, e.g. scenarios/baseline.toml",
-        ),
-        std::io::ErrorKind::PermissionDenied => read_err("permission denied".into(), "make the file readable"),
-        _ => read_err(e.to_string(), "check the path"),
-    })?;
-    if meta.is_dir() {
-        return Err(read_err(
-            "this is a folder, not a file".into(),
-            "give the path of a .toml scenario file inside it",
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            path: path.to_owned(),
-            bytes: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    // Read at most one byte past the limit: a device or pipe (e.g. /dev/zero) reports no size.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-        })
-        .map_err(|e| read_err(e.to_string(), "check the path"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(read_err(
-            format!("it is longer than {MAX_FILE_BYTES} bytes, the most a scenario file may be"),
-            "is this really a scenario file? Scenarios are short TOML files",
-        ));
-    }
-    match String::from_utf8(bytes) {
-        Ok(t) => Ok(t),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let good = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            let (line, column) = line_col(&good, offset);
-            Err(LoadError::NotText {
-                path: path.to_owned(),
-                line,
-                column,
-                offset,
-            })
-        }
-    }
-}
-
-/// A scenario that loaded, with the plausibility warnings found in it.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    /// The checked scenario.
-    pub scenario: Scenario,
-    /// Values that are allowed but look like slips, each with a location and a hint.
-    pub warnings: Vec<Problem>,
-}
-
-impl Loaded {
-    /// The warnings rendered like errors, prefixed `warning`; empty when there are none.
-    #[must_use]
-    pub fn render_warnings(&self, origin: &Path, text: &str) -> String {
-        if self.warnings.is_empty() {
-            return String::new();
-        }
-        render_problems(origin, text, &self.warnings, Severity::Warning)
-    }
-
-    /// The scenario, or (with `deny`) the warnings as an error when there are any.
-    pub fn deny_warnings(
-        self,
-        deny: bool,
-        origin: &Path,
-        text: &str,
-    ) -> Result<Scenario, LoadError> {
-        if !deny || self.warnings.is_empty() {
-            return Ok(self.scenario);
-        }
-        let problems = self
-            .warnings
-            .into_iter()
-            .map(|mut w| {
-                w.help = Some(format!(
-                    "{} (this is a warning, refused because of --deny-warnings)",
-                    w.help.unwrap_or_default()
-                ));
-                w
-            })
-            .collect();
-        Err(LoadError::Invalid {
-            path: origin.to_owned(),
-            source_text: text.to_owned(),
-            problems,
-        })
-    }
-}
-
-/// Parses and validates scenario text; `origin` names it in messages. Warnings are dropped: use
-/// [`check_str`] to see them.
-pub fn from_str(text: &str, origin: &Path) -> Result<Scenario, LoadError> {
-    check_str(text, origin).map(|l| l.scenario)
-}
-
-/// Parses and validates scenario text, keeping the plausibility warnings.
-pub fn check_str(text: &str, origin: &Path) -> Result<Loaded, LoadError> {
-    match model::check(text) {
-        (Some(scenario), _, warnings) => Ok(Loaded { scenario, warnings }),
-        (None, problems, _) => Err(LoadError::Invalid {
-            path: origin.to_owned(),
-            source_text: text.to_owned(),
-            problems,
-        }),
-    }
 }

@@ -9,7 +9,7 @@ use super::header;
 use super::keypath::{entry_segs, KeyPath};
 use super::names::Names;
 use super::{consumption, contract, correlation, currency, event, factor, funding, item, line};
-use super::{plausibility, syntax, threat};
+use super::{plausibility, substitute, syntax, threat};
 use super::{Consumption, Scenario, MAX_ENTITIES, MAX_USD};
 use std::collections::HashMap;
 
@@ -262,7 +262,11 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
             ctx.err(&it.at, format!("item \"{}\" already has a [[consumption]] table (consumption.{prev})", it.v), Some("merge the two into one table; use [[consumption.period]] for changes over time".into()));
             continue;
         }
-        consumption[id] = consumption::compile(ctx, c, &it.v, &cal, &threats_n);
+        let available = c.rule.as_ref().is_some_and(|r| r.v == "available");
+        let subs = substitute::compile(ctx, &c.substitutes, (id, &it.v), available, &items_n);
+        consumption[id] = consumption::compile(ctx, c, &it.v, &cal, &threats_n)
+            .zip(subs)
+            .map(|(c, substitutes)| Consumption { substitutes, ..c });
     }
     let threats: Vec<_> = threat_d
         .iter()

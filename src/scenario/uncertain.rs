@@ -1,6 +1,6 @@
-//! Uncertain parameters of daily use: `[[consumption]] daily` whose `mean`, `shape` or `value` is
-//! itself a distribution, drawn once per future (the mean rate of a future is uncertain, not only
-//! its days), e.g. `daily = { dist = "negative_binomial", mean = { dist = "lognormal", median = 8,
+//! Uncertain parameters of daily counts: `[[consumption]] daily` or `[[threat]] daily` whose
+//! `mean`, `shape` or `value` is itself a distribution, drawn once per future (the mean rate of a
+//! future is uncertain, not only its days), e.g. `daily = { dist = "negative_binomial", mean = { dist = "lognormal", median = 8,
 //! p90 = 15 }, shape = 0.5 }`. A `daily` whose parameters are all numbers is read as before.
 
 use super::distributions::{compile as dist, Support, MAX_RATE_PER_DAY};
@@ -39,7 +39,7 @@ pub struct UncertainDaily {
     /// Which count law (its parameters are replaced by the future's draws).
     pub law: Demand,
     /// Each parameter with its law (a number is a fixed law) and its stream
-    /// ("item", ITEM, "daily PARAM").
+    /// ("item", ITEM, "daily PARAM") or ("threat", THREAT, "daily PARAM").
     pub params: Vec<(DailyParam, Dist, StreamKey)>,
 }
 
@@ -180,8 +180,13 @@ fn read_table(ctx: &mut Ctx, d: &Tbl<'_>) -> Option<UncertainDoc> {
     })
 }
 
-/// Checks each parameter's law: a mean or value in units per day, a shape between 0 and 10⁶.
-pub(super) fn compile(ctx: &mut Ctx, u: &UncertainDoc, item: &str) -> Option<UncertainDaily> {
+/// Checks each parameter's law: a mean or value in units (or launches) per day, a shape between
+/// 0 and 10⁶. `(kind, name)` names the entity of the streams: ("item", ITEM) or ("threat", NAME).
+pub(super) fn compile(
+    ctx: &mut Ctx,
+    u: &UncertainDoc,
+    (kind, name): (&str, &str),
+) -> Option<UncertainDaily> {
     const RATE: Support = Support {
         lo: 0.0,
         hi: MAX_RATE_PER_DAY,
@@ -200,7 +205,7 @@ pub(super) fn compile(ctx: &mut Ctx, u: &UncertainDoc, item: &str) -> Option<Unc
             Some(d) => params.push((
                 *p,
                 d,
-                StreamKey::new("item", item, &format!("daily {}", p.name())),
+                StreamKey::new(kind, name, &format!("daily {}", p.name())),
             )),
             None => ok = false,
         }

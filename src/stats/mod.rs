@@ -126,6 +126,12 @@ pub struct ItemTotals {
     /// Σ units delivered.
     #[serde(default)]
     pub delivered_units: u128,
+    /// Units of its demand covered by substitutes.
+    #[serde(default)]
+    pub substituted: TotalDist,
+    /// Units of it used in place of other items' missing units.
+    #[serde(default)]
+    pub used_as_substitute: TotalDist,
 }
 
 /// Declares the exact cross-run sums of a per-run ledger once: the struct (each field the sum of
@@ -251,6 +257,12 @@ pub struct EventTotals {
     pub runs_happened: u64,
     /// Days disrupted per run.
     pub days: TotalDist,
+    /// Units destroyed per run (a `stock_loss`).
+    #[serde(default)]
+    pub destroyed: TotalDist,
+    /// Runs in which it destroyed at least one unit.
+    #[serde(default)]
+    pub runs_destroyed: u64,
 }
 
 /// Everything kept across runs.
@@ -353,6 +365,8 @@ impl Accumulator {
             t.ordered.add(l.ordered);
             t.delivered.add(l.delivered);
             t.unmet.add(l.unmet);
+            t.substituted.add(l.substituted);
+            t.used_as_substitute.add(l.used_as_substitute);
             t.days_below_safe.add(u64::from(l.days_below_safe));
             t.days_short.add(u64::from(l.days_short));
             t.runs_short += u64::from(l.days_short > 0);
@@ -398,6 +412,8 @@ impl Accumulator {
         for (t, e) in self.events.iter_mut().zip(&rec.events) {
             t.runs_happened += u64::from(e.occurrences > 0);
             t.days.add(u64::from(e.days));
+            t.destroyed.add(e.destroyed);
+            t.runs_destroyed += u64::from(e.destroyed > 0);
         }
         self.risk.add(rec, self.days);
         if rec.run < self.sample_limit {
@@ -448,6 +464,8 @@ impl Accumulator {
             a.ordered.merge(&b.ordered);
             a.delivered.merge(&b.delivered);
             a.unmet.merge(&b.unmet);
+            a.substituted.merge(&b.substituted);
+            a.used_as_substitute.merge(&b.used_as_substitute);
             a.days_below_safe.merge(&b.days_below_safe);
             a.days_short.merge(&b.days_short);
             for (x, y) in a.first_below_safe.iter_mut().zip(&b.first_below_safe) {
@@ -491,6 +509,8 @@ impl Accumulator {
         for (a, b) in self.events.iter_mut().zip(&o.events) {
             a.runs_happened += b.runs_happened;
             a.days.merge(&b.days);
+            a.destroyed.merge(&b.destroyed);
+            a.runs_destroyed += b.runs_destroyed;
         }
         self.series.merge(&o.series);
         self.risk.merge(&o.risk);

@@ -63,6 +63,9 @@ struct Spec {
     threat: String,
     /// Disruptions: (effect 0-4, rate a year, median duration in days, size).
     events: Vec<(u8, f64, u32, f64)>,
+    /// Substitution: bit i set gives item i (unless fired when available) the next item and
+    /// then the one after as substitutes, at these units per missing unit.
+    subst: (u8, f64, f64),
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -101,6 +104,7 @@ fn spec() -> impl Strategy<Value = Spec> {
             demand(),
             proptest::collection::vec((0u8..5, 0.1f64..20.0, 1u32..60, 0.0f64..1.0), 0..4),
         ),
+        (any::<u8>(), 0.001f64..4.0, 0.5f64..2.0),
     )
         .prop_map(
             |(
@@ -113,6 +117,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 period,
                 rules,
                 (threat, events),
+                subst,
             )| {
                 Spec {
                     horizon,
@@ -125,6 +130,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     rules,
                     threat,
                     events,
+                    subst,
                 }
             },
         )
@@ -158,6 +164,22 @@ fn toml(s: &Spec) -> String {
                 cap.unwrap_or(5)
             ),
         };
+        let (mask, first, second) = s.subst;
+        if rule != 2 && n > 1 && mask & (1 << i) != 0 {
+            let _ = write!(
+                t,
+                "substitutes = [{{ item = \"i{}\", per_unit = {first:.3} }}",
+                (i + 1) % n
+            );
+            if n > 2 {
+                let _ = write!(
+                    t,
+                    ", {{ item = \"i{}\", per_unit = {second:.3} }}",
+                    (i + 2) % n
+                );
+            }
+            t.push_str("]\n");
+        }
         if rule != 2 {
             if let Some(c) = cap {
                 let _ = writeln!(t, "max_daily = {c}");

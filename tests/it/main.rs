@@ -32,6 +32,7 @@ mod scenarios;
 mod sensitivity;
 mod shard;
 mod shared_lines;
+mod substitution;
 mod sweep;
 mod tutorial;
 mod uncertain_parameters;

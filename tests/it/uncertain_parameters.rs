@@ -113,3 +113,114 @@ fn bad_uncertain_parameters() {
         ]),
     ]);
 }
+
+/// One interceptor following a threat whose launches a day are `daily`, 1 shot per launch, with
+/// plenty of stock: its demand over the 365 days is the launches.
+fn threat_means(daily: &str, n: u64) -> (porcupine::scenario::Scenario, Vec<f64>) {
+    let s = scenario(&format!(
+        "[scenario]\nname = \"t\"\nstart = 2025-01-01\nhorizon_days = 365\n\n[[item]]\nname = \"x\"\nunit_cost_usd = 1\ninitial_stock = 1_000_000\n\n\
+         [[threat]]\nname = \"ballistic\"\ndaily = {daily}\n\n[[consumption]]\nitem = \"x\"\nthreat = \"ballistic\"\n"
+    ));
+    let means = records(&s, 11, 0..n)
+        .iter()
+        .map(|r| r.items[0].demand as f64 / 365.0)
+        .collect();
+    (s, means)
+}
+
+#[test]
+fn an_uncertain_threat_rate_is_drawn_once_per_future() {
+    // A fixed number of launches a day whose value is uniform(2, 6) per future: each future
+    // launches exactly its drawn value a day (fractions carried), so its mean over 365 days is
+    // that value within 1/365, and across futures E = 4, Var = 4/3.
+    let (s, means) = threat_means(
+        "{ dist = \"fixed\", value = { dist = \"uniform\", min = 2, max = 6 } }",
+        2_000,
+    );
+    let drawn = porcupine::analysis::sensitivity::inputs(&s);
+    let value = drawn
+        .iter()
+        .find(|i| i.path == "threat.ballistic.daily.value")
+        .expect("listed as a per-future draw");
+    for (run, m) in means.iter().enumerate().take(50) {
+        let v = value.value(11, run as u64);
+        // ⌊365·v⌋ launches in 365 days (the carry keeps the fraction).
+        assert!((m - v).abs() <= 1.0 / 365.0 + 1e-9, "run {run}: {m} vs {v}");
+    }
+    let (m, v) = mean_var(&means);
+    assert!((m - 4.0).abs() < 0.1, "{m}"); // SE √(4/3/2000) = 0.026
+    assert!((v / (4.0 / 3.0) - 1.0).abs() < 0.1, "{v}");
+    // A Poisson mean drawn per future: Var(future mean) = Var(M) + E[M]/365 (closed form).
+    let (_, means) = threat_means(
+        "{ dist = \"poisson\", mean = { dist = \"uniform\", min = 2, max = 6 } }",
+        4_000,
+    );
+    let (m, v) = mean_var(&means);
+    assert!((m - 4.0).abs() < 0.06, "{m}");
+    let exact = 4.0 / 3.0 + 4.0 / 365.0;
+    assert!((v / exact - 1.0).abs() < 0.06, "{v} vs {exact}");
+}
+
+#[test]
+fn an_uncertain_threat_rate_can_be_correlated() {
+    // Rank correlation 0.9 between the threat's drawn mean and the engaged share: futures with
+    // more launches also engage more of them.
+    let s = scenario(
+        "[scenario]\nname = \"t\"\nstart = 2025-01-01\nhorizon_days = 30\n\n[[item]]\nname = \"x\"\nunit_cost_usd = 1\ninitial_stock = 1_000_000\n\n\
+         [[threat]]\nname = \"ballistic\"\ndaily = { dist = \"poisson\", mean = { dist = \"uniform\", min = 1, max = 9 } }\n\n\
+         [[consumption]]\nitem = \"x\"\nthreat = \"ballistic\"\nengaged_share = { dist = \"uniform\", min = 0.1, max = 0.9 }\n\n\
+         [[correlation]]\nbetween = [\"threat.ballistic.daily.mean\", \"consumption.x.engaged_share\"]\nrank = 0.9\n",
+    );
+    let sim = porcupine::engine::Simulator::new(&s);
+    let mut w = porcupine::engine::Worker::new(&s);
+    let pairs: Vec<(f64, f64)> = (0..2_000)
+        .map(|run| {
+            let v = w.correlated_values(&sim, 3, run);
+            (v[0], v[1])
+        })
+        .collect();
+    let concordant = pairs
+        .iter()
+        .zip(pairs.iter().skip(1))
+        .filter(|(a, b)| (a.0 - b.0) * (a.1 - b.1) > 0.0)
+        .count() as f64
+        / (pairs.len() - 1) as f64;
+    // Kendall's τ of a Gaussian copula with Spearman ρ 0.9 is about 0.73: 86% concordant pairs.
+    assert!(concordant > 0.8, "{concordant}");
+    // The engine's demand follows the correlated mean: the futures with the highest drawn mean
+    // use more than those with the lowest.
+    let recs = records(&s, 3, 0..200);
+    let (mut hi, mut lo) = (0.0, 0.0);
+    for (r, &(mean, _)) in recs.iter().zip(&pairs) {
+        if mean > 6.0 {
+            hi += r.items[0].demand as f64;
+        } else if mean < 4.0 {
+            lo += r.items[0].demand as f64;
+        }
+    }
+    assert!(hi > lo, "{hi} vs {lo}");
+}
+
+#[test]
+fn bad_uncertain_threat_parameters() {
+    let threat = |daily: &str| {
+        format!(
+            "{}\n[[threat]]\nname = \"b\"\ndaily = {daily}\n",
+            crate::bad_input::BASE
+        )
+    };
+    check(vec![
+        crate::bad_input::raw(
+            "negative uncertain launches",
+            threat("{ dist = \"poisson\", mean = { dist = \"uniform\", min = -1, max = 3 } }"),
+            &["threat.b.daily.mean.min: -1 is out of range"],
+        ),
+        crate::bad_input::raw(
+            "missing shape",
+            threat(
+                "{ dist = \"negative_binomial\", mean = { dist = \"uniform\", min = 1, max = 3 } }",
+            ),
+            &["threat.b.daily: a negative_binomial daily use needs shape"],
+        ),
+    ]);
+}
