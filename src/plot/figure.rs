@@ -109,6 +109,8 @@ pub(crate) struct Mark {
 pub(crate) enum Swatch {
     Line(f64, Dash),
     Band(f64),
+    /// A median line over its band.
+    Spread(f64, Dash),
 }
 
 /// A legend entry.
@@ -435,6 +437,10 @@ fn draw_legend(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64))
             }
             Swatch::Band(opacity) => {
                 c.rect(sx, cy - 6.0, KEY_SYMBOL, 12.0, k.colour, opacity, None);
+            }
+            Swatch::Spread(opacity, dash) => {
+                c.rect(sx, cy - 8.0, KEY_SYMBOL, 16.0, k.colour, opacity, None);
+                c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, 2.5, dash);
             }
         }
         c.text(

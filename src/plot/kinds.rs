@@ -488,11 +488,15 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
         spread_len(n, &sc.label, &sc.stock)?;
         let (c, d) = (colour(sc.colour), dash(sc.colour));
         layers.extend(spread_layers(&xs, &sc.stock, c, d));
-        legend.push(line_key(
-            format!("{} (median, P5–P95 band)", sc.label),
-            c,
-            d,
-        ));
+        // Thin edges keep each band readable where bands overlap.
+        for edge in [&sc.stock.p5, &sc.stock.p95] {
+            layers.push(line(xs.clone(), edge.clone(), c, 1.0, d));
+        }
+        legend.push(Key {
+            label: format!("{} (median, P5–P95 band)", sc.label),
+            colour: c,
+            swatch: Swatch::Spread(if c == INK { 0.1 } else { 0.22 }, d),
+        });
     }
     if let Some(v) = s.safe_stock {
         layers.push(Layer::Level {
