@@ -130,18 +130,35 @@ pub(crate) struct Figure {
     pub legend: Vec<Key>,
 }
 
+impl Figure {
+    /// A figure over calendar dates without marks.
+    pub(crate) fn over_dates(
+        title: String,
+        subtitle: String,
+        panels: Vec<Panel>,
+        legend: Vec<Key>,
+    ) -> Figure {
+        Figure {
+            title,
+            subtitle,
+            x: XKind::Dates,
+            panels,
+            marks: Vec::new(),
+            legend,
+        }
+    }
+}
+
 /// The page every chart shares: header and footer; returns the canvas.
 pub(crate) fn page(title: &str, subtitle: &str, footer: &str) -> Canvas {
     let mut c = Canvas::new();
     let room = WIDTH - 2.0 * MARGIN;
     c.text((MARGIN, 36.0), TITLE, title, room);
     c.text((MARGIN, 60.0), SUBTITLE, subtitle, room);
-    c.line(
+    c.rule(
         (MARGIN, HEIGHT - 30.0),
         (WIDTH - MARGIN, HEIGHT - 30.0),
         GRID,
-        1.0,
-        Dash::Solid,
     );
     c.text((MARGIN, HEIGHT - 12.0), FOOTER, footer, room);
     c
@@ -246,7 +263,10 @@ struct Map<'a> {
     a: Area,
 }
 
-impl Map<'_> {
+impl<'a> Map<'a> {
+    fn new(x: &'a XAxis, y: &'a ValueAxis, a: Area) -> Map<'a> {
+        Map { x, y, a }
+    }
     fn px(&self, x: f64) -> f64 {
         let span = (self.x.hi - self.x.lo).max(f64::MIN_POSITIVE);
         self.a.left + (x - self.x.lo) / span * self.a.width
@@ -336,15 +356,13 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
             for &(x0, x1, h) in bars.iter().filter(|b| b.2.is_finite()) {
                 let (a, b) = (m.px(x0), m.px(x1));
                 let top = m.py(h);
-                c.rect(
+                let r = (
                     a + 0.5,
                     top.min(floor),
                     (b - a - 1.0).max(1.0),
                     (floor - top).abs(),
-                    colour,
-                    *opacity,
-                    None,
                 );
+                c.rect(r, colour, *opacity, None);
             }
         }
         Layer::Level {
@@ -427,7 +445,7 @@ fn legend_size(keys: &[Key], max_w: f64) -> (f64, f64) {
 }
 
 fn draw_legend(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64)) {
-    c.rect(x, y, w, h, "white", 0.92, Some(GRID));
+    c.rect((x, y, w, h), "white", 0.92, Some(GRID));
     for (i, k) in keys.iter().enumerate() {
         let cy = y + KEY_PAD + KEY_ROW * i as f64 + KEY_ROW / 2.0 - 2.0;
         let sx = x + KEY_PAD;
@@ -436,10 +454,10 @@ fn draw_legend(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64))
                 c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, width, dash);
             }
             Swatch::Band(opacity) => {
-                c.rect(sx, cy - 6.0, KEY_SYMBOL, 12.0, k.colour, opacity, None);
+                c.rect((sx, cy - 6.0, KEY_SYMBOL, 12.0), k.colour, opacity, None);
             }
             Swatch::Spread(opacity, dash) => {
-                c.rect(sx, cy - 8.0, KEY_SYMBOL, 16.0, k.colour, opacity, None);
+                c.rect((sx, cy - 8.0, KEY_SYMBOL, 16.0), k.colour, opacity, None);
                 c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, 2.5, dash);
             }
         }
@@ -513,11 +531,7 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
         let mut best: Option<(usize, f64, (f64, f64))> = None;
         'search: for headroom in [1.0, 1.12, 1.25, 1.45, 1.7, 2.0, 2.5] {
             let ya = fitted_axis(p0, headroom, ticks[0]);
-            let m = Map {
-                x: &xa,
-                y: &ya,
-                a: *a0,
-            };
+            let m = Map::new(&xa, &ya, *a0);
             let mut pts = Vec::new();
             for l in &p0.layers {
                 occupied(&m, l, &mut pts);
@@ -558,90 +572,47 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
 
     // Grid, marks, data, axes.
     for ((p, ya), a) in f.panels.iter().zip(&y_axes).zip(&areas) {
-        let m = Map {
-            x: &xa,
-            y: ya,
-            a: *a,
-        };
-        for x in &xa.light {
-            let px = m.px(*x);
-            c.line(
-                (px, a.top),
-                (px, a.top + a.height),
-                "#f1f1f1",
-                1.0,
-                Dash::Solid,
-            );
-        }
-        for (x, _) in &xa.ticks {
-            let px = m.px(*x);
-            c.line((px, a.top), (px, a.top + a.height), GRID, 1.0, Dash::Solid);
+        let m = Map::new(&xa, ya, *a);
+        let (base, right) = (a.top + a.height, a.left + a.width);
+        let grid = xa.light.iter().map(|x| (x, "#f1f1f1"));
+        for (x, colour) in grid.chain(xa.ticks.iter().map(|(x, _)| (x, GRID))) {
+            c.rule((m.px(*x), a.top), (m.px(*x), base), colour);
         }
         for t in &ya.ticks {
             let py = m.py(*t);
-            c.line((a.left, py), (a.left + a.width, py), GRID, 1.0, Dash::Solid);
-            c.text(
-                (a.left - 8.0, py + 5.0),
-                TICK.at(Align::End),
-                &(p.fmt)(*t),
-                f64::INFINITY,
-            );
+            c.rule((a.left, py), (right, py), GRID);
+            c.label((a.left - 8.0, py + 5.0), TICK.at(Align::End), &(p.fmt)(*t));
         }
         for mk in &f.marks {
             let x0 = m.px(mk.x0);
             match mk.x1 {
                 Some(x1) => c.rect(
-                    x0,
-                    a.top,
-                    (m.px(x1) - x0).max(1.0),
-                    a.height,
+                    (x0, a.top, (m.px(x1) - x0).max(1.0), a.height),
                     MARK,
                     0.12,
                     None,
                 ),
-                None => c.line((x0, a.top), (x0, a.top + a.height), MARK, 1.2, Dash::Dashed),
+                None => c.line((x0, a.top), (x0, base), MARK, 1.2, Dash::Dashed),
             }
         }
         for l in &p.layers {
             draw_layer(&mut c, &m, l);
         }
-        c.line(
-            (a.left, a.top),
-            (a.left, a.top + a.height),
-            AXIS,
-            1.0,
-            Dash::Solid,
-        );
-        let base = a.top + a.height;
-        c.line(
-            (a.left, base),
-            (a.left + a.width, base),
-            AXIS,
-            1.0,
-            Dash::Solid,
-        );
+        c.rule((a.left, a.top), (a.left, base), AXIS);
+        c.rule((a.left, base), (right, base), AXIS);
         let mid = a.top + a.height / 2.0;
         c.text((MARGIN + 12.0, mid), UPWARDS, &p.y_label, a.height);
     }
     if let Some(last) = areas.last() {
-        let m = Map {
-            x: &xa,
-            y: &y_axes[0],
-            a: *last,
-        };
+        let m = Map::new(&xa, &y_axes[0], *last);
         let base = last.top + last.height;
         let mut prev_right = f64::NEG_INFINITY;
         for (x, label) in &xa.ticks {
             let px = m.px(*x);
-            c.line((px, base), (px, base + 5.0), AXIS, 1.0, Dash::Solid);
+            c.rule((px, base), (px, base + 5.0), AXIS);
             let w = text_width(label, TICK.size);
             if px - w / 2.0 > prev_right + 6.0 && px + w / 2.0 <= WIDTH - 4.0 {
-                c.text(
-                    (px, base + 22.0),
-                    TICK.at(Align::Middle),
-                    label,
-                    f64::INFINITY,
-                );
+                c.label((px, base + 22.0), TICK.at(Align::Middle), label);
                 prev_right = px + w / 2.0;
             }
         }
@@ -676,7 +647,7 @@ fn draw_mark_labels(c: &mut Canvas, f: &Figure, xa: &XAxis, a0: &Area) {
         let x = x.min(WIDTH - 8.0 - w).max(4.0);
         if let Some(r) = (0..2).find(|r| x > row_end[*r] + 8.0) {
             let y = a0.top - 8.0 - 16.0 * (1 - r) as f64;
-            c.text((x, y), MARK_TEXT, &label, f64::INFINITY);
+            c.label((x, y), MARK_TEXT, &label);
             row_end[r] = x + w;
         }
     }
