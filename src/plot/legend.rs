@@ -5,6 +5,9 @@ use super::axes::ValueAxis;
 use super::figure::{at, Area, Key, Layer, Map, Panel, Swatch, XAxis, GRID, LEGEND};
 use super::svg::{text_width, Canvas};
 
+/// Where a legend goes: its top-left corner and its size.
+pub(super) type Placed = ((f64, f64), (f64, f64));
+
 /// The first corner, with the least headroom (the y axis fitted by `fit`), where the legend
 /// hides nothing of panel `p0` in area `a0`, else where it hides least: (headroom, (corner,
 /// size)).
@@ -14,7 +17,7 @@ pub(super) fn place(
     xa: &XAxis,
     a0: Area,
     fit: impl Fn(f64) -> ValueAxis,
-) -> Option<(f64, ((f64, f64), (f64, f64)))> {
+) -> Option<(f64, Placed)> {
     let size = legend_size(keys, a0.width * 0.6);
     let mut best: Option<(usize, f64, (f64, f64))> = None;
     'search: for headroom in [1.0, 1.12, 1.25, 1.45, 1.7, 2.0, 2.5] {
