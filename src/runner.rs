@@ -12,6 +12,7 @@ use crate::analysis::futures::{self, FutureRow};
 use crate::analysis::{OutcomeLayout, PairedSums};
 use crate::engine::{RunRecord, Simulator, Worker};
 use crate::scenario::Scenario;
+use crate::stats::bands::{BandBuffer, StockBands};
 use crate::stats::Accumulator;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -312,21 +313,42 @@ struct PairedSlot {
     records: Vec<RunRecord>,
     values: Vec<Vec<i64>>,
     sums: PairedSums,
+    bands: Option<BandBuffer>,
+}
+
+/// What a paired run gives: the exact paired sums and, when asked for (`compare`), every
+/// scenario's daily stock distribution of the compared items.
+#[derive(Debug, Clone)]
+pub struct PairedRun {
+    /// Exact sums of the outcomes and their paired differences.
+    pub sums: PairedSums,
+    /// Daily stock per scenario and compared item.
+    pub bands: Option<StockBands>,
 }
 
 /// Runs every scenario on the same futures (common random numbers: run k of each scenario uses
 /// the same seed and run index, so the parts they share draw the same numbers) and accumulates
 /// the outcomes of `layout` and their paired differences from the first scenario. Run k of every
 /// scenario is simulated in the same worker step, so memory stays flat; the sums are exact
-/// integers, so the result is the same bits for any thread count.
+/// integers, so the result is the same bits for any thread count. With `bands`, each scenario's
+/// daily stock of the compared items is kept too (exact histograms, the same for any thread
+/// count).
 pub fn run_paired(
     scenarios: &[&Scenario],
     layout: &OutcomeLayout,
     cfg: &RunConfig,
+    bands: bool,
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
-) -> Result<PairedSums, RunError> {
-    run_paired_range(scenarios, layout, cfg, 0..cfg.runs, progress, cancel)
+) -> Result<PairedRun, RunError> {
+    run_paired_range(
+        scenarios,
+        layout,
+        cfg,
+        (0..cfg.runs, bands),
+        progress,
+        cancel,
+    )
 }
 
 /// [`run_paired`] for the runs of `range` only (a shard of a paired experiment): `progress`
@@ -335,11 +357,18 @@ pub fn run_paired_range(
     scenarios: &[&Scenario],
     layout: &OutcomeLayout,
     cfg: &RunConfig,
-    range: std::ops::Range<u64>,
+    (range, bands): (std::ops::Range<u64>, bool),
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
-) -> Result<PairedSums, RunError> {
+) -> Result<PairedRun, RunError> {
     let pool = thread_pool(cfg)?;
+    let days: Vec<usize> = scenarios.iter().map(|s| s.days()).collect();
+    let buffer = || {
+        bands.then(|| {
+            let items = (0..scenarios.len()).map(|k| layout.item_indices(k));
+            BandBuffer::new(items.collect(), &days)
+        })
+    };
     pool.install(|| {
         let sims: Vec<Simulator<'_>> = scenarios.iter().map(|s| Simulator::new(s)).collect();
         let threads = rayon::current_num_threads();
@@ -350,6 +379,7 @@ pub fn run_paired_range(
                     records: scenarios.iter().map(|s| RunRecord::new(s)).collect(),
                     values: vec![Vec::with_capacity(layout.len()); scenarios.len()],
                     sums: PairedSums::new(scenarios.len(), layout.len()),
+                    bands: buffer(),
                 })
             })
             .collect();
@@ -371,6 +401,7 @@ pub fn run_paired_range(
                     records,
                     values,
                     sums,
+                    bands,
                 } = &mut *guard;
                 for (k, s) in scenarios.iter().enumerate() {
                     if !workers[k].simulate_cancellable(
@@ -385,6 +416,12 @@ pub fn run_paired_range(
                     layout.extract(k, s, &records[k], &mut values[k]);
                 }
                 sums.add(values);
+                if let Some(b) = bands {
+                    for (k, rec) in records.iter().enumerate() {
+                        b.keep(k, |i| rec.stock_of(i, days[k]));
+                    }
+                    b.next();
+                }
             });
             done = end;
             progress(done);
@@ -396,14 +433,17 @@ pub fn run_paired_range(
                 runs: range.end - range.start,
             });
         }
-        let mut total = PairedSums::new(scenarios.len(), layout.len());
+        let mut total = PairedRun {
+            sums: PairedSums::new(scenarios.len(), layout.len()),
+            bands: None,
+        };
         for slot in slots {
-            total.merge(
-                &slot
-                    .into_inner()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .sums,
-            );
+            let slot = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
+            total.sums.merge(&slot.sums);
+            match (&mut total.bands, slot.bands.map(BandBuffer::finish)) {
+                (Some(t), Some(b)) => t.merge(&b),
+                (t, b) => *t = t.take().or(b),
+            }
         }
         Ok(total)
     })

@@ -144,6 +144,23 @@ impl OutcomeLayout {
         self.rows.len()
     }
 
+    /// The compared items' rows (name, label), in order.
+    pub fn items(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.rows.iter().filter_map(|(name, label, o)| {
+            (*o == Outcome::PER_ITEM[0]).then_some((name.as_deref()?, label.as_str()))
+        })
+    }
+
+    /// The index in scenario `k` of each compared item, in the order of [`OutcomeLayout::items`].
+    #[must_use]
+    pub fn item_indices(&self, k: usize) -> Vec<usize> {
+        self.rows
+            .iter()
+            .zip(&self.index[k])
+            .filter_map(|((_, _, o), ix)| (*o == Outcome::PER_ITEM[0]).then_some(*ix)?)
+            .collect()
+    }
+
     /// Whether nothing is compared.
     #[must_use]
     pub fn is_empty(&self) -> bool {

@@ -2,6 +2,7 @@
 //! written as files and printed as a table.
 
 use super::*;
+use crate::stats::bands::StockBands;
 use run::progress_bar;
 use system::{check_memory, install_signal_handlers, interrupted};
 
@@ -37,8 +38,21 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| default_folder(&scenarios));
     let (layout, _) = OutcomeLayout::new(&scenarios);
-    let paired = simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
-    let (files, text) = outputs(&loaded, &args.set, (runs, seed), &paired.sums, &out_dir)?;
+    let paired = simulate_paired(
+        &scenarios,
+        &layout,
+        &args.common,
+        (runs, seed),
+        &out_dir,
+        true,
+    )?;
+    let (files, text) = outputs(
+        &loaded,
+        &args.set,
+        (runs, seed),
+        (&paired.sums, paired.bands.as_ref()),
+        &out_dir,
+    )?;
     paired.commit(&files)?;
     if args.common.quiet {
         return Ok(());
@@ -52,13 +66,13 @@ pub(super) fn default_folder(scenarios: &[&Scenario]) -> PathBuf {
     Path::new("output").join(format!("compare-{}", names.join("-vs-")))
 }
 
-/// The files of a comparison and its terminal table, from its exact sums: the same bytes after
-/// one run or after merging shards.
+/// The files of a comparison and its terminal table, from its exact sums and daily stock
+/// bands: the same bytes after one run or after merging shards.
 pub(super) fn outputs(
     loaded: &[(Scenario, String, String)],
     sets: &[String],
     (runs, seed): (u64, u64),
-    sums: &crate::analysis::PairedSums,
+    (sums, bands): (&crate::analysis::PairedSums, Option<&StockBands>),
     out_dir: &Path,
 ) -> Result<(Vec<output::OutFile>, String), CliError> {
     use crate::analysis::{Comparison, OutcomeLayout, ScenarioInfo};
@@ -97,14 +111,19 @@ pub(super) fn outputs(
         version: env!("CARGO_PKG_VERSION").to_owned(),
         start: first.start,
     };
-    let out_files = output::compare::render(&c, &footer)?;
+    let band_charts = bands.map_or_else(Vec::new, |b| {
+        output::compare::band_charts(&scenarios, &layout, b)
+    });
+    let out_files = output::compare::render(&c, band_charts, &footer)?;
     Ok((out_files, comparison_text(&c, out_dir)))
 }
 
-/// A finished paired experiment: its results folder (checked and locked) and its exact sums.
+/// A finished paired experiment: its results folder (checked and locked), its exact sums and,
+/// for `compare`, the daily stock bands.
 pub(super) struct Paired {
     dest: output::Destination,
     pub sums: crate::analysis::PairedSums,
+    pub bands: Option<StockBands>,
     pub cancel: Arc<AtomicBool>,
     pub signal: Arc<AtomicUsize>,
 }
@@ -124,13 +143,15 @@ impl Paired {
 }
 
 /// Checks memory and the results folder, then simulates every scenario on the same futures
-/// (`compare` and `sweep`), with a progress bar and Ctrl-C handling.
+/// (`compare` and `sweep`), with a progress bar and Ctrl-C handling; with `bands`, keeps each
+/// scenario's daily stock of the compared items too.
 pub(super) fn simulate_paired(
     scenarios: &[&Scenario],
     layout: &crate::analysis::OutcomeLayout,
     common: &ExperimentArgs,
     (runs, seed): (u64, u64),
     out_dir: &Path,
+    bands: bool,
 ) -> Result<Paired, CliError> {
     let threads = common.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
@@ -150,8 +171,8 @@ pub(super) fn simulate_paired(
         threads: common.threads.map(|t| t as usize),
         samples: 0,
     };
-    let sums = match runner::run_paired(scenarios, layout, &cfg, &|d| bar.set_position(d), &cancel)
-    {
+    let progress = |d| bar.set_position(d);
+    let run = match runner::run_paired(scenarios, layout, &cfg, bands, &progress, &cancel) {
         Ok(s) => s,
         Err(RunError::Interrupted { done, runs }) => {
             bar.abandon();
@@ -168,7 +189,8 @@ pub(super) fn simulate_paired(
     bar.finish_and_clear();
     Ok(Paired {
         dest,
-        sums,
+        sums: run.sums,
+        bands: run.bands,
         cancel,
         signal,
     })
@@ -219,7 +241,7 @@ pub(super) fn comparison_text(c: &crate::analysis::Comparison, dir: &Path) -> St
     }
     let _ = writeln!(
         o,
-        "\nwrote compare.csv, compare.json, compare.md and difference charts to {}/",
+        "\nwrote compare.csv, compare.json, compare.md, stock band and difference charts to {}/",
         t(&dir.display().to_string())
     );
     o

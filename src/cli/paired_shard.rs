@@ -66,9 +66,16 @@ pub(super) fn run_shard(
     let (layout, _) = crate::analysis::OutcomeLayout::new(&scenarios);
     let first = range.start;
     let progress = |done: u64| bar.set_position(done - first);
-    let result =
-        runner::run_paired_range(&scenarios, &layout, &cfg, range.clone(), &progress, &cancel);
-    let sums = super::shard::finished(result, &bar, shard, &signal)?;
+    let bands = plan.command == PairedCommand::Compare;
+    let result = runner::run_paired_range(
+        &scenarios,
+        &layout,
+        &cfg,
+        (range.clone(), bands),
+        &progress,
+        &cancel,
+    );
+    let run = super::shard::finished(result, &bar, shard, &signal)?;
     let partial = PairedPartial {
         format: crate::shard::PAIRED_FORMAT.to_owned(),
         format_version: crate::shard::FORMAT_VERSION,
@@ -91,7 +98,8 @@ pub(super) fn run_shard(
         shard: shard.k,
         first_run: range.start,
         end_run: range.end,
-        sums,
+        sums: run.sums,
+        bands: run.bands,
     };
     if cancel.load(Ordering::SeqCst) {
         return Err(interrupted("interrupted before writing".into(), &signal));
@@ -128,6 +136,11 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), CliError> {
                         return Err(altered(f));
                     }
                     t.sums.merge(&p.sums);
+                    match (&mut t.bands, &p.bands) {
+                        (Some(a), Some(b)) if a.fits(b.items(), b.days()) => a.merge(b),
+                        (None, None) => {}
+                        _ => return Err(altered(f)),
+                    }
                 }
             }
         }
@@ -147,6 +160,18 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), CliError> {
     if !t.sums.fits(scenarios.len(), layout.len()) || t.sums.n != t.runs {
         return Err(altered(&headers[0].0));
     }
+    let days: Vec<usize> = scenarios.iter().map(|s| s.days()).collect();
+    let compared = layout.items().count();
+    // A comparison keeps its stock bands; a sweep has none.
+    let bands_fit = t
+        .bands
+        .as_ref()
+        .map_or(t.command == PairedCommand::Sweep, |b| {
+            t.command == PairedCommand::Compare && b.fits(compared, &days)
+        });
+    if !bands_fit {
+        return Err(altered(&headers[0].0));
+    }
     let runs_seed = (t.runs, t.seed);
     let (out_dir, (files, text)) = match t.command {
         PairedCommand::Compare => {
@@ -154,7 +179,8 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), CliError> {
                 .out
                 .clone()
                 .unwrap_or_else(|| super::compare::default_folder(&scenarios));
-            let made = super::compare::outputs(&loaded, &t.set, runs_seed, &t.sums, &dir)?;
+            let sums = (&t.sums, t.bands.as_ref());
+            let made = super::compare::outputs(&loaded, &t.set, runs_seed, sums, &dir)?;
             (dir, made)
         }
         PairedCommand::Sweep => {

@@ -76,8 +76,14 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("sensitivity-{}", base.name)));
     let (layout, _) = OutcomeLayout::new(&scenarios);
-    let paired =
-        super::compare::simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
+    let paired = super::compare::simulate_paired(
+        &scenarios,
+        &layout,
+        &args.common,
+        (runs, seed),
+        &out_dir,
+        false,
+    )?;
     let rows = base_futures(&base, &args.common, (runs, seed), &paired)?;
     // Each input's value in every future, as the engine drew it (the copula's, when correlated).
     let per_future = crate::analysis::draws::Draws::new(&base);
@@ -178,6 +184,15 @@ fn sensitivity_text(table: &[SensitivityRow], runs: u64, seed: u64, dir: &Path) 
         "{} futures, seed {seed}; each input fixed at its P10, then its P90, on the same futures; ρ: rank correlation of its draws with the outcome",
         format_units(runs as f64)
     );
+    let shown = |r: &&SensitivityRow| r.outcome == "end_stock" && r.rank <= TOP;
+    // The input column fits the longest key path shown (16 to 72 characters, "…" beyond).
+    let w = table
+        .iter()
+        .filter(shown)
+        .map(|r| t(&r.key_path).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(16, 72);
     let mut last = String::new();
     for r in table.iter().filter(|r| r.outcome == "end_stock") {
         if r.item != last {
@@ -190,7 +205,7 @@ fn sensitivity_text(table: &[SensitivityRow], runs: u64, seed: u64, dir: &Path) 
             );
             let _ = writeln!(
                 o,
-                "  {:>4}  {:<48} {:>21} {:>21} {:>10} {:>6} {:>14}",
+                "  {:>4}  {:<w$} {:>21} {:>21} {:>10} {:>6} {:>14}",
                 "rank", "input", "P10 → P90", "end stock at P10→P90", "swing", "ρ", "P(none) swing"
             );
         }
@@ -201,15 +216,15 @@ fn sensitivity_text(table: &[SensitivityRow], runs: u64, seed: u64, dir: &Path) 
             .iter()
             .find(|x| x.item == r.item && x.outcome == "p_zero_at_end" && x.key_path == r.key_path)
             .map_or(0.0, |x| x.swing);
-        let path: String = t(&r.key_path).chars().take(48).collect();
+        let path = crate::output::risk_text::fit_label(&r.key_path, w);
         let _ = writeln!(
             o,
-            "  {:>4}  {path:<48} {:>21} {:>21} {:>10} {:>6} {:>13.1}pp",
+            "  {:>4}  {path:<w$} {:>21} {:>21} {:>10} {:>6} {:>13.1}pp",
             r.rank,
             format!(
                 "{} → {}",
-                scenario::fmt_num(r.p10),
-                scenario::fmt_num(r.p90)
+                input_value(&r.key_path, r.p10),
+                input_value(&r.key_path, r.p90)
             ),
             format!(
                 "{} → {}",
@@ -228,4 +243,61 @@ fn sensitivity_text(table: &[SensitivityRow], runs: u64, seed: u64, dir: &Path) 
         t(&dir.join("sensitivity.csv").display().to_string())
     );
     o
+}
+
+/// An input's value as a reader writes it: US dollars for a key ending in `_usd` ("$77.4M"),
+/// otherwise a number with thousands separators ("1,250", "0.35"). The CSV keeps the exact value.
+fn input_value(key_path: &str, v: f64) -> String {
+    if key_path.ends_with("_usd") {
+        crate::numbers::format_usd(v)
+    } else {
+        crate::numbers::format_number(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key_path: &str, p10: f64, p90: f64) -> SensitivityRow {
+        SensitivityRow {
+            item: "shell".into(),
+            label: "Shell".into(),
+            outcome: "end_stock",
+            outcome_label: "end stock",
+            probability: false,
+            key_path: key_path.into(),
+            p10,
+            p90,
+            base: 1500.0,
+            at_p10: 1200.0,
+            at_p90: 1800.0,
+            swing: 600.0,
+            rank_correlation: Some(0.5),
+            rank: 1,
+        }
+    }
+
+    #[test]
+    fn the_table_shows_whole_key_paths_and_readable_numbers() {
+        let long = "line.a_rather_long_production_line_name.expansion[0].cost_usd";
+        let table = [
+            row(long, 77_386_100.0, 123_000_000.0),
+            row("line.f.other_customers_share", 0.24, 0.56),
+            row("line.f.releasable_stock", 1250.0, 20_000.0),
+        ];
+        let text = sensitivity_text(&table, 1000, 42, Path::new("out"));
+        assert!(text.contains(long), "{text}");
+        assert!(text.contains("$77.4M → $123M"), "{text}");
+        assert!(text.contains("0.24 → 0.56"), "{text}");
+        assert!(text.contains("1,250 → 20,000"), "{text}");
+        assert!(!text.contains("e7"), "{text}");
+        // The column is as wide as the longest path: the next column starts after it.
+        let line = text.lines().find(|l| l.contains(long)).unwrap();
+        assert!(line.contains(&format!("{long} ")), "{line}");
+        // Beyond 72 characters a path is cut with an ellipsis.
+        let huge = format!("line.{}.ramp_slip_days", "x".repeat(90));
+        let text = sensitivity_text(&[row(&huge, 1.0, 2.0)], 10, 1, Path::new("out"));
+        assert!(text.contains('…') && !text.contains(&huge), "{text}");
+    }
 }

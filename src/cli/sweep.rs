@@ -63,8 +63,14 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| default_folder(first));
     let (layout, _) = OutcomeLayout::new(&scenarios);
-    let paired =
-        super::compare::simulate_paired(&scenarios, &layout, &args.common, (runs, seed), &out_dir)?;
+    let paired = super::compare::simulate_paired(
+        &scenarios,
+        &layout,
+        &args.common,
+        (runs, seed),
+        &out_dir,
+        false,
+    )?;
     let (files, text) = outputs(&varies, &loaded, (runs, seed), &paired.sums, &out_dir)?;
     paired.commit(&files)?;
     if args.common.quiet {

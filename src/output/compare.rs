@@ -3,9 +3,13 @@
 //! table per variant for reading), plus the figures' wording shared with the terminal table.
 
 use super::{OutFile, OutputError};
-use crate::analysis::{Comparison, ComparisonRow};
+use crate::analysis::{Comparison, ComparisonRow, OutcomeLayout};
 use crate::plot::format_usd;
+use crate::plot::{Chart, ComparisonSeries, ScenarioBand, Spread3};
+use crate::scenario::Scenario;
+use crate::stats::bands::StockBands;
 use crate::text::markdown as md;
+use chrono::NaiveDate;
 use std::fmt::Write as _;
 
 /// Shows a value of a row's outcome: percentages for probabilities, dollars for money, units
@@ -57,8 +61,8 @@ pub fn with_interval(row: &ComparisonRow) -> String {
 /// The charts of a comparison: per variant, the paired difference in end stock and in days at
 /// zero of every item, with 95% intervals.
 #[must_use]
-pub fn charts(c: &Comparison) -> Vec<(String, crate::plot::Chart)> {
-    use crate::plot::{Chart, DifferenceSeries, IntervalRow};
+pub fn charts(c: &Comparison) -> Vec<(String, Chart)> {
+    use crate::plot::{DifferenceSeries, IntervalRow};
     let first = &c.scenarios[0];
     let mut out = Vec::new();
     for v in &c.scenarios[1..] {
@@ -90,16 +94,80 @@ pub fn charts(c: &Comparison) -> Vec<(String, crate::plot::Chart)> {
     out
 }
 
-/// All files of a comparison: the tables, and each chart as PNG and SVG.
-pub fn render(c: &Comparison, footer: &crate::plot::Footer) -> Result<Vec<OutFile>, OutputError> {
-    let kinds = charts(c);
+/// One chart per compared item: its median and P5–P95 band of stock under every scenario, on
+/// the first scenario's days (a scenario whose horizon differs shows where it has days). Each
+/// scenario keeps its colour, its place on the command line, on every chart.
+#[must_use]
+pub fn band_charts(
+    scenarios: &[&Scenario],
+    layout: &OutcomeLayout,
+    bands: &StockBands,
+) -> Vec<(String, Chart)> {
+    let first = scenarios[0];
+    let dates: Vec<NaiveDate> = first.start.iter_days().take(first.days()).collect();
+    let on_first_days = |k: usize, v: &[f64]| -> Vec<f64> {
+        let offset = (scenarios[k].start - first.start).num_days();
+        (0..dates.len() as i64)
+            .map(|d| {
+                usize::try_from(d + offset)
+                    .ok()
+                    .and_then(|d| v.get(d).copied())
+                    .unwrap_or(f64::NAN)
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (j, (name, label)) in layout.items().enumerate() {
+        let scenarios = scenarios
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let [p5, p50, p95] = bands.percentiles(k, j);
+                ScenarioBand {
+                    label: s.name.clone(),
+                    colour: k,
+                    stock: Spread3 {
+                        p5: on_first_days(k, &p5),
+                        p50: on_first_days(k, &p50),
+                        p95: on_first_days(k, &p95),
+                    },
+                }
+            })
+            .collect();
+        let safe_stock = first
+            .items
+            .iter()
+            .find(|i| i.name == name)
+            .and_then(|i| i.safe_stock);
+        out.push((
+            format!("stock_compared_{name}"),
+            Chart::Comparison(ComparisonSeries {
+                item_label: label.to_owned(),
+                dates: dates.clone(),
+                scenarios,
+                safe_stock,
+            }),
+        ));
+    }
+    out
+}
+
+/// All files of a comparison: the tables, and each chart (`bands`, then the differences) as
+/// PNG and SVG.
+pub fn render(
+    c: &Comparison,
+    bands: Vec<(String, Chart)>,
+    footer: &crate::plot::Footer,
+) -> Result<Vec<OutFile>, OutputError> {
+    let mut kinds = bands;
+    kinds.extend(charts(c));
     let drawn = crate::plot::render_all(&kinds, footer, &crate::plot::ChartOptions::default())?;
-    let mut files = tables(c)?;
+    let mut files = tables(c, &kinds)?;
     files.extend(super::chart_files(drawn));
     Ok(files)
 }
 
-fn tables(c: &Comparison) -> Result<Vec<OutFile>, OutputError> {
+fn tables(c: &Comparison, charts: &[(String, Chart)]) -> Result<Vec<OutFile>, OutputError> {
     Ok(vec![
         OutFile {
             name: "compare.csv".into(),
@@ -111,7 +179,7 @@ fn tables(c: &Comparison) -> Result<Vec<OutFile>, OutputError> {
         },
         OutFile {
             name: "compare.md".into(),
-            bytes: markdown(c).into_bytes(),
+            bytes: markdown(c, charts).into_bytes(),
         },
     ])
 }
@@ -142,9 +210,9 @@ pub fn json(c: &Comparison) -> Result<Vec<u8>, OutputError> {
     Ok(v)
 }
 
-/// `compare.md`: a table per variant.
+/// `compare.md`: a table per variant, then every chart with its caption.
 #[must_use]
-pub fn markdown(c: &Comparison) -> String {
+pub fn markdown(c: &Comparison, charts: &[(String, Chart)]) -> String {
     let mut o = String::new();
     let first = &c.scenarios[0];
     let _ = writeln!(o, "# Comparison against {}\n", md(&first.title));
@@ -193,6 +261,17 @@ pub fn markdown(c: &Comparison) -> String {
                 narrower
             );
         }
+    }
+    if !charts.is_empty() {
+        let _ = writeln!(o, "\n## Charts\n");
+    }
+    for (name, chart) in charts {
+        let _ = writeln!(
+            o,
+            "![{}]({name}.png)\n\n*{}*\n",
+            md(&super::html::alt(chart)),
+            md(&super::html::caption(chart))
+        );
     }
     let _ = writeln!(
         o,

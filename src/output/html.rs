@@ -35,6 +35,8 @@ pub(crate) fn alt(c: &Chart) -> String {
         Chart::Money(s) => format!("Money: {}", s.scenario_title),
         Chart::Flows(s) => format!("{}: deliveries and use per month", s.item_label),
         Chart::Production(s) => format!("{}: production per day", s.line_label),
+        Chart::Comparison(s) => format!("{}: stock under each scenario", s.item_label),
+        Chart::Differences(s) => s.title.clone(),
         _ => crate::plot::chart_name(c),
     }
 }

@@ -8,6 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::axes::{date_axis, value_axis, ValueAxis};
+use super::legend;
 use super::svg::{fit, text_width, Align, Canvas, Dash, Font, HEIGHT, WIDTH};
 
 pub(crate) const INK: &str = "#1e1e1e";
@@ -21,7 +22,7 @@ const SUBTITLE: Font = Font::new(16.0, MUTED, Align::Start);
 const FOOTER: Font = Font::new(12.0, MUTED, Align::Start);
 const TICK: Font = Font::new(14.0, MUTED, Align::Start);
 pub(crate) const LABEL: Font = Font::new(15.0, INK, Align::Start);
-const LEGEND: Font = Font::new(14.0, INK, Align::Start);
+pub(super) const LEGEND: Font = Font::new(14.0, INK, Align::Start);
 const MARK_TEXT: Font = Font::new(13.0, MARK, Align::Start);
 /// An axis description, reading upwards.
 pub(crate) const UPWARDS: Font = Font {
@@ -109,6 +110,8 @@ pub(crate) struct Mark {
 pub(crate) enum Swatch {
     Line(f64, Dash),
     Band(f64),
+    /// A median line over its band.
+    Spread(f64, Dash),
 }
 
 /// A legend entry.
@@ -128,25 +131,42 @@ pub(crate) struct Figure {
     pub legend: Vec<Key>,
 }
 
+impl Figure {
+    /// A figure over calendar dates without marks.
+    pub(crate) fn over_dates(
+        title: String,
+        subtitle: String,
+        panels: Vec<Panel>,
+        legend: Vec<Key>,
+    ) -> Figure {
+        Figure {
+            title,
+            subtitle,
+            x: XKind::Dates,
+            panels,
+            marks: Vec::new(),
+            legend,
+        }
+    }
+}
+
 /// The page every chart shares: header and footer; returns the canvas.
 pub(crate) fn page(title: &str, subtitle: &str, footer: &str) -> Canvas {
     let mut c = Canvas::new();
     let room = WIDTH - 2.0 * MARGIN;
     c.text((MARGIN, 36.0), TITLE, title, room);
     c.text((MARGIN, 60.0), SUBTITLE, subtitle, room);
-    c.line(
+    c.rule(
         (MARGIN, HEIGHT - 30.0),
         (WIDTH - MARGIN, HEIGHT - 30.0),
         GRID,
-        1.0,
-        Dash::Solid,
     );
     c.text((MARGIN, HEIGHT - 12.0), FOOTER, footer, room);
     c
 }
 
 /// The x axis: range and labelled ticks (plus unlabelled grid lines).
-struct XAxis {
+pub(super) struct XAxis {
     lo: f64,
     hi: f64,
     ticks: Vec<(f64, String)>,
@@ -231,25 +251,28 @@ fn x_range(f: &Figure) -> (f64, f64) {
 
 /// Pixel geometry of a panel.
 #[derive(Clone, Copy)]
-struct Area {
-    left: f64,
-    top: f64,
-    width: f64,
-    height: f64,
+pub(super) struct Area {
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
 }
 
-struct Map<'a> {
+pub(super) struct Map<'a> {
     x: &'a XAxis,
-    y: &'a ValueAxis,
-    a: Area,
+    pub y: &'a ValueAxis,
+    pub a: Area,
 }
 
-impl Map<'_> {
-    fn px(&self, x: f64) -> f64 {
+impl<'a> Map<'a> {
+    pub(super) fn new(x: &'a XAxis, y: &'a ValueAxis, a: Area) -> Map<'a> {
+        Map { x, y, a }
+    }
+    pub(super) fn px(&self, x: f64) -> f64 {
         let span = (self.x.hi - self.x.lo).max(f64::MIN_POSITIVE);
         self.a.left + (x - self.x.lo) / span * self.a.width
     }
-    fn py(&self, y: f64) -> f64 {
+    pub(super) fn py(&self, y: f64) -> f64 {
         let span = (self.y.high - self.y.low).max(f64::MIN_POSITIVE);
         let f = ((y - self.y.low) / span).clamp(-0.01, 1.01);
         self.a.top + (1.0 - f) * self.a.height
@@ -282,7 +305,7 @@ fn widen(xs: &[f64]) -> Vec<f64> {
     }
 }
 
-fn at<T: Copy>(v: &[T], i: usize) -> T {
+pub(super) fn at<T: Copy>(v: &[T], i: usize) -> T {
     v[i.min(v.len() - 1)]
 }
 
@@ -334,15 +357,13 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
             for &(x0, x1, h) in bars.iter().filter(|b| b.2.is_finite()) {
                 let (a, b) = (m.px(x0), m.px(x1));
                 let top = m.py(h);
-                c.rect(
+                let r = (
                     a + 0.5,
                     top.min(floor),
                     (b - a - 1.0).max(1.0),
                     (floor - top).abs(),
-                    colour,
-                    *opacity,
-                    None,
                 );
+                c.rect(r, colour, *opacity, None);
             }
         }
         Layer::Level {
@@ -364,85 +385,6 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
                 m.a.width / 2.0,
             );
         }
-    }
-}
-
-/// Pixel points a layer occupies, for the legend to avoid.
-fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
-    // (x, y top, y bottom) in pixels.
-    match l {
-        Layer::Band { xs, lo, hi, .. } => {
-            for (i, x) in xs.iter().enumerate() {
-                let (a, b) = (at(lo, i), at(hi, i));
-                if a.is_finite() && b.is_finite() {
-                    out.push((m.px(*x), m.py(b), m.py(a)));
-                }
-            }
-        }
-        Layer::Line { xs, ys, .. } => {
-            for (i, x) in xs.iter().enumerate() {
-                let y = at(ys, i);
-                if y.is_finite() {
-                    let p = m.py(y);
-                    out.push((m.px(*x), p - 3.0, p + 3.0));
-                }
-            }
-        }
-        Layer::Bars { bars, .. } => {
-            for &(x0, x1, h) in bars {
-                if h.is_finite() {
-                    let bottom = m.py(m.y.low.max(0.0));
-                    for x in [x0, (x0 + x1) / 2.0, x1] {
-                        out.push((m.px(x), m.py(h), bottom));
-                    }
-                }
-            }
-        }
-        Layer::Level { y, label, .. } => {
-            let p = m.py(*y);
-            let right = m.a.left + m.a.width;
-            let w = text_width(label, LEGEND.size).min(m.a.width / 2.0);
-            let mut x = right - w - 6.0;
-            while x <= right {
-                out.push((x, p - 22.0, p + 3.0));
-                x += 8.0;
-            }
-        }
-    }
-}
-
-const KEY_ROW: f64 = 21.0;
-const KEY_SYMBOL: f64 = 30.0;
-const KEY_PAD: f64 = 10.0;
-
-fn legend_size(keys: &[Key], max_w: f64) -> (f64, f64) {
-    let text = keys
-        .iter()
-        .map(|k| text_width(&k.label, LEGEND.size))
-        .fold(0.0, f64::max);
-    let w = (KEY_SYMBOL + 8.0 + text + 2.0 * KEY_PAD).min(max_w);
-    (w, keys.len() as f64 * KEY_ROW + 2.0 * KEY_PAD - 4.0)
-}
-
-fn draw_legend(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64)) {
-    c.rect(x, y, w, h, "white", 0.92, Some(GRID));
-    for (i, k) in keys.iter().enumerate() {
-        let cy = y + KEY_PAD + KEY_ROW * i as f64 + KEY_ROW / 2.0 - 2.0;
-        let sx = x + KEY_PAD;
-        match k.swatch {
-            Swatch::Line(width, dash) => {
-                c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, width, dash);
-            }
-            Swatch::Band(opacity) => {
-                c.rect(sx, cy - 6.0, KEY_SYMBOL, 12.0, k.colour, opacity, None);
-            }
-        }
-        c.text(
-            (sx + KEY_SYMBOL + 8.0, cy + 5.0),
-            LEGEND,
-            &k.label,
-            w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD,
-        );
     }
 }
 
@@ -503,139 +445,56 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     // Legend in the first panel: the first corner, with the least headroom, that hides nothing.
     let mut legend_at = None;
     if let (Some(p0), Some(a0)) = (f.panels.first(), areas.first()) {
-        let size = legend_size(&f.legend, a0.width * 0.6);
-        let mut best: Option<(usize, f64, (f64, f64))> = None;
-        'search: for headroom in [1.0, 1.12, 1.25, 1.45, 1.7, 2.0, 2.5] {
-            let ya = fitted_axis(p0, headroom, ticks[0]);
-            let m = Map {
-                x: &xa,
-                y: &ya,
-                a: *a0,
-            };
-            let mut pts = Vec::new();
-            for l in &p0.layers {
-                occupied(&m, l, &mut pts);
-            }
-            let inset = 10.0;
-            let corners = [
-                (a0.left + a0.width - size.0 - inset, a0.top + inset),
-                (a0.left + inset, a0.top + inset),
-                (
-                    a0.left + a0.width - size.0 - inset,
-                    a0.top + a0.height - size.1 - inset,
-                ),
-                (a0.left + inset, a0.top + a0.height - size.1 - inset),
-            ];
-            for (x, y) in corners {
-                let hits = pts
-                    .iter()
-                    .filter(|(px, t, b)| {
-                        *px >= x - 4.0
-                            && *px <= x + size.0 + 4.0
-                            && *b >= y - 4.0
-                            && *t <= y + size.1 + 4.0
-                    })
-                    .count();
-                if best.as_ref().is_none_or(|b| hits < b.0) {
-                    best = Some((hits, headroom, (x, y)));
-                }
-                if hits == 0 {
-                    break 'search;
-                }
-            }
-        }
-        if let Some((_, headroom, pos)) = best {
-            y_axes[0] = fitted_axis(p0, headroom, ticks[0]);
-            legend_at = Some((pos, size));
+        let fit = |headroom| fitted_axis(p0, headroom, ticks[0]);
+        if let Some((headroom, at)) = legend::place(&f.legend, p0, &xa, *a0, fit) {
+            y_axes[0] = fit(headroom);
+            legend_at = Some(at);
         }
     }
 
     // Grid, marks, data, axes.
     for ((p, ya), a) in f.panels.iter().zip(&y_axes).zip(&areas) {
-        let m = Map {
-            x: &xa,
-            y: ya,
-            a: *a,
-        };
-        for x in &xa.light {
-            let px = m.px(*x);
-            c.line(
-                (px, a.top),
-                (px, a.top + a.height),
-                "#f1f1f1",
-                1.0,
-                Dash::Solid,
-            );
-        }
-        for (x, _) in &xa.ticks {
-            let px = m.px(*x);
-            c.line((px, a.top), (px, a.top + a.height), GRID, 1.0, Dash::Solid);
+        let m = Map::new(&xa, ya, *a);
+        let (base, right) = (a.top + a.height, a.left + a.width);
+        let grid = xa.light.iter().map(|x| (x, "#f1f1f1"));
+        for (x, colour) in grid.chain(xa.ticks.iter().map(|(x, _)| (x, GRID))) {
+            c.rule((m.px(*x), a.top), (m.px(*x), base), colour);
         }
         for t in &ya.ticks {
             let py = m.py(*t);
-            c.line((a.left, py), (a.left + a.width, py), GRID, 1.0, Dash::Solid);
-            c.text(
-                (a.left - 8.0, py + 5.0),
-                TICK.at(Align::End),
-                &(p.fmt)(*t),
-                f64::INFINITY,
-            );
+            c.rule((a.left, py), (right, py), GRID);
+            c.label((a.left - 8.0, py + 5.0), TICK.at(Align::End), &(p.fmt)(*t));
         }
         for mk in &f.marks {
             let x0 = m.px(mk.x0);
             match mk.x1 {
                 Some(x1) => c.rect(
-                    x0,
-                    a.top,
-                    (m.px(x1) - x0).max(1.0),
-                    a.height,
+                    (x0, a.top, (m.px(x1) - x0).max(1.0), a.height),
                     MARK,
                     0.12,
                     None,
                 ),
-                None => c.line((x0, a.top), (x0, a.top + a.height), MARK, 1.2, Dash::Dashed),
+                None => c.line((x0, a.top), (x0, base), MARK, 1.2, Dash::Dashed),
             }
         }
         for l in &p.layers {
             draw_layer(&mut c, &m, l);
         }
-        c.line(
-            (a.left, a.top),
-            (a.left, a.top + a.height),
-            AXIS,
-            1.0,
-            Dash::Solid,
-        );
-        let base = a.top + a.height;
-        c.line(
-            (a.left, base),
-            (a.left + a.width, base),
-            AXIS,
-            1.0,
-            Dash::Solid,
-        );
+        c.rule((a.left, a.top), (a.left, base), AXIS);
+        c.rule((a.left, base), (right, base), AXIS);
         let mid = a.top + a.height / 2.0;
         c.text((MARGIN + 12.0, mid), UPWARDS, &p.y_label, a.height);
     }
     if let Some(last) = areas.last() {
-        let m = Map {
-            x: &xa,
-            y: &y_axes[0],
-            a: *last,
-        };
+        let m = Map::new(&xa, &y_axes[0], *last);
         let base = last.top + last.height;
         let mut prev_right = f64::NEG_INFINITY;
         for (x, label) in &xa.ticks {
             let px = m.px(*x);
-            c.line((px, base), (px, base + 5.0), AXIS, 1.0, Dash::Solid);
+            c.rule((px, base), (px, base + 5.0), AXIS);
             let w = text_width(label, TICK.size);
             if px - w / 2.0 > prev_right + 6.0 && px + w / 2.0 <= WIDTH - 4.0 {
-                c.text(
-                    (px, base + 22.0),
-                    TICK.at(Align::Middle),
-                    label,
-                    f64::INFINITY,
-                );
+                c.label((px, base + 22.0), TICK.at(Align::Middle), label);
                 prev_right = px + w / 2.0;
             }
         }
@@ -653,7 +512,7 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     }
     if let Some(((x, y), size)) = legend_at {
         if !f.legend.is_empty() {
-            draw_legend(&mut c, &f.legend, x, y, size);
+            legend::draw(&mut c, &f.legend, x, y, size);
         }
     }
     c.finish()
@@ -670,7 +529,7 @@ fn draw_mark_labels(c: &mut Canvas, f: &Figure, xa: &XAxis, a0: &Area) {
         let x = x.min(WIDTH - 8.0 - w).max(4.0);
         if let Some(r) = (0..2).find(|r| x > row_end[*r] + 8.0) {
             let y = a0.top - 8.0 - 16.0 * (1 - r) as f64;
-            c.text((x, y), MARK_TEXT, &label, f64::INFINITY);
+            c.label((x, y), MARK_TEXT, &label);
             row_end[r] = x + w;
         }
     }

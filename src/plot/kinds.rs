@@ -176,18 +176,14 @@ pub(crate) fn draw(c: &Chart, footer: &str) -> Result<String, String> {
 
 fn fan(s: &FanSeries) -> Result<Figure, String> {
     let n = s.dates.len();
-    same_len(
-        n,
-        &[
-            ("p5", s.p5.len()),
-            ("p25", s.p25.len()),
-            ("p50", s.p50.len()),
-            ("p75", s.p75.len()),
-            ("p95", s.p95.len()),
-        ],
-    )?;
-    if !s.p_zero.is_empty() {
-        same_len(n, &[("p_zero", s.p_zero.len())])?;
+    let zero = (!s.p_zero.is_empty()).then_some(("p_zero", &s.p_zero));
+    let percentiles = [("p5", &s.p5), ("p25", &s.p25), ("p50", &s.p50)];
+    for (name, v) in percentiles
+        .into_iter()
+        .chain([("p75", &s.p75), ("p95", &s.p95)])
+        .chain(zero)
+    {
+        same_len(n, &[(name, v.len())])?;
     }
     for (i, smp) in s.samples.iter().enumerate() {
         same_len(n, &[(&format!("sample future {}", i + 1), smp.len())])?;
@@ -242,15 +238,16 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
         ));
     }
     Ok(Figure {
-        title: format!("{} — units in stock", s.item_label),
-        subtitle: joined(
-            &s.scenario_title,
-            &format!("median and spread of {}", futures(s.runs)),
-        ),
-        x: XKind::Dates,
-        panels,
         marks: span_marks(&s.periods, &s.milestones),
-        legend,
+        ..Figure::over_dates(
+            format!("{} — units in stock", s.item_label),
+            joined(
+                &s.scenario_title,
+                &format!("median and spread of {}", futures(s.runs)),
+            ),
+            panels,
+            legend,
+        )
     })
 }
 
@@ -278,48 +275,31 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     if !below.is_empty() {
         panels.push(share_panel(1.0, "chance below safe stock", below));
     }
-    Ok(Figure {
-        title: format!("Risk over time — chance of running out, by {}", s.period),
-        subtitle: joined(
+    Ok(Figure::over_dates(
+        format!("Risk over time — chance of running out, by {}", s.period),
+        joined(
             &s.scenario_title,
             &format!(
                 "share of simulated futures, averaged over each {}",
                 s.period
             ),
         ),
-        x: XKind::Dates,
         panels,
-        marks: Vec::new(),
         legend,
-    })
+    ))
 }
 
 fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     let c = colour(s.colour);
-    let mut marks = vec![
-        Mark {
-            x0: s.p5,
+    let safe = s.safe_stock.map(|v| ("safe stock", v as f64));
+    let ends = [("P5", s.p5), ("median", s.p50), ("P95", s.p95)];
+    let mut marks: Vec<Mark> = (ends.into_iter().chain(safe))
+        .map(|(what, x0)| Mark {
+            x0,
             x1: None,
-            label: format!("P5 {}", format_units(s.p5)),
-        },
-        Mark {
-            x0: s.p50,
-            x1: None,
-            label: format!("median {}", format_units(s.p50)),
-        },
-        Mark {
-            x0: s.p95,
-            x1: None,
-            label: format!("P95 {}", format_units(s.p95)),
-        },
-    ];
-    if let Some(v) = s.safe_stock {
-        marks.push(Mark {
-            x0: v as f64,
-            x1: None,
-            label: format!("safe stock {}", format_units(v as f64)),
-        });
-    }
+            label: format!("{what} {}", format_units(x0)),
+        })
+        .collect();
     marks.retain(|m| m.x0.is_finite());
     marks.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     let mut layers = vec![Layer::Bars {
@@ -402,17 +382,15 @@ fn money(s: &MoneySeries) -> Result<Figure, String> {
         fixed: None,
         layers,
     };
-    Ok(Figure {
-        title: format!("Money — US dollars {}", words(&s.lines)),
-        subtitle: joined(
+    Ok(Figure::over_dates(
+        format!("Money — US dollars {}", words(&s.lines)),
+        joined(
             &s.scenario_title,
             &format!("medians and 90% bands of {}", futures(s.runs)),
         ),
-        x: XKind::Dates,
-        panels: vec![panel],
-        marks: Vec::new(),
+        vec![panel],
         legend,
-    })
+    ))
 }
 
 fn flows(s: &FlowSeries) -> Result<Figure, String> {
@@ -425,19 +403,17 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
     let mut top: Vec<Layer> = spread_layers(&xs, &s.delivered, c, Dash::Solid).into();
     top.extend(spread_layers(&xs, &s.used, INK, Dash::Dashed));
     let bottom: Vec<Layer> = spread_layers(&xs, &s.backlog, c, Dash::Dotted).into();
-    Ok(Figure {
-        title: format!("{} — units delivered and used per month", s.item_label),
-        subtitle: joined(
+    Ok(Figure::over_dates(
+        format!("{} — units delivered and used per month", s.item_label),
+        joined(
             &s.scenario_title,
             &format!("medians with 90% bands over {}", futures(s.runs)),
         ),
-        x: XKind::Dates,
-        panels: vec![
+        vec![
             units_panel(0.65, "units per month", top),
             units_panel(0.35, "backlog, units", bottom),
         ],
-        marks: Vec::new(),
-        legend: vec![
+        vec![
             line_key("delivered into stock", c, Dash::Solid),
             line_key("used", INK, Dash::Dashed),
             line_key(
@@ -447,7 +423,7 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
             ),
             band_key("90% of futures (P5–P95)", c, 0.22),
         ],
-    })
+    ))
 }
 
 fn production(s: &ProductionSeries) -> Result<Figure, String> {
@@ -459,23 +435,24 @@ fn production(s: &ProductionSeries) -> Result<Figure, String> {
     let mut layers: Vec<Layer> = spread_layers(&xs, &s.capacity, a, Dash::Solid).into();
     layers.extend(spread_layers(&xs, &s.ours, b, Dash::Dashed));
     Ok(Figure {
-        title: format!("{} — units made per day", s.line_label),
-        subtitle: joined(
-            &s.scenario_title,
-            &format!("medians with 90% bands over {}", futures(s.runs)),
-        ),
-        x: XKind::Dates,
-        panels: vec![Panel {
-            min_step: 0.0,
-            fmt: format_number,
-            ..units_panel(1.0, "units per day", layers)
-        }],
         marks: span_marks(&[], &s.milestones),
-        legend: vec![
-            line_key("line capacity (median)", a, Dash::Solid),
-            line_key("our share of its output (median)", b, Dash::Dashed),
-            band_key("90% of futures (ramp slips, other buyers)", a, 0.22),
-        ],
+        ..Figure::over_dates(
+            format!("{} — units made per day", s.line_label),
+            joined(
+                &s.scenario_title,
+                &format!("medians with 90% bands over {}", futures(s.runs)),
+            ),
+            vec![Panel {
+                min_step: 0.0,
+                fmt: format_number,
+                ..units_panel(1.0, "units per day", layers)
+            }],
+            vec![
+                line_key("line capacity (median)", a, Dash::Solid),
+                line_key("our share of its output (median)", b, Dash::Dashed),
+                band_key("90% of futures (ramp slips, other buyers)", a, 0.22),
+            ],
+        )
     })
 }
 
@@ -488,11 +465,15 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
         spread_len(n, &sc.label, &sc.stock)?;
         let (c, d) = (colour(sc.colour), dash(sc.colour));
         layers.extend(spread_layers(&xs, &sc.stock, c, d));
-        legend.push(line_key(
-            format!("{} (median, P5–P95 band)", sc.label),
-            c,
-            d,
-        ));
+        // Thin edges keep each band readable where bands overlap.
+        for edge in [&sc.stock.p5, &sc.stock.p95] {
+            layers.push(line(xs.clone(), edge.clone(), c, 1.0, d));
+        }
+        legend.push(Key {
+            label: format!("{} (median, P5–P95 band)", sc.label),
+            colour: c,
+            swatch: Swatch::Spread(if c == INK { 0.1 } else { 0.22 }, d),
+        });
     }
     if let Some(v) = s.safe_stock {
         layers.push(Layer::Level {
@@ -502,14 +483,12 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
             label: format!("safe stock ({})", format_units(v as f64)),
         });
     }
-    Ok(Figure {
-        title: format!("{} — units in stock, scenarios compared", s.item_label),
-        subtitle: "median and 90% of simulated futures for each scenario".into(),
-        x: XKind::Dates,
-        panels: vec![units_panel(1.0, "units in stock", layers)],
-        marks: Vec::new(),
+    Ok(Figure::over_dates(
+        format!("{} — units in stock, scenarios compared", s.item_label),
+        "median and 90% of simulated futures for each scenario".into(),
+        vec![units_panel(1.0, "units in stock", layers)],
         legend,
-    })
+    ))
 }
 
 fn sweep(s: &SweepSeries) -> Result<Figure, String> {

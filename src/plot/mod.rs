@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 pub mod axes;
 mod figure;
 mod kinds;
+mod legend;
 mod rows;
 mod svg;
 

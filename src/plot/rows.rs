@@ -40,15 +40,15 @@ fn draw_rows(
     let span = (a.high - a.low).max(f64::MIN_POSITIVE);
     let px = |v: f64| left + (v - a.low) / span * (right - left);
     for t in &a.ticks {
-        c.line((px(*t), top), (px(*t), bottom), GRID, 1.0, Dash::Solid);
-        c.text(
-            (px(*t), bottom + 22.0),
+        c.rule((px(*t), top), (px(*t), bottom), GRID);
+        let at = (px(*t), bottom + 22.0);
+        c.label(
+            at,
             ROW.in_colour(MUTED).at(Align::Middle),
             &format_number(*t),
-            f64::INFINITY,
         );
     }
-    c.line((left, bottom), (right, bottom), AXIS, 1.0, Dash::Solid);
+    c.rule((left, bottom), (right, bottom), AXIS);
     c.text(
         ((left + right) / 2.0, bottom + 46.0),
         LABEL.at(Align::Middle),
@@ -63,11 +63,16 @@ fn draw_rows(
             if from.is_finite() && to.is_finite() {
                 let h = (step * thick).min(40.0);
                 let (x0, x1) = (px(from.min(to)), px(from.max(to)));
-                c.rect(x0, cy - h / 2.0, (x1 - x0).max(1.5), h, colour, 0.85, None);
+                c.rect(
+                    (x0, cy - h / 2.0, (x1 - x0).max(1.5), h),
+                    colour,
+                    0.85,
+                    None,
+                );
             }
         }
         if let Some(m) = mid.filter(|m| m.is_finite()) {
-            c.rect(px(m) - 5.0, cy - 5.0, 10.0, 10.0, INK, 1.0, None);
+            c.rect((px(m) - 5.0, cy - 5.0, 10.0, 10.0), INK, 1.0, None);
         }
     }
     c.line(
@@ -208,7 +213,7 @@ pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String>
             } else {
                 ("#ffffff".into(), false)
             };
-            c.rect(x, y, cw, ch, &fill, 1.0, Some("white"));
+            c.rect((x, y, cw, ch), &fill, 1.0, Some("white"));
             let ink = if dark { "white" } else { INK };
             c.text(
                 (x + cw / 2.0, y + ch / 2.0 + 5.0),
@@ -254,27 +259,14 @@ pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String>
     for k in 0..50 {
         let y = bottom - cell * f64::from(k + 1);
         c.rect(
-            sx,
-            y,
-            24.0,
-            cell + 0.5,
+            (sx, y, 24.0, cell + 0.5),
             &ramp(f64::from(k) / 49.0).0,
             1.0,
             None,
         );
     }
-    c.text(
-        (sx + 30.0, bottom),
-        ROW.in_colour(MUTED),
-        &fmt(lo),
-        f64::INFINITY,
-    );
-    c.text(
-        (sx + 30.0, top + 12.0),
-        ROW.in_colour(MUTED),
-        &fmt(hi),
-        f64::INFINITY,
-    );
+    c.label((sx + 30.0, bottom), ROW.in_colour(MUTED), &fmt(lo));
+    c.label((sx + 30.0, top + 12.0), ROW.in_colour(MUTED), &fmt(hi));
     Ok(c.finish())
 }
 

@@ -107,22 +107,22 @@ pub(crate) enum Dash {
 }
 
 impl Dash {
+    /// The dash pattern, in multiples of the stroke width (at least 1).
     fn attr(self, width: f64) -> String {
+        let pattern: &[f64] = match self {
+            Dash::Solid => return String::new(),
+            Dash::Dashed => &[4.0, 2.5],
+            Dash::Dotted => &[1.0, 1.8],
+            Dash::LongShort => &[4.0, 1.8, 1.0, 1.8],
+        };
         let w = width.max(1.0);
-        match self {
-            Dash::Solid => String::new(),
-            Dash::Dashed => format!(r#" stroke-dasharray="{:.1} {:.1}""#, 4.0 * w, 2.5 * w),
-            Dash::Dotted => format!(r#" stroke-dasharray="{:.1} {:.1}""#, w, 1.8 * w),
-            Dash::LongShort => format!(
-                r#" stroke-dasharray="{:.1} {:.1} {:.1} {:.1}""#,
-                4.0 * w,
-                1.8 * w,
-                w,
-                1.8 * w
-            ),
-        }
+        let dashes: Vec<String> = pattern.iter().map(|k| format!("{:.1}", k * w)).collect();
+        format!(r#" stroke-dasharray="{}""#, dashes.join(" "))
     }
 }
+
+/// A rectangle: left, top, width, height.
+pub(crate) type Rect = (f64, f64, f64, f64);
 
 /// An SVG document under construction.
 pub(crate) struct Canvas {
@@ -168,14 +168,15 @@ impl Canvas {
         );
     }
 
+    /// Text at `at` as is, however long.
+    pub(crate) fn label(&mut self, at: (f64, f64), f: Font, s: &str) {
+        self.text(at, f, s, f64::INFINITY);
+    }
+
     /// A filled rectangle, optionally outlined.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn rect(
         &mut self,
-        x: f64,
-        y: f64,
-        w: f64,
-        h: f64,
+        (x, y, w, h): Rect,
         fill: &str,
         opacity: f64,
         outline: Option<&str>,
@@ -203,6 +204,11 @@ impl Canvas {
             r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{colour}" stroke-width="{width}"{}/>"#,
             dash.attr(width)
         );
+    }
+
+    /// A thin solid line (grid lines, axes, ticks).
+    pub(crate) fn rule(&mut self, from: (f64, f64), to: (f64, f64), colour: &str) {
+        self.line(from, to, colour, 1.0, Dash::Solid);
     }
 
     /// An open polyline through `points`.

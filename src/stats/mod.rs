@@ -2,6 +2,7 @@
 //! order-free (integer counts and sums), so memory does not grow with the number of runs and
 //! the same runs give the same bits whatever the thread count.
 
+pub mod bands;
 pub mod histogram;
 mod moments;
 pub mod risk;

@@ -921,3 +921,52 @@ fn supply_and_money_series_match_a_hand_computation() {
     is(&t[3][0], 1000.0, "committed, all channels");
     is(&t[4][0], 2000.0 / 13.0, "idle, all channels");
 }
+
+#[test]
+fn compare_draws_each_items_stock_band_per_scenario_in_the_scenarios_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c");
+    crate::util::porcupine()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/funding-shortfall.toml",
+        ])
+        .args(["--runs", "60", "--seed", "4", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let s = bundled("baseline.toml");
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    for it in &s.items {
+        let name = format!("stock_compared_{}", it.name);
+        let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+        texts_inside(&svg);
+        assert!(
+            svg.contains("Scenario baseline vs funding-shortfall · 60 simulated futures · seed 4")
+        );
+        assert!(svg.contains("baseline (median") && svg.contains("funding-shortfall (median"));
+        assert!(svg.contains("Jan 2026"), "{name}: calendar ticks");
+        // Caption in compare.md.
+        assert!(
+            md.contains(&format!("]({name}.png)\n\n*Units of")),
+            "{name}: caption"
+        );
+        let p = Pixmap::decode_png(&std::fs::read(out.join(format!("{name}.png"))).unwrap());
+        let p = p.unwrap();
+        assert_eq!((p.width(), p.height()), (2400, 1400), "{name}");
+        let white = count_colour(&p, [255, 255, 255], 0);
+        let total = (p.width() * p.height()) as usize;
+        assert!(white < total * 97 / 100, "{name} is nearly blank");
+        // Each scenario's median line and band, in its own colour (its place on the command line).
+        for k in 0..2 {
+            let c = plot::colour(k);
+            assert!(
+                count_colour(&p, rgb(c), 2) > 200,
+                "{name}: {c} line missing"
+            );
+            let band = over_white(c, 0.22);
+            assert!(count_colour(&p, band, 2) > 200, "{name}: {c} band missing");
+        }
+    }
+}

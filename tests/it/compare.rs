@@ -5,6 +5,8 @@
 use crate::util::{porcupine, records, root, scenario};
 use porcupine::analysis::{Interval, OutcomeLayout, PairedSums};
 use porcupine::runner::{self, RunConfig};
+use porcupine::stats::bands::StockBands;
+use porcupine::stats::LogHistogram;
 use std::sync::atomic::AtomicBool;
 
 fn bench_text() -> String {
@@ -33,11 +35,17 @@ fn intervals_match_a_brute_force_computation_bit_for_bit() {
             threads: Some(threads),
             samples: 0,
         };
-        runner::run_paired(&both, &layout, &cfg, &|_| {}, &AtomicBool::new(false)).unwrap()
+        runner::run_paired(&both, &layout, &cfg, true, &|_| {}, &AtomicBool::new(false)).unwrap()
     };
-    let sums = paired(1);
-    assert_eq!(sums, paired(2), "the sums depend on the thread count");
-    assert_eq!(sums, paired(3));
+    let run = paired(1);
+    let (sums, bands) = (&run.sums, run.bands.as_ref().unwrap());
+    let json = |b: &StockBands| serde_json::to_string(b).unwrap();
+    for threads in [2, 3] {
+        let other = paired(threads);
+        assert_eq!(*sums, other.sums, "the sums depend on the thread count");
+        let same = json(bands) == json(other.bands.as_ref().unwrap());
+        assert!(same, "the stock bands depend on the thread count");
+    }
 
     // Brute force: simulate each scenario on its own, then difference the futures by index.
     let ra = records(&a, seed, 0..runs);
@@ -68,6 +76,21 @@ fn intervals_match_a_brute_force_computation_bit_for_bit() {
             );
         }
     }
+    // Each scenario's daily stock bands are the percentiles of its own futures, day by day.
+    for (k, (s, recs)) in [(&a, &ra), (&b, &rb)].into_iter().enumerate() {
+        for (j, i) in layout.item_indices(k).into_iter().enumerate() {
+            let [p5, p50, p95] = bands.percentiles(k, j);
+            for day in 0..s.days() {
+                let mut h = LogHistogram::new();
+                recs.iter()
+                    .for_each(|r| h.add(r.stock_of(i, s.days())[day]));
+                assert_eq!(
+                    [p5[day], p50[day], p95[day]],
+                    h.quantiles([0.05, 0.5, 0.95])
+                );
+            }
+        }
+    }
     // Halving a donor's money cuts committed money, and the interval says so.
     let money = layout.len() - 1;
     let c = sums.difference(1, money).paired;
@@ -86,8 +109,16 @@ fn pairing_narrows_the_interval_on_the_same_futures() {
         threads: Some(2),
         samples: 0,
     };
-    let sums: PairedSums =
-        runner::run_paired(&both, &layout, &cfg, &|_| {}, &AtomicBool::new(false)).unwrap();
+    let sums: PairedSums = runner::run_paired(
+        &both,
+        &layout,
+        &cfg,
+        false,
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap()
+    .sums;
     // End stock of every item: the shared randomness (demand, lags) cancels in the difference.
     let mut ratios = Vec::new();
     for (j, (_, label, o)) in layout.rows.iter().enumerate() {
@@ -133,10 +164,14 @@ fn compare_writes_its_files_and_the_same_bytes_for_any_thread_count() {
             assert!(out.join(f).is_file(), "{f}");
         }
     }
-    for f in ["compare.csv", "compare.json", "compare.md"] {
-        let a = std::fs::read(dir.path().join("t1").join(f)).unwrap();
-        let b = std::fs::read(dir.path().join("t2").join(f)).unwrap();
-        assert!(a == b, "{f} differs between 1 and 2 threads");
+    // Every file, the stock band charts included.
+    let names = std::fs::read_dir(dir.path().join("t1")).unwrap();
+    let names: Vec<_> = names.map(|e| e.unwrap().file_name()).collect();
+    assert!(names.iter().any(|n| n == "stock_compared_interceptor.png"));
+    for f in names {
+        let a = std::fs::read(dir.path().join("t1").join(&f)).unwrap();
+        let b = std::fs::read(dir.path().join("t2").join(&f)).unwrap();
+        assert!(a == b, "{f:?} differs between 1 and 2 threads");
     }
     let csv = std::fs::read_to_string(dir.path().join("t1/compare.csv")).unwrap();
     assert!(csv.starts_with("item,label,outcome,outcome_label,variant,base_mean,variant_mean,difference,ci95_low,ci95_high,se_paired,se_independent"), "{csv}");

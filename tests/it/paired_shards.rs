@@ -128,6 +128,12 @@ fn merged_compare_and_sweep_shards_are_byte_identical_to_one_run() {
             .assert()
             .success();
         assert!(entries(&single).len() >= 2, "{:?}", entries(&single));
+        if what == "compare" {
+            let bands = entries(&single)
+                .iter()
+                .any(|n| n.starts_with("stock_compared_"));
+            assert!(bands, "{:?}", entries(&single));
+        }
         // 1, 2 and 3 shards, and 25 shards of 20 runs (five empty).
         for n in [1, 2, 3, 25] {
             let dir = tmp.path().join(format!("parts-{what}-{n}"));

@@ -1,0 +1,138 @@
+//! The legend: its size, the corner of the first panel where it hides no data (growing the y
+//! axis's headroom when every corner would), and its entries.
+
+use super::axes::ValueAxis;
+use super::figure::{at, Area, Key, Layer, Map, Panel, Swatch, XAxis, GRID, LEGEND};
+use super::svg::{text_width, Canvas};
+
+/// Where a legend goes: its top-left corner and its size.
+pub(super) type Placed = ((f64, f64), (f64, f64));
+
+/// The first corner, with the least headroom (the y axis fitted by `fit`), where the legend
+/// hides nothing of panel `p0` in area `a0`, else where it hides least: (headroom, (corner,
+/// size)).
+pub(super) fn place(
+    keys: &[Key],
+    p0: &Panel,
+    xa: &XAxis,
+    a0: Area,
+    fit: impl Fn(f64) -> ValueAxis,
+) -> Option<(f64, Placed)> {
+    let size = legend_size(keys, a0.width * 0.6);
+    let mut best: Option<(usize, f64, (f64, f64))> = None;
+    'search: for headroom in [1.0, 1.12, 1.25, 1.45, 1.7, 2.0, 2.5] {
+        let ya = fit(headroom);
+        let m = Map::new(xa, &ya, a0);
+        let mut pts = Vec::new();
+        for l in &p0.layers {
+            occupied(&m, l, &mut pts);
+        }
+        let inset = 10.0;
+        let (right, bottom) = (
+            a0.left + a0.width - size.0 - inset,
+            a0.top + a0.height - size.1 - inset,
+        );
+        let (left, top) = (a0.left + inset, a0.top + inset);
+        for (x, y) in [(right, top), (left, top), (right, bottom), (left, bottom)] {
+            let hits = pts
+                .iter()
+                .filter(|(px, t, b)| {
+                    *px >= x - 4.0
+                        && *px <= x + size.0 + 4.0
+                        && *b >= y - 4.0
+                        && *t <= y + size.1 + 4.0
+                })
+                .count();
+            if best.as_ref().is_none_or(|b| hits < b.0) {
+                best = Some((hits, headroom, (x, y)));
+            }
+            if hits == 0 {
+                break 'search;
+            }
+        }
+    }
+    best.map(|(_, headroom, pos)| (headroom, (pos, size)))
+}
+
+/// Pixel points a layer occupies, for the legend to avoid.
+fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
+    // (x, y top, y bottom) in pixels.
+    match l {
+        Layer::Band { xs, lo, hi, .. } => {
+            for (i, x) in xs.iter().enumerate() {
+                let (a, b) = (at(lo, i), at(hi, i));
+                if a.is_finite() && b.is_finite() {
+                    out.push((m.px(*x), m.py(b), m.py(a)));
+                }
+            }
+        }
+        Layer::Line { xs, ys, .. } => {
+            for (i, x) in xs.iter().enumerate() {
+                let y = at(ys, i);
+                if y.is_finite() {
+                    let p = m.py(y);
+                    out.push((m.px(*x), p - 3.0, p + 3.0));
+                }
+            }
+        }
+        Layer::Bars { bars, .. } => {
+            for &(x0, x1, h) in bars {
+                if h.is_finite() {
+                    let bottom = m.py(m.y.low.max(0.0));
+                    for x in [x0, (x0 + x1) / 2.0, x1] {
+                        out.push((m.px(x), m.py(h), bottom));
+                    }
+                }
+            }
+        }
+        Layer::Level { y, label, .. } => {
+            let p = m.py(*y);
+            let right = m.a.left + m.a.width;
+            let w = text_width(label, LEGEND.size).min(m.a.width / 2.0);
+            let mut x = right - w - 6.0;
+            while x <= right {
+                out.push((x, p - 22.0, p + 3.0));
+                x += 8.0;
+            }
+        }
+    }
+}
+
+const KEY_ROW: f64 = 21.0;
+const KEY_SYMBOL: f64 = 30.0;
+const KEY_PAD: f64 = 10.0;
+
+fn legend_size(keys: &[Key], max_w: f64) -> (f64, f64) {
+    let text = keys
+        .iter()
+        .map(|k| text_width(&k.label, LEGEND.size))
+        .fold(0.0, f64::max);
+    let w = (KEY_SYMBOL + 8.0 + text + 2.0 * KEY_PAD).min(max_w);
+    (w, keys.len() as f64 * KEY_ROW + 2.0 * KEY_PAD - 4.0)
+}
+
+pub(super) fn draw(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64)) {
+    c.rect((x, y, w, h), "white", 0.92, Some(GRID));
+    for (i, k) in keys.iter().enumerate() {
+        let cy = y + KEY_PAD + KEY_ROW * i as f64 + KEY_ROW / 2.0 - 2.0;
+        let sx = x + KEY_PAD;
+        match k.swatch {
+            Swatch::Line(width, dash) => {
+                c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, width, dash);
+            }
+            Swatch::Band(opacity) => {
+                c.rect((sx, cy - 6.0, KEY_SYMBOL, 12.0), k.colour, opacity, None);
+            }
+            Swatch::Spread(opacity, dash) => {
+                c.rect((sx, cy - 8.0, KEY_SYMBOL, 16.0), k.colour, opacity, None);
+                c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, 2.5, dash);
+            }
+        }
+        c.text(
+            (sx + KEY_SYMBOL + 8.0, cy + 5.0),
+            LEGEND,
+            &k.label,
+            w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD,
+        );
+    }
+}
