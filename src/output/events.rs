@@ -165,6 +165,9 @@ mod tests {
             days_disrupted_p50: z,
             days_disrupted_p75: z,
             days_disrupted_p95: z,
+            units_destroyed_mean: Some(z),
+            units_destroyed_mean_se: None,
+            prob_destroyed: Some(z),
         };
         assert_eq!(serde_header(&row), HEADER);
     }
