@@ -210,21 +210,31 @@ pub(super) fn comparison_text(c: &crate::analysis::Comparison, dir: &Path) -> St
         c.seed,
         t(&first.name)
     );
+    // Columns as wide as the longest item label (16 to 40) and scenario name (14 to 28).
+    let fit = crate::output::risk_text::fit_label;
+    let width = |it: &mut dyn Iterator<Item = &str>, lo: usize, hi: usize| {
+        it.map(|x| t(x).chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(lo, hi)
+    };
+    let lw = width(&mut c.rows.iter().map(|r| r.label.as_str()), 16, 40);
+    let nw = width(&mut c.scenarios.iter().map(|s| s.name.as_str()), 14, 28);
     for v in &c.scenarios[1..] {
         let _ = writeln!(o, "\n{} − {}", t(&v.title), t(&first.title));
         let _ = writeln!(
             o,
-            "{:<24} {:<32} {:>14} {:>14}  difference [95% interval]",
+            "{:<lw$} {:<32} {:>nw$} {:>nw$}  difference [95% interval]",
             "item",
             "outcome",
-            t(&first.name).chars().take(14).collect::<String>(),
-            t(&v.name).chars().take(14).collect::<String>()
+            fit(&first.name, nw),
+            fit(&v.name, nw)
         );
         for r in c.rows.iter().filter(|r| r.variant == v.name) {
-            let label: String = t(&r.label).chars().take(24).collect();
             let _ = writeln!(
                 o,
-                "{label:<24} {:<32} {:>14} {:>14}  {}",
+                "{:<lw$} {:<32} {:>nw$} {:>nw$}  {}",
+                fit(&r.label, lw),
                 r.outcome_label,
                 value(r, r.base_mean),
                 value(r, r.variant_mean),
