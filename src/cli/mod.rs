@@ -443,17 +443,7 @@ fn check_resolved(r: &scenario::Resolved, deny: bool) -> Result<Scenario, LoadEr
         return Ok(loaded.scenario);
     }
     if deny {
-        let problems: Vec<scenario::Problem> = loaded
-            .warnings
-            .into_iter()
-            .map(|mut w| {
-                w.help = Some(format!(
-                    "{} (this is a warning, refused because of --deny-warnings)",
-                    w.help.unwrap_or_default()
-                ));
-                w
-            })
-            .collect();
+        let problems = scenario::denied(loaded.warnings);
         return Err(LoadError::Resolved {
             rendered: r.render(&problems, scenario::Severity::Error),
             problems,

@@ -62,6 +62,10 @@ pub struct Simulator<'s> {
     buy_shares: Vec<Vec<Fixed>>,
     /// Per line: the delivery lag in whole days.
     lags: Vec<WholeDays>,
+    /// Per line: whether shipments arriving on one day may travel as one event (no transit loss
+    /// is drawn and nothing is paid on delivery, so one shipment of a + b units has exactly the
+    /// effect of two of a and b).
+    merge_arrivals: Vec<bool>,
     /// Per funding source: the payment delay in whole days.
     delays: Vec<WholeDays>,
     /// Per channel and buy: the contract delay in whole days.
@@ -132,6 +136,17 @@ impl<'s> Simulator<'s> {
                 .lines
                 .iter()
                 .map(|l| WholeDays::new(&l.lag))
+                .collect(),
+            merge_arrivals: (0..scenario.lines.len())
+                .map(|n| {
+                    scenario.lines[n].transit_loss == 0.0
+                        && scenario
+                            .channels
+                            .iter()
+                            .flat_map(|c| &c.buys)
+                            .filter(|b| b.line.0 == n)
+                            .all(|b| b.rules.payment.advance >= 1.0)
+                })
                 .collect(),
             delays: scenario
                 .funding

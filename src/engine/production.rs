@@ -83,13 +83,17 @@ impl Worker {
             }
             let lag = sim.lags[n].sample(&mut self.streams.lag[n]);
             // A shipment arriving after the horizon stays in transit.
-            self.queue.schedule(
-                day.plus(lag),
-                Event::ShipmentArrived {
-                    line: n as u32,
-                    units: good,
-                },
-            );
+            if sim.merge_arrivals[n] {
+                self.queue.schedule_arrival(day.plus(lag), n as u32, good);
+            } else {
+                self.queue.schedule(
+                    day.plus(lag),
+                    Event::ShipmentArrived {
+                        line: n as u32,
+                        units: good,
+                    },
+                );
+            }
         }
     }
 }

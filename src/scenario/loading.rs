@@ -100,23 +100,27 @@ impl Loaded {
         if !deny || self.warnings.is_empty() {
             return Ok(self.scenario);
         }
-        let problems = self
-            .warnings
-            .into_iter()
-            .map(|mut w| {
-                w.help = Some(format!(
-                    "{} (this is a warning, refused because of --deny-warnings)",
-                    w.help.unwrap_or_default()
-                ));
-                w
-            })
-            .collect();
         Err(LoadError::Invalid {
             path: origin.to_owned(),
             source_text: text.to_owned(),
-            problems,
+            problems: denied(self.warnings),
         })
     }
+}
+
+/// Warnings turned into errors by `--deny-warnings`: each hint says why it is refused.
+#[must_use]
+pub fn denied(warnings: Vec<Problem>) -> Vec<Problem> {
+    warnings
+        .into_iter()
+        .map(|mut w| {
+            w.help = Some(format!(
+                "{} (this is a warning, refused because of --deny-warnings)",
+                w.help.unwrap_or_default()
+            ));
+            w
+        })
+        .collect()
 }
 
 /// Parses and validates scenario text; `origin` names it in messages. Warnings are dropped: use

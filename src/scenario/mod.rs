@@ -41,7 +41,7 @@ pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
 pub use item::ItemPrice;
 pub use keypath::{KeyPath, KeyPathError, Seg};
-pub use loading::{check_str, from_str, load, read_text, Loaded, MAX_FILE_BYTES};
+pub use loading::{check_str, denied, from_str, load, read_text, Loaded, MAX_FILE_BYTES};
 pub use ordering::{OrderRules, Payment};
 pub use report_settings::{ReportSettings, Window};
 pub use resolve::{resolve, Resolved};
