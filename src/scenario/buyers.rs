@@ -4,19 +4,19 @@
 //! can release at once.
 
 use super::channel::ChannelDoc;
-use super::distributions::{compile as dist, dated, number, PointDoc, Support, MAX_RATE_PER_DAY};
-use super::doc::{date, int, num, string, tables, At, Ctx, Node, Sp, Tbl};
+use super::distributions::{
+    compile as dist, dated, drawn_or_dated, number, DrawnOrDated, Support, MAX_RATE_PER_DAY,
+};
+use super::doc::{int, num, string, tables, At, Ctx, Sp, Tbl};
 use super::header::Calendar;
 use super::names::Names;
 use super::schema::{read_dist, DistDoc, Purpose};
 use super::{Channel, Customer, Flow, Line, Queue, MAX_UNITS};
 use crate::sampling::{Dist, StreamKey};
-use toml_edit::Value;
 
 /// The keys this module reads from a `[[line]]` table.
 pub(super) const KEYS: [&str; 4] = ["queue", "customer", "releasable_stock", "restock_share"];
 const CUSTOMER_KEYS: [&str; 3] = ["name", "priority", "units_per_year"];
-const POINT_KEYS: [&str; 2] = ["date", "value"];
 /// Highest priority number accepted.
 const MAX_PRIORITY: i64 = 1_000;
 
@@ -34,19 +34,12 @@ const PER_YEAR: Support = Support {
     what: "units per year",
 };
 
-/// A customer's order rate as written.
-#[derive(Debug)]
-pub(super) enum FlowDoc {
-    Drawn(Box<DistDoc>),
-    Dated(Vec<PointDoc>),
-}
-
 /// One `[[line.customer]]` as written.
 #[derive(Debug)]
 pub(super) struct CustomerDoc {
     pub name: Option<Sp<String>>,
     pub priority: Option<Sp<i64>>,
-    pub rate: Option<FlowDoc>,
+    pub rate: Option<DrawnOrDated>,
 }
 
 /// The shared-line keys of one `[[line]]` as written.
@@ -56,22 +49,6 @@ pub(super) struct SharedDoc {
     pub customers: Vec<CustomerDoc>,
     pub releasable: Option<DistDoc>,
     pub restock: Option<Sp<f64>>,
-}
-
-fn flow(ctx: &mut Ctx, at: At, node: Node<'_>) -> Option<FlowDoc> {
-    if let Some(Value::Array(_)) = node.value() {
-        let points = tables(ctx, at, node)?;
-        return Some(FlowDoc::Dated(
-            points
-                .iter()
-                .map(|p| {
-                    p.check_keys(ctx, &POINT_KEYS);
-                    (p.req(ctx, "date", date), p.req(ctx, "value", num))
-                })
-                .collect(),
-        ));
-    }
-    read_dist(ctx, at, node, Purpose::General).map(|d| FlowDoc::Drawn(Box::new(d)))
 }
 
 /// Reads the shared-line keys of one `[[line]]` table (its keys are checked by the caller).
@@ -85,7 +62,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> SharedDoc {
             CustomerDoc {
                 name: c.req(ctx, "name", string),
                 priority: c.opt(ctx, "priority", int),
-                rate: c.req(ctx, "units_per_year", flow),
+                rate: c.req(ctx, "units_per_year", drawn_or_dated),
             }
         })
         .collect();
@@ -120,10 +97,10 @@ pub(super) fn priority(ctx: &mut Ctx, p: &Sp<i64>) -> Option<u32> {
     None
 }
 
-fn compile_flow(ctx: &mut Ctx, f: &FlowDoc, cal: &Calendar) -> Option<Flow> {
+fn compile_flow(ctx: &mut Ctx, f: &DrawnOrDated, cal: &Calendar) -> Option<Flow> {
     match f {
-        FlowDoc::Drawn(d) => dist(ctx, d, PER_YEAR).map(Flow::Drawn),
-        FlowDoc::Dated(points) => {
+        DrawnOrDated::Drawn(d) => dist(ctx, d, PER_YEAR).map(Flow::Drawn),
+        DrawnOrDated::Dated(points) => {
             dated(ctx, points, cal, PER_YEAR, "units_per_year").map(Flow::Dated)
         }
     }

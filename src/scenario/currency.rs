@@ -1,17 +1,14 @@
 //! The `[[currency]]` schema and validator: a currency that funding may be pledged in, with its
 //! rate in US dollars per unit (a number, a distribution drawn once per future, or dated points).
 
-use super::distributions::{compile as dist, dated, PointDoc, Support};
-use super::doc::{date, num, string, tables, At, Ctx, Node, Sp, Tbl};
+use super::distributions::{compile as dist, dated, drawn_or_dated, DrawnOrDated, Support};
+use super::doc::{string, At, Ctx, Sp, Tbl};
 use super::header::Calendar;
 use super::hints::nearest;
-use super::schema::{read_dist, DistDoc, Purpose};
 use crate::sampling::{Dist, StreamKey};
 use crate::units::Day;
-use toml_edit::Value;
 
 const KEYS: [&str; 2] = ["code", "usd_per_unit"];
-const POINT_KEYS: [&str; 2] = ["date", "value"];
 /// US dollars per unit of a currency.
 const RATE: Support = Support {
     lo: 1e-6,
@@ -54,34 +51,11 @@ impl Currency {
     }
 }
 
-/// `usd_per_unit` as written.
-#[derive(Debug)]
-pub(super) enum RateDoc {
-    Drawn(Box<DistDoc>),
-    Dated(Vec<PointDoc>),
-}
-
 /// One `[[currency]]` as written.
 #[derive(Debug)]
 pub(super) struct CurrencyDoc {
     pub code: Option<Sp<String>>,
-    pub rate: Option<RateDoc>,
-}
-
-fn rate(ctx: &mut Ctx, at: At, node: Node<'_>) -> Option<RateDoc> {
-    if let Some(Value::Array(_)) = node.value() {
-        let points = tables(ctx, at, node)?;
-        return Some(RateDoc::Dated(
-            points
-                .iter()
-                .map(|p| {
-                    p.check_keys(ctx, &POINT_KEYS);
-                    (p.req(ctx, "date", date), p.req(ctx, "value", num))
-                })
-                .collect(),
-        ));
-    }
-    read_dist(ctx, at, node, Purpose::General).map(|d| RateDoc::Drawn(Box::new(d)))
+    pub rate: Option<DrawnOrDated>,
 }
 
 /// Reads one `[[currency]]` table.
@@ -89,14 +63,16 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> CurrencyDoc {
     t.check_keys(ctx, &KEYS);
     CurrencyDoc {
         code: t.req(ctx, "code", string),
-        rate: t.req(ctx, "usd_per_unit", rate),
+        rate: t.req(ctx, "usd_per_unit", drawn_or_dated),
     }
 }
 
-fn compile_rate(ctx: &mut Ctx, r: &RateDoc, cal: &Calendar) -> Option<Rate> {
+fn compile_rate(ctx: &mut Ctx, r: &DrawnOrDated, cal: &Calendar) -> Option<Rate> {
     match r {
-        RateDoc::Drawn(d) => dist(ctx, d, RATE).map(Rate::Drawn),
-        RateDoc::Dated(points) => dated(ctx, points, cal, RATE, "usd_per_unit").map(Rate::Dated),
+        DrawnOrDated::Drawn(d) => dist(ctx, d, RATE).map(Rate::Drawn),
+        DrawnOrDated::Dated(points) => {
+            dated(ctx, points, cal, RATE, "usd_per_unit").map(Rate::Dated)
+        }
     }
 }
 

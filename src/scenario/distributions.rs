@@ -347,6 +347,38 @@ pub(super) fn demand(ctx: &mut Ctx, d: &DistDoc) -> Option<Demand> {
 /// A dated point as written: `{ date, value }`, each part checked when it is read.
 pub(super) type PointDoc = (Option<Sp<super::doc::Datetime>>, Option<Sp<f64>>);
 
+/// A value written either as an uncertain number (drawn once per future) or as dated points
+/// `[{ date, value }, …]` (a customer's `units_per_year`, a currency's `usd_per_unit`).
+#[derive(Debug)]
+pub(super) enum DrawnOrDated {
+    Drawn(Box<DistDoc>),
+    Dated(Vec<PointDoc>),
+}
+
+/// Reads a [`DrawnOrDated`] value.
+pub(super) fn drawn_or_dated(
+    ctx: &mut Ctx,
+    at: At,
+    node: super::doc::Node<'_>,
+) -> Option<DrawnOrDated> {
+    use super::doc::{date, num, tables};
+    const POINT_KEYS: [&str; 2] = ["date", "value"];
+    if let Some(toml_edit::Value::Array(_)) = node.value() {
+        let points = tables(ctx, at, node)?;
+        return Some(DrawnOrDated::Dated(
+            points
+                .iter()
+                .map(|p| {
+                    p.check_keys(ctx, &POINT_KEYS);
+                    (p.req(ctx, "date", date), p.req(ctx, "value", num))
+                })
+                .collect(),
+        ));
+    }
+    super::schema::read_dist(ctx, at, node, super::schema::Purpose::General)
+        .map(|d| DrawnOrDated::Drawn(Box::new(d)))
+}
+
 /// Checks dated points of key `key` (`units_per_year`, `usd_per_unit`): every value within
 /// `support`, dates increasing; a point before the start applies from the start.
 pub(super) fn dated(
