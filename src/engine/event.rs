@@ -84,6 +84,9 @@ pub enum Event {
         /// Units.
         units: u64,
     },
+    /// The day's shipments from the lines whose arrivals are kept in the arrivals calendar
+    /// rather than as events of their own arrive.
+    DailyArrivals,
     /// Every item is used for one day.
     DailyConsumption,
     /// End-of-day snapshot of stock.
@@ -125,7 +128,9 @@ impl Event {
             Event::OrderPlaced { .. } | Event::ContractSigned { .. } => Phase::Order,
             Event::ContractStart { .. } => Phase::Contract,
             Event::DailyProduction => Phase::Production,
-            Event::ShipmentArrived { .. } | Event::ContractDelivery { .. } => Phase::Arrival,
+            Event::ShipmentArrived { .. }
+            | Event::DailyArrivals
+            | Event::ContractDelivery { .. } => Phase::Arrival,
             Event::DailyConsumption => Phase::Consumption,
             Event::ReportTick => Phase::Report,
             Event::DisruptionStart { .. } | Event::DisruptionEnd { .. } => Phase::Disruption,

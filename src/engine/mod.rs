@@ -38,7 +38,7 @@ pub use record::{
 };
 
 use line_queue::SharedLine;
-use ramp::{ramp_rate, RampPoint};
+use ramp::RampPoint;
 use stretch::{draw_count, stretches, DemandDraw, DemandStretch, Tables};
 
 use crate::sampling::{stream, StreamRng, WholeDays};
@@ -60,12 +60,17 @@ pub struct Simulator<'s> {
     split_shares: Vec<Vec<Fixed>>,
     /// Per channel: the share of each buy, in fixed point.
     buy_shares: Vec<Vec<Fixed>>,
+    /// Per line whose ramp is the same in every future (a certain slip): its capacity on each
+    /// day, so a day's production needs no interpolation.
+    daily_rates: Vec<Option<Box<[Fixed]>>>,
     /// Per line: the delivery lag in whole days.
     lags: Vec<WholeDays>,
-    /// Per line: whether shipments arriving on one day may travel as one event (no transit loss
-    /// is drawn and nothing is paid on delivery, so one shipment of a + b units has exactly the
-    /// effect of two of a and b).
-    merge_arrivals: Vec<bool>,
+    /// Per line: its column in the workers' arrivals calendar, when its shipments need no event
+    /// of their own (no transit loss is drawn and nothing is paid on delivery, so shipments
+    /// arriving on one day add up to one, and they commute with every other arrival).
+    arrival_column: Vec<Option<u32>>,
+    /// Number of columns of the arrivals calendar.
+    arrival_columns: usize,
     /// Per funding source: the payment delay in whole days.
     delays: Vec<WholeDays>,
     /// Per channel and buy: the contract delay in whole days.
@@ -86,6 +91,22 @@ impl<'s> Simulator<'s> {
     /// Prepares a validated scenario.
     #[must_use]
     pub fn new(scenario: &'s Scenario) -> Simulator<'s> {
+        let mut arrival_columns = 0;
+        let arrival_column = (0..scenario.lines.len())
+            .map(|n| {
+                let calendar = scenario.lines[n].transit_loss == 0.0
+                    && scenario
+                        .channels
+                        .iter()
+                        .flat_map(|c| &c.buys)
+                        .filter(|b| b.line.0 == n)
+                        .all(|b| b.rules.payment.advance >= 1.0);
+                calendar.then(|| {
+                    arrival_columns += 1;
+                    arrival_columns as u32 - 1
+                })
+            })
+            .collect();
         let demand = scenario
             .consumption
             .iter()
@@ -103,7 +124,7 @@ impl<'s> Simulator<'s> {
                 }],
             })
             .collect();
-        let ramps = scenario
+        let ramps: Vec<Vec<RampPoint>> = scenario
             .lines
             .iter()
             .map(|l| {
@@ -126,6 +147,22 @@ impl<'s> Simulator<'s> {
             .iter()
             .map(|c| c.buys.iter().map(|b| Fixed::from_f64(b.share)).collect())
             .collect();
+        let daily_rates: Vec<Option<Box<[Fixed]>>> = scenario
+            .lines
+            .iter()
+            .zip(&ramps)
+            .enumerate()
+            .map(|(n, (l, written))| {
+                let slip = l.slip.fixed_value()?;
+                let site = Site::RampSlip(crate::scenario::LineId(n));
+                if scenario.correlations.draws.iter().any(|c| c.site == site) {
+                    return None;
+                }
+                let mut ramp = Vec::new();
+                ramp::slipped(written, slip, &mut ramp);
+                Some(ramp::daily_rates(&ramp, scenario.horizon))
+            })
+            .collect();
         Simulator {
             scenario,
             demand,
@@ -137,17 +174,9 @@ impl<'s> Simulator<'s> {
                 .iter()
                 .map(|l| WholeDays::new(&l.lag))
                 .collect(),
-            merge_arrivals: (0..scenario.lines.len())
-                .map(|n| {
-                    scenario.lines[n].transit_loss == 0.0
-                        && scenario
-                            .channels
-                            .iter()
-                            .flat_map(|c| &c.buys)
-                            .filter(|b| b.line.0 == n)
-                            .all(|b| b.rules.payment.advance >= 1.0)
-                })
-                .collect(),
+            daily_rates,
+            arrival_column,
+            arrival_columns,
             delays: scenario
                 .funding
                 .iter()
@@ -254,6 +283,9 @@ pub struct Worker {
     prices: ordering::Prices,
     contracts: Vec<contract::State>,
     subst: substitution::State,
+    /// Units arriving on each day from the lines with a column in the arrivals calendar:
+    /// `arrivals[day * columns + column]`.
+    arrivals: Vec<u64>,
 }
 
 impl Worker {
@@ -274,6 +306,7 @@ impl Worker {
             prices: ordering::Prices::default(),
             contracts: Vec::new(),
             subst: substitution::State::default(),
+            arrivals: Vec::new(),
         }
     }
 
@@ -373,24 +406,8 @@ impl Worker {
                     line.key_share,
                 )
                 .clamp(0.0, 1.0);
-            ls.ramp.clear();
-            ls.ramp
-                .extend(written.iter().enumerate().map(|(k, &p)| RampPoint {
-                    day: if k == 0 { p.day } else { p.day + slip },
-                    rate: p.rate,
-                }));
-            // A negative slip must not reorder points.
-            for k in 1..ls.ramp.len() {
-                if ls.ramp[k].day <= ls.ramp[k - 1].day {
-                    ls.ramp[k].day = ls.ramp[k - 1].day + 1e-9;
-                }
-            }
-            ls.segment = ls
-                .ramp
-                .iter()
-                .take_while(|p| p.day <= 0.0)
-                .count()
-                .saturating_sub(1);
+            ramp::slipped(written, slip, &mut ls.ramp);
+            ls.segment = ramp::segment_on(&ls.ramp, 0.0);
             ls.our_share = Fixed::from_f64(other).complement();
             ls.carry = Fixed::ZERO;
             for (k, &RampPoint { day: d, .. }) in ls.ramp.iter().enumerate() {
@@ -452,6 +469,11 @@ impl Worker {
         for (c, ch) in s.channels.iter().enumerate() {
             self.queue
                 .schedule(ch.first, Event::OrderPlaced { channel: c as u32 });
+        }
+        if sim.arrival_columns > 0 {
+            self.arrivals.clear();
+            self.arrivals.resize(s.days() * sim.arrival_columns, 0);
+            self.queue.schedule_daily(Day(1), Event::DailyArrivals);
         }
         self.queue.schedule_daily(Day(0), Event::ReportTick);
         self.queue.schedule_daily(Day(1), Event::DailyProduction);
@@ -550,23 +572,19 @@ impl Worker {
             }
             Event::DailyProduction => self.produce(sim, day, out),
             Event::ShipmentArrived { line, units } => {
-                let n = line as usize;
-                let def = &s.lines[n];
-                let lost = if def.transit_loss > 0.0 {
-                    Binomial::new(units, def.transit_loss)
-                        .map_or(0, |b| b.sample(&mut self.streams.loss[n]))
-                } else {
-                    0
-                };
-                let arrived = units - lost;
-                let l = &mut out.lines[n];
-                l.in_transit -= units;
-                l.lost += lost;
-                l.delivered += arrived;
-                let item = def.item.0;
-                self.items[item].stock += arrived;
-                out.items[item].delivered += arrived;
-                self.settle(n, item, units, day, out);
+                self.arrive(sim, line as usize, units, day, out)
+            }
+            Event::DailyArrivals => {
+                let m = sim.arrival_columns;
+                for (n, column) in sim.arrival_column.iter().enumerate() {
+                    if let Some(c) = column {
+                        let units =
+                            std::mem::take(&mut self.arrivals[day.index() * m + *c as usize]);
+                        if units > 0 {
+                            self.arrive(sim, n, units, day, out);
+                        }
+                    }
+                }
             }
             Event::DailyConsumption => self.consume(sim, day, out),
             Event::DisruptionStart { event } => {
@@ -588,6 +606,28 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// A shipment of `units` from line `n` reaches our stock (less what transit destroys).
+    #[inline]
+    fn arrive(&mut self, sim: &Simulator<'_>, n: usize, units: u64, day: Day, out: &mut RunRecord) {
+        let s = sim.scenario;
+        let def = &s.lines[n];
+        let lost = if def.transit_loss > 0.0 {
+            Binomial::new(units, def.transit_loss)
+                .map_or(0, |b| b.sample(&mut self.streams.loss[n]))
+        } else {
+            0
+        };
+        let arrived = units - lost;
+        let l = &mut out.lines[n];
+        l.in_transit -= units;
+        l.lost += lost;
+        l.delivered += arrived;
+        let item = def.item.0;
+        self.items[item].stock += arrived;
+        out.items[item].delivered += arrived;
+        self.settle(n, item, units, day, out);
     }
 
     fn finish(&mut self, s: &Scenario, out: &mut RunRecord) {

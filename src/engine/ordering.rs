@@ -210,7 +210,7 @@ impl Worker {
     /// today's rate (ramp, finished projects, the share left by other customers, disruptions).
     fn deliverable(&self, n: usize, day: Day, days: u32) -> u64 {
         let ls = &self.lines[n];
-        let rate = super::ramp_rate(&ls.ramp, ls.segment, f64::from(day.0)).plus(ls.added);
+        let rate = super::ramp::ramp_rate(&ls.ramp, ls.segment, f64::from(day.0)).plus(ls.added);
         let mut rate = rate.times(ls.our_share);
         if self.disrupt.active {
             rate = rate.times(self.disrupt.capacity[n]);

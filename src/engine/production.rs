@@ -12,7 +12,10 @@ impl Worker {
         let s = sim.scenario;
         let d = f64::from(day.0);
         for (n, (ls, line)) in self.lines.iter_mut().zip(&s.lines).enumerate() {
-            let rate = ramp_rate(&ls.ramp, ls.segment, d);
+            let rate = match &sim.daily_rates[n] {
+                Some(rates) => rates[day.index()],
+                None => ramp_rate(&ls.ramp, ls.segment, d),
+            };
             let rate = if ls.added == Fixed::ZERO {
                 rate
             } else {
@@ -83,11 +86,17 @@ impl Worker {
             }
             let lag = sim.lags[n].sample(&mut self.streams.lag[n]);
             // A shipment arriving after the horizon stays in transit.
-            if sim.merge_arrivals[n] {
-                self.queue.schedule_arrival(day.plus(lag), n as u32, good);
+            let at = day.plus(lag);
+            if let Some(c) = sim.arrival_column[n] {
+                if let Some(units) = self
+                    .arrivals
+                    .get_mut(at.index() * sim.arrival_columns + c as usize)
+                {
+                    *units += good;
+                }
             } else {
                 self.queue.schedule(
-                    day.plus(lag),
+                    at,
                     Event::ShipmentArrived {
                         line: n as u32,
                         units: good,

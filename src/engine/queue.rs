@@ -122,26 +122,6 @@ impl EventQueue {
         self.schedule_slow(day, event)
     }
 
-    /// Schedules `units` of line `line` to arrive on `day`, added to a shipment of the same line
-    /// already waiting in that day's slots when there is one (the caller ensures that one
-    /// shipment of a + b units has the effect of two). Returns false past the horizon.
-    #[inline]
-    pub fn schedule_arrival(&mut self, day: Day, line: u32, units: u64) -> bool {
-        let d = day.index();
-        if d < self.used.len() && (d != self.day || !self.started) {
-            let k = (self.used[d] as usize).min(INLINE);
-            for e in &mut self.inline[d * INLINE..d * INLINE + k] {
-                if let Event::ShipmentArrived { line: l, units: u } = e {
-                    if *l == line {
-                        *u += units;
-                        return true;
-                    }
-                }
-            }
-        }
-        self.schedule(day, Event::ShipmentArrived { line, units })
-    }
-
     /// [`Self::schedule`] past the horizon, for today, or into a full day.
     #[inline(never)]
     fn schedule_slow(&mut self, day: Day, event: Event) -> bool {
@@ -330,31 +310,6 @@ mod tests {
                 (2, ReportTick),
                 (3, DailyProduction),
                 (3, ReportTick),
-            ]
-        );
-    }
-
-    #[test]
-    fn arrivals_of_one_line_on_one_day_travel_together() {
-        let mut q = EventQueue::new(5);
-        q.schedule_arrival(Day(3), 1, 4);
-        q.schedule(Day(3), Event::OrderPlaced { channel: 0 });
-        q.schedule_arrival(Day(3), 2, 7);
-        q.schedule_arrival(Day(3), 1, 6);
-        q.schedule_arrival(Day(4), 1, 1);
-        assert!(!q.schedule_arrival(Day(6), 1, 9), "past the horizon");
-        assert_eq!(q.len(), 4);
-        let got: Vec<(u32, Event)> = std::iter::from_fn(|| q.pop())
-            .map(|(t, e)| (t.day.0, e))
-            .collect();
-        use Event::*;
-        assert_eq!(
-            got,
-            vec![
-                (3, OrderPlaced { channel: 0 }),
-                (3, ShipmentArrived { line: 1, units: 10 }),
-                (3, ShipmentArrived { line: 2, units: 7 }),
-                (4, ShipmentArrived { line: 1, units: 1 }),
             ]
         );
     }

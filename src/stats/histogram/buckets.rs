@@ -85,28 +85,21 @@ pub(super) fn rebase(t: u32, from: u64, to: u64) -> u32 {
 #[inline]
 #[must_use]
 pub fn bucket_of(v: u64) -> usize {
-    if v < EXACT {
-        v as usize
-    } else {
-        let e = 63 - v.leading_zeros(); // floor(log2 v) ≥ 8
-        let shift = e - SUB_BITS;
-        (((u64::from(shift)) << SUB_BITS) + (v >> shift)) as usize
-    }
+    bucket_and_offset(v).0
 }
 
 /// Fine bucket index of a value and the value's offset from the bucket's smallest value.
+///
+/// Without a branch: below [`EXACT`] the shift is 0, so the bucket is the value itself (the
+/// statistics fold values on both sides of 256 in one loop, where a branch mispredicts).
 #[inline]
 pub(super) fn bucket_and_offset(v: u64) -> (usize, u64) {
-    if v < EXACT {
-        (v as usize, 0)
-    } else {
-        let e = 63 - v.leading_zeros();
-        let shift = e - SUB_BITS;
-        (
-            (((u64::from(shift)) << SUB_BITS) + (v >> shift)) as usize,
-            v & ((1u64 << shift) - 1),
-        )
-    }
+    let e = 63 - (v | 1).leading_zeros(); // floor(log2 v), 0 for v ≤ 1
+    let shift = e.saturating_sub(SUB_BITS);
+    (
+        ((u64::from(shift) << SUB_BITS) + (v >> shift)) as usize,
+        v & ((1u64 << shift) - 1),
+    )
 }
 
 /// Smallest value and width of a fine bucket.
@@ -144,6 +137,29 @@ pub(super) fn level_for(lo: usize, hi: usize) -> u32 {
 mod tests {
     use super::*;
     use crate::stats::histogram::MAX_LEVEL;
+
+    #[test]
+    fn branch_free_buckets_match_the_two_case_rule() {
+        // Below 256 a value is its own bucket; above, 128 buckets per power of two.
+        let rule = |v: u64| {
+            if v < EXACT {
+                (v as usize, 0)
+            } else {
+                let shift = 63 - v.leading_zeros() - SUB_BITS;
+                (
+                    ((u64::from(shift) << SUB_BITS) + (v >> shift)) as usize,
+                    v & ((1u64 << shift) - 1),
+                )
+            }
+        };
+        let edges = (0..64).flat_map(|b| {
+            let p = 1u64 << b;
+            [p - 1, p, p + 1, p.wrapping_mul(3) / 2]
+        });
+        for v in (0..5000).chain(edges).chain([u64::MAX, u64::MAX - 1]) {
+            assert_eq!(bucket_and_offset(v), rule(v), "value {v}");
+        }
+    }
 
     #[test]
     fn buckets_are_contiguous_and_cover() {
