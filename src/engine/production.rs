@@ -81,7 +81,7 @@ impl Worker {
                 self.disrupt.held[n] += good;
                 continue;
             }
-            let lag = sim.lags[n].sample(&mut self.streams.lag[n]);
+            let lag = (self.draws.lag(n).unwrap_or(&sim.lags[n])).sample(&mut self.streams.lag[n]);
             // A shipment arriving after the horizon stays in transit.
             if sim.merge_arrivals[n] {
                 self.queue.schedule_arrival(day.plus(lag), n as u32, good);
