@@ -1,7 +1,8 @@
 //! Delays whose parameters are drawn once per future (`delivery_lag_days = { dist = "lognormal",
 //! median = { dist = "uniform", … }, p90 = 200 }`, likewise payment and contract delays): each
 //! future draws its law with the value `runs.csv` reports (matched exactly on a line's
-//! deliveries); across futures the deliveries follow the closed form of the mixed law; a
+//! deliveries), or the copula's value when it is correlated; across futures the deliveries
+//! follow the closed form of the mixed law; a
 //! parameter written as a single number keeps the old draws; the results do not depend on the
 //! thread count; and a law that some future could draw invalid is refused at load time.
 
@@ -104,6 +105,45 @@ fn each_future_ships_with_the_lag_it_drew() {
         n += 1;
     }
     assert_eq!(n, 25);
+}
+
+#[test]
+fn a_correlated_lag_parameter_is_the_copula_value() {
+    // Correlated with a factor level (which nothing loads on), the lag's value comes from the
+    // copula, not from its own stream; runs.csv reports that value and the engine ships with it.
+    let none = records(&scenario(&line("0", "0", "0")), 5, 0..1)[0].lines[0].delivered;
+    let text = format!(
+        "{}\n[[factor]]\nname = \"mood\"\nkind = \"level\"\nlevel = {{ dist = \"uniform\", min = 0.5, max = 1 }}\n\n\
+         [[correlation]]\nbetween = [\"line.l.delivery_lag_days.value\", \"factor.mood.level\"]\nrank = 0.9\n",
+        line(
+            "{ dist = \"fixed\", value = { dist = \"uniform\", min = 10, max = 40 } }",
+            "0",
+            "0"
+        )
+    );
+    let s = scenario(&text);
+    let draws = porcupine::analysis::draws::Draws::new(&s);
+    let k = draws
+        .inputs
+        .iter()
+        .position(|i| i.path == "line.l.delivery_lag_days.value")
+        .unwrap();
+    let (mut scratch, mut values) = (Vec::new(), Vec::new());
+    let mut moved = 0;
+    for (run, r) in records(&s, 5, 0..30).iter().enumerate() {
+        draws.values_into(5, run as u64, &mut scratch, &mut values);
+        let v = values[k];
+        assert_eq!(
+            r.lines[0].delivered,
+            none - 10 * v.ceil() as u64,
+            "run {run}"
+        );
+        moved += usize::from(v != draws.inputs[k].value(5, run as u64));
+    }
+    assert!(
+        moved > 25,
+        "the copula sets the value ({moved} of 30 differ from the own stream)"
+    );
 }
 
 #[test]
