@@ -6,7 +6,8 @@
 //!
 //! Values drawn many times within a future (installment amounts, paid or not, payment and
 //! contract delays, delivery lags, daily use) are not listed: they have no single value per
-//! future.
+//! future. The parameters of their laws are, when they are drawn once per future (a delivery
+//! lag's `median`, a daily use's `mean`).
 
 use crate::sampling::{stream, Dist, StreamKey};
 use crate::scenario::{Correlations, FactorKind, Flow, KeyPath, Scenario, UseRule};
@@ -65,7 +66,8 @@ impl Input {
 /// consumption its engaged share and shots per engagement (when it follows a threat) and the
 /// uncertain parameters of its daily use; per threat the uncertain parameters of its launches a
 /// day; per level factor its level; per currency its rate;
-/// per contract its slip and price multiplier. Inputs with a single value are left out.
+/// per contract its slip and price multiplier; then the drawn parameters of payment delays,
+/// contract delays and delivery lags. Inputs with a single value are left out.
 #[must_use]
 pub fn inputs(s: &Scenario) -> Vec<Input> {
     let mut out = Vec::new();
@@ -136,6 +138,15 @@ pub fn inputs(s: &Scenario) -> Vec<Input> {
             &c.price_multiplier,
             c.key_multiplier,
         ));
+    }
+    for law in crate::scenario::drawn_laws(s) {
+        for p in &law.params {
+            out.push(Input {
+                path: p.path.clone(),
+                dist: p.dist.clone(),
+                source: Source::Drawn(p.key),
+            });
+        }
     }
     out
 }

@@ -6,7 +6,7 @@
 //! The inputs are the scenario's per-future draws ([`super::draws`]). Values drawn many times
 //! within a future (installment amounts, paid or not, payment and contract delays, delivery
 //! lags, daily use) are not inputs: they have no single value per future, and their spread
-//! mostly averages out within it.
+//! mostly averages out within it. A parameter of their law drawn once per future is one.
 
 pub use super::draws::{inputs, Input};
 use super::futures::FutureRow;

@@ -37,7 +37,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     let inputs = sens::inputs(&base);
     if inputs.is_empty() {
         return Err(bad(
-            "the scenario has no uncertain input drawn once per future (a ramp slip, a share, a customer's orders, an expansion's cost, capacity, lead time or success, an engaged share, shots per engagement, a factor level, a unit cost, a price multiplier, an exchange rate, a contract's slip or a parameter of daily use given as a distribution)".into(),
+            "the scenario has no uncertain input drawn once per future (a ramp slip, a share, a customer's orders, an expansion's cost, capacity, lead time or success, an engaged share, shots per engagement, a factor level, a unit cost, a price multiplier, an exchange rate, a contract's slip, or a parameter of daily use or of a delay given as a distribution)".into(),
             "give one of them as a distribution, e.g. ramp_slip_days = { dist = \"uniform\", min = 0, max = 180 }",
         ));
     }

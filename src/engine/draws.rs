@@ -1,15 +1,18 @@
-//! Per-future draws tied by the scenario: correlated draws (a Gaussian copula within the future)
-//! and daily use whose parameters are drawn once per future.
+//! Per-future draws tied by the scenario: correlated draws (a Gaussian copula within the future),
+//! daily use and delays whose parameters are drawn once per future.
 //!
 //! When a future starts, each correlated draw gets a standard normal from its own stream
 //! ("correlation", key path, "normal"); the copula's Cholesky factor correlates them, and each
 //! draw's value is its law's inverse CDF at Φ(z). Every other per-future draw comes from its own
-//! stream as before. A scenario with neither correlations nor uncertain parameters keeps both
-//! lists empty and pays one emptiness check per future.
+//! stream as before. A scenario with neither correlations nor uncertain parameters keeps every
+//! list empty and pays one emptiness check per future (and per delay drawn, one bounds check).
+//!
+//! A delay whose parameters are drawn gets this future's law once, when the future starts: its
+//! whole-day sampler is the direct one (no table is built per future).
 
 use super::{stretches, DemandStretch, Simulator, Tables, Worker};
-use crate::sampling::{stream, Dist, StreamKey};
-use crate::scenario::{Scenario, Site};
+use crate::sampling::{stream, Dist, StreamKey, WholeDays};
+use crate::scenario::{Scenario, Site, UncertainLaw};
 
 /// Per-future state, reused run after run.
 #[derive(Debug, Default)]
@@ -19,8 +22,15 @@ pub(super) struct State {
     /// Per item: this future's stretches of daily use when its parameters are drawn (empty:
     /// the simulator's shared stretches apply).
     pub(super) daily: Vec<Vec<DemandStretch>>,
-    /// Scratch: the drawn parameters of one item.
+    /// Scratch: the drawn parameters of one item or delay.
     params: Vec<f64>,
+    /// Per line: this future's delivery lag when its parameters are drawn (empty when no delay
+    /// of the scenario has drawn parameters).
+    lags: Vec<Option<WholeDays>>,
+    /// Per funding source: this future's payment delay, likewise.
+    delays: Vec<Option<WholeDays>>,
+    /// Per channel and buy: this future's contract delay, likewise.
+    contract: Vec<Vec<Option<WholeDays>>>,
 }
 
 impl State {
@@ -43,6 +53,37 @@ impl State {
         law.sample(&mut stream(seed, run, key))
     }
 
+    /// Line `n`'s delivery lag in this future when its parameters are drawn.
+    #[inline]
+    pub(super) fn lag(&self, n: usize) -> Option<&WholeDays> {
+        self.lags.get(n)?.as_ref()
+    }
+
+    /// Funding source `k`'s payment delay in this future when its parameters are drawn.
+    #[inline]
+    pub(super) fn delay(&self, k: usize) -> Option<&WholeDays> {
+        self.delays.get(k)?.as_ref()
+    }
+
+    /// The contract delay of buy `b` of channel `c` in this future when its parameters are
+    /// drawn.
+    #[inline]
+    pub(super) fn contract(&self, c: usize, b: usize) -> Option<&WholeDays> {
+        self.contract.get(c)?.get(b)?.as_ref()
+    }
+
+    /// This future's whole-day sampler of `law`.
+    fn law(&mut self, s: &Scenario, law: &UncertainLaw, at: (u64, u64)) -> WholeDays {
+        let mut params = std::mem::take(&mut self.params);
+        params.clear();
+        for p in &law.params {
+            params.push(self.value(s, Site::Law(p.key), &p.dist, at, p.key));
+        }
+        let days = WholeDays::direct(&law.law_with(&params));
+        self.params = params;
+        days
+    }
+
     /// This item's stretches of daily use when they are drawn per future.
     #[inline]
     pub(super) fn daily(&self, item: usize) -> Option<&[DemandStretch]> {
@@ -62,6 +103,28 @@ impl Worker {
         let c = &s.correlations;
         if !c.is_empty() {
             c.values_into(seed, run, &mut st.values);
+        }
+        st.lags.clear();
+        st.delays.clear();
+        if sim.drawn_laws {
+            let at = (seed, run);
+            for l in &s.lines {
+                let w = l.lag_drawn.as_deref().map(|u| st.law(s, u, at));
+                st.lags.push(w);
+            }
+            for f in &s.funding {
+                let w = f.delay_drawn.as_deref().map(|u| st.law(s, u, at));
+                st.delays.push(w);
+            }
+            let mut contract = std::mem::take(&mut st.contract);
+            contract.resize_with(s.channels.len(), Vec::new);
+            for (v, c) in contract.iter_mut().zip(&s.channels) {
+                v.clear();
+                for b in &c.buys {
+                    v.push(b.contract_delay_drawn.as_deref().map(|u| st.law(s, u, at)));
+                }
+            }
+            st.contract = contract;
         }
         st.daily.clear();
         if !s

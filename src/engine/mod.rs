@@ -75,6 +75,9 @@ pub struct Simulator<'s> {
     delays: Vec<WholeDays>,
     /// Per channel and buy: the contract delay in whole days.
     contract_delays: Vec<Vec<WholeDays>>,
+    /// Whether some delay has parameters drawn once per future (its law is then built per
+    /// future; the entry above is unused).
+    drawn_laws: bool,
     /// The capacity projects.
     plan: expansion::Plan,
     /// Threats, caps and the items whose use follows a rule other than `daily`.
@@ -172,7 +175,7 @@ impl<'s> Simulator<'s> {
             lags: scenario
                 .lines
                 .iter()
-                .map(|l| WholeDays::new(&l.lag))
+                .map(|l| days(&l.lag, l.lag_drawn.is_some()))
                 .collect(),
             daily_rates,
             arrival_column,
@@ -180,7 +183,7 @@ impl<'s> Simulator<'s> {
             delays: scenario
                 .funding
                 .iter()
-                .map(|f| WholeDays::new(&f.delay))
+                .map(|f| days(&f.delay, f.delay_drawn.is_some()))
                 .collect(),
             contract_delays: scenario
                 .channels
@@ -188,10 +191,11 @@ impl<'s> Simulator<'s> {
                 .map(|c| {
                     c.buys
                         .iter()
-                        .map(|b| WholeDays::new(&b.contract_delay))
+                        .map(|b| days(&b.contract_delay, b.contract_delay_drawn.is_some()))
                         .collect()
                 })
                 .collect(),
+            drawn_laws: !crate::scenario::drawn_laws(scenario).is_empty(),
             plan: expansion::Plan::new(scenario),
             uses: demand::Plan::new(scenario),
             ordering: ordering::Plan::new(scenario),
@@ -223,6 +227,15 @@ impl<'s> Simulator<'s> {
             + days(&self.lags)
             + days(&self.delays)
             + self.contract_delays.iter().map(|v| days(v)).sum::<usize>()
+    }
+}
+
+/// The whole-day sampler of a delay; none for one whose law each future builds.
+fn days(d: &crate::sampling::Dist, drawn: bool) -> WholeDays {
+    if drawn {
+        WholeDays::Fixed(0)
+    } else {
+        WholeDays::new(d)
     }
 }
 
@@ -553,7 +566,7 @@ impl Worker {
                         self.disrupt.held[n] += released;
                         return;
                     }
-                    let lag = sim.lags[n].sample(&mut sh.lag_rng);
+                    let lag = (self.draws.lag(n).unwrap_or(&sim.lags[n])).sample(&mut sh.lag_rng);
                     // A shipment arriving after the horizon stays in transit.
                     self.queue.schedule(
                         day.plus(lag),

@@ -194,7 +194,8 @@ impl Worker {
             led.defaulted += cents;
             return;
         }
-        let delay = sim.delays[k].sample(&mut self.streams.delay[k]);
+        let delay =
+            (self.draws.delay(k).unwrap_or(&sim.delays[k])).sample(&mut self.streams.delay[k]);
         if !self.queue.schedule(
             day.plus(delay),
             Event::InstallmentPaid {
@@ -301,7 +302,11 @@ impl Worker {
                 price: cost,
                 owed,
             });
-            let delay = sim.contract_delays[c][b].sample(&mut self.streams.contract[c][b]);
+            let delay = (self
+                .draws
+                .contract(c, b)
+                .unwrap_or(&sim.contract_delays[c][b]))
+            .sample(&mut self.streams.contract[c][b]);
             let ev = Event::ContractStart {
                 line: n as u32,
                 channel: c as u32,

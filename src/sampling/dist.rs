@@ -224,6 +224,22 @@ impl Dist {
         }
     }
 
+    /// The smallest value a draw can take (0 for a log-normal, which comes arbitrarily close).
+    #[must_use]
+    pub fn lower_bound(&self) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Uniform { min, .. } | Dist::Triangular { min, .. } | Dist::Pert { min, .. } => {
+                *min
+            }
+            Dist::Normal(t) => t.lo,
+            Dist::LogNormal { .. }
+            | Dist::Poisson { .. }
+            | Dist::NegBinomial { .. }
+            | Dist::Bernoulli(_) => 0.0,
+        }
+    }
+
     /// The cumulative distribution function P(X ≤ x), where it has a closed form (`None` for
     /// the count laws and Bernoulli, which are not used as delays).
     #[must_use]

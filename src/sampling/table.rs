@@ -251,6 +251,16 @@ impl WholeDays {
         }
     }
 
+    /// The sampler of `⌈X⌉` by the general sampler, without building a table (for a law built
+    /// once per future, used for that future's draws only).
+    #[must_use]
+    pub fn direct(d: &Dist) -> WholeDays {
+        match d.fixed_value() {
+            Some(v) => WholeDays::Fixed(whole_days(v)),
+            None => WholeDays::Draw(d.clone()),
+        }
+    }
+
     /// One draw.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u32 {

@@ -1,12 +1,11 @@
 //! The `[[channel]]` schema and validator: how often a channel orders, how it splits its balance
 //! (`allocation`), and what it buys (`[[channel.buy]]`) from which line.
 
-use super::distributions::{compile as dist, number, DELAY};
+use super::distributions::{number, DELAY};
 use super::doc::{date, int, num, string, tables, At, Ctx, Datetime, Sp, Tbl};
 use super::header::Calendar;
 use super::hints::{fmt_num, fmt_share};
 use super::names::Names;
-use super::schema::{read_dist, DistDoc, Purpose};
 use super::{Allocation, Buy, Channel, ItemId, LineId, MAX_UNITS};
 use crate::sampling::{Dist, StreamKey};
 use crate::units::Day;
@@ -44,7 +43,7 @@ pub(super) struct BuyDoc {
     /// Whether `share` is written (it may be written wrongly: then `share` is `None`).
     pub share_written: bool,
     pub max_units: Option<Sp<i64>>,
-    pub delay: Option<DistDoc>,
+    pub delay: Option<super::law::LawDoc>,
     pub line_priority: Option<Sp<i64>>,
     /// Ordering discipline, payment and price multiplier.
     pub order: super::ordering::OrderDoc,
@@ -60,7 +59,7 @@ pub(super) struct ChannelDoc {
     pub first_order: Option<Sp<Datetime>>,
     /// `None` when written wrongly (reported); absent means shares.
     pub allocation: Option<Allocation>,
-    pub delay: Option<DistDoc>,
+    pub delay: Option<super::law::LawDoc>,
     pub buy: Option<Vec<BuyDoc>>,
 }
 
@@ -79,7 +78,6 @@ fn allocation(ctx: &mut Ctx, at: At, node: super::doc::Node<'_>) -> Option<Alloc
 /// Reads one `[[channel]]` table (already named).
 pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ChannelDoc {
     t.check_keys(ctx, &KEYS);
-    let general = |c: &mut Ctx, a, n| read_dist(c, a, n, Purpose::General);
     let name = t.req(ctx, "name", string);
     let label = t.opt(ctx, "label", string);
     let every = t.req(ctx, "order_every_days", int);
@@ -89,7 +87,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ChannelDoc {
     } else {
         Some(Allocation::Shares)
     };
-    let delay = t.opt(ctx, "contract_delay_days", general);
+    let delay = t.opt(ctx, "contract_delay_days", super::law::read);
     let buy = t.opt(ctx, "buy", tables).map(|bs| {
         bs.iter()
             .map(|b| {
@@ -101,7 +99,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> ChannelDoc {
                     share: b.opt(ctx, "share", num),
                     share_written: b.has("share"),
                     max_units: b.opt(ctx, "max_units_per_order", int),
-                    delay: b.opt(ctx, "contract_delay_days", general),
+                    delay: b.opt(ctx, "contract_delay_days", super::law::read),
                     line_priority: b.opt(ctx, "line_priority", int),
                     order: super::ordering::read(ctx, b),
                 }
@@ -213,11 +211,11 @@ pub(super) fn compile(
         (Some(d), _) => cal.day_in(ctx, d),
         (None, e) => e.map(Day),
     };
-    let default_delay = match &c.delay {
-        Some(d) => dist(ctx, d, DELAY),
-        None => Some(Dist::Fixed(0.0)),
-    };
     let name = c.name.as_ref().map_or("", |n| n.v.as_str());
+    let default_delay = match &c.delay {
+        Some(d) => super::law::compile(ctx, d, DELAY, ("channel", name, "contract_delay_days")),
+        None => Some((Dist::Fixed(0.0), None)),
+    };
     let mut buys = Vec::new();
     let mut ok = true;
     let mut share_sum = 0.0;
@@ -267,27 +265,27 @@ pub(super) fn compile(
             },
             None => Some(None),
         };
-        let delay = match &b.delay {
-            Some(d) => dist(ctx, d, DELAY),
-            None => default_delay.clone(),
-        };
-        let line_priority = match &b.line_priority {
-            Some(p) => super::buyers::priority(ctx, p).map(Some),
-            None => Some(None),
-        };
         // Keyed by channel, item and line, so two buys never share draws.
         let key = format!(
             "{name}/{}/{}",
             item.v,
             line.map_or("", |l| lines.made[l.0].0.unwrap_or(""))
         );
+        let delay = match &b.delay {
+            Some(d) => super::law::compile(ctx, d, DELAY, ("channel", &key, "contract_delay_days")),
+            None => default_delay.clone(),
+        };
+        let line_priority = match &b.line_priority {
+            Some(p) => super::buyers::priority(ctx, p).map(Some),
+            None => Some(None),
+        };
         let rules = max_units.and_then(|m| super::ordering::compile(ctx, &b.order, &b.at, &key, m));
         match (line, share, max_units, delay, line_priority, rules) {
             (
                 Some(line),
                 Some(share),
                 Some(max_units),
-                Some(contract_delay),
+                Some((contract_delay, contract_delay_drawn)),
                 Some(line_priority),
                 Some(rules),
             ) => buys.push(Buy {
@@ -296,6 +294,7 @@ pub(super) fn compile(
                 share,
                 max_units,
                 contract_delay,
+                contract_delay_drawn,
                 line_priority,
                 key_contract: StreamKey::new("channel", &key, "contract delay"),
                 rules,

@@ -37,6 +37,8 @@ pub enum Site {
     Daily(ItemId, DailyParam),
     /// An uncertain parameter of `threat.NAME.daily` (index in [`Scenario::threats`]).
     ThreatDaily(usize, DailyParam),
+    /// A drawn parameter of a delay (`line.NAME.delivery_lag_days.median`, …), by its stream.
+    Law(StreamKey),
 }
 
 /// One correlated draw: where it is, its law and the stream of its standard normal.
@@ -87,7 +89,7 @@ impl Correlations {
 
 /// The per-future draws of a scenario: key path, site and law (`None`: not drawn once per future
 /// in this scenario).
-fn registry(s: &Scenario) -> Vec<(String, Site, Option<Dist>)> {
+fn registry(s: &Scenario, numbers: &[(String, f64)]) -> Vec<(String, Site, Option<Dist>)> {
     let path = |parts: &[&str]| {
         parts
             .iter()
@@ -142,6 +144,16 @@ fn registry(s: &Scenario) -> Vec<(String, Site, Option<Dist>)> {
             ));
         }
     }
+    for law in super::drawn_laws(s) {
+        for p in &law.params {
+            v.push((p.path.clone(), Site::Law(p.key), Some(p.dist.clone())));
+        }
+    }
+    // A delay's parameter written as a number (often fixed by `--set`) could be drawn.
+    for (path, x) in numbers {
+        let key = StreamKey::new("correlation", path, "number");
+        v.push((path.clone(), Site::Law(key), Some(Dist::Fixed(*x))));
+    }
     for (i, f) in s.factors.iter().enumerate() {
         let level = match &f.kind {
             super::FactorKind::Level(d) => Some(d.clone()),
@@ -188,11 +200,12 @@ pub(super) fn compile(
     ctx: &mut Ctx,
     docs: &[CorrelationDoc],
     s: &Scenario,
+    numbers: &[(String, f64)],
 ) -> Option<Correlations> {
     if docs.is_empty() {
         return Some(Correlations::default());
     }
-    let sites = registry(s);
+    let sites = registry(s, numbers);
     let drawn = || {
         sites
             .iter()

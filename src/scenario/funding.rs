@@ -82,7 +82,7 @@ pub(super) struct FundingDoc {
     pub label: Option<Sp<String>>,
     pub pays_into: Option<SplitDoc>,
     pub probability: Option<Sp<f64>>,
-    pub delay: Option<DistDoc>,
+    pub delay: Option<super::law::LawDoc>,
     pub lump_sum: Option<Vec<LumpDoc>>,
     pub recurring: Option<Vec<RecurDoc>>,
     pub factor: Option<super::factor::LoadDoc>,
@@ -194,12 +194,11 @@ fn amount(ctx: &mut Ctx, t: &Tbl<'_>) -> (Option<DistDoc>, Option<Sp<String>>) {
 /// Reads one `[[funding]]` table (already named).
 pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> FundingDoc {
     t.check_keys(ctx, &KEYS);
-    let general = |c: &mut Ctx, a, n| read_dist(c, a, n, Purpose::General);
     let name = t.req(ctx, "name", string);
     let label = t.opt(ctx, "label", string);
     let pays_into = t.req(ctx, "pays_into", split);
     let probability = t.opt(ctx, "payment_probability", num);
-    let delay = t.opt(ctx, "payment_delay_days", general);
+    let delay = t.opt(ctx, "payment_delay_days", super::law::read);
     let lump_sum = t.opt(ctx, "lump_sum", tables).map(|ls| {
         ls.iter()
             .map(|l| {
@@ -388,9 +387,10 @@ pub(super) fn compile(
         Some(p) => number(ctx, &p.at, p.v, 0.0, 1.0, "a probability"),
         None => Some(1.0),
     };
+    let entity = f.name.as_ref().map_or("", |n| n.v.as_str());
     let delay = match &f.delay {
-        Some(d) => dist(ctx, d, DELAY),
-        None => Some(Dist::Fixed(0.0)),
+        Some(d) => super::law::compile(ctx, d, DELAY, ("funding", entity, "payment_delay_days")),
+        None => Some((Dist::Fixed(0.0), None)),
     };
     let mut installments = Vec::new();
     let mut ok = true;
@@ -430,7 +430,8 @@ pub(super) fn compile(
             .map_or_else(|| name.clone(), |l| l.v.clone()),
         split: split?,
         pay_probability: prob?,
-        delay: delay?,
+        delay: delay.as_ref()?.0.clone(),
+        delay_drawn: delay?.1,
         installments,
         key_paid: StreamKey::new("funding", &name, "payment"),
         key_delay: StreamKey::new("funding", &name, "delay"),

@@ -54,7 +54,7 @@ pub(super) struct LineDoc {
     pub slip: Option<DistDoc>,
     pub other_share: Option<DistDoc>,
     pub defect_rate: Option<Sp<f64>>,
-    pub lag: Option<DistDoc>,
+    pub lag: Option<super::law::LawDoc>,
     pub transit_loss: Option<Sp<f64>>,
     pub shared: SharedDoc,
     pub expansions: Vec<super::expansion::ExpansionDoc>,
@@ -106,7 +106,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> LineDoc {
         slip: t.opt(ctx, "ramp_slip_days", general),
         other_share: t.opt(ctx, "other_customers_share", general),
         defect_rate: t.opt(ctx, "defect_rate", num),
-        lag: t.opt(ctx, "delivery_lag_days", general),
+        lag: t.opt(ctx, "delivery_lag_days", super::law::read),
         transit_loss: t.opt(ctx, "transit_loss", num),
         shared: buyers::read(ctx, t),
         expansions: super::expansion::read(ctx, t),
@@ -192,9 +192,12 @@ pub(super) fn compile(ctx: &mut Ctx, l: &LineDoc, items: &Names, cal: &Calendar)
     let slip = optional(ctx, l.slip.as_ref(), SLIP);
     let other = optional(ctx, l.other_share.as_ref(), SHARE);
     let defect = probability(ctx, l.defect_rate.as_ref(), true);
-    let lag = optional(ctx, l.lag.as_ref(), DELAY);
     let loss = probability(ctx, l.transit_loss.as_ref(), false);
     let name = l.name.as_ref()?.v.clone();
+    let lag = match &l.lag {
+        Some(d) => super::law::compile(ctx, d, DELAY, ("line", &name, "delivery_lag_days")),
+        None => Some((Dist::Fixed(0.0), None)),
+    };
     let shared = buyers::compile(
         ctx,
         &l.shared,
@@ -216,7 +219,8 @@ pub(super) fn compile(ctx: &mut Ctx, l: &LineDoc, items: &Names, cal: &Calendar)
         slip: slip?,
         other_share: other?,
         defect_rate: defect?,
-        lag: lag?,
+        lag: lag.as_ref()?.0.clone(),
+        lag_drawn: lag?.1,
         transit_loss: loss?,
         key_slip: StreamKey::new("line", &name, "ramp slip"),
         key_share: StreamKey::new("line", &name, "other customers"),

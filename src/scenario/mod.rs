@@ -18,6 +18,7 @@ mod header;
 mod hints;
 mod item;
 mod keypath;
+mod law;
 mod line;
 mod loading;
 mod model;
@@ -41,6 +42,7 @@ pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
 pub use hints::fmt_num;
 pub use item::ItemPrice;
 pub use keypath::{KeyPath, KeyPathError, Seg};
+pub use law::{drawn_laws, DrawnParam, LawParam, UncertainLaw};
 pub use loading::{check_str, denied, from_str, load, read_text, Loaded, MAX_FILE_BYTES};
 pub use ordering::{OrderRules, Payment};
 pub use report_settings::{ReportSettings, Window};
@@ -164,8 +166,10 @@ pub struct FundingSource {
     pub split: Vec<(ChannelId, f64)>,
     /// Probability that each installment is paid at all.
     pub pay_probability: f64,
-    /// Days from due date to money in the channel.
+    /// Days from due date to money in the channel (with drawn parameters: at their medians).
     pub delay: Dist,
+    /// The payment delay when its parameters are drawn once per future.
+    pub delay_drawn: Option<Box<UncertainLaw>>,
     /// Every installment, sorted by due day.
     pub installments: Vec<Installment>,
     /// Stream for "is it paid".
@@ -264,8 +268,12 @@ pub struct Buy {
     pub share: f64,
     /// Cap per order.
     pub max_units: Option<u64>,
-    /// Days from contract to the order joining the line's queue.
+    /// Days from contract to the order joining the line's queue (with drawn parameters: at
+    /// their medians).
     pub contract_delay: Dist,
+    /// The contract delay when its parameters are drawn once per future (the channel's, shared
+    /// with every buy that inherits it, or the buy's own).
+    pub contract_delay_drawn: Option<Box<UncertainLaw>>,
     /// This buy's place in the line's priority queue, when written.
     pub line_priority: Option<u32>,
     /// Stream for contract delays.
@@ -291,8 +299,10 @@ pub struct Line {
     pub other_share: Dist,
     /// Share of completed units rejected (capacity spent, order not reduced).
     pub defect_rate: f64,
-    /// Days from completion to arrival in stock.
+    /// Days from completion to arrival in stock (with drawn parameters: at their medians).
     pub lag: Dist,
+    /// The delivery lag when its parameters are drawn once per future.
+    pub lag_drawn: Option<Box<UncertainLaw>>,
     /// Share of each shipment lost in transit.
     pub transit_loss: f64,
     /// Streams.

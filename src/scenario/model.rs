@@ -330,7 +330,18 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
         contracts: contracts.into_iter().collect::<Option<Vec<_>>>()?,
         currencies: currencies.into_iter().collect::<Option<Vec<_>>>()?,
     };
-    scenario.correlations = correlation::compile(ctx, &corr_d, &scenario)?;
+    let numbers = super::law::numbers(
+        line_d
+            .iter()
+            .filter_map(|l| l.lag.as_ref())
+            .chain(channel_d.iter().flat_map(|c| {
+                c.delay
+                    .iter()
+                    .chain(c.buy.iter().flatten().filter_map(|b| b.delay.as_ref()))
+            }))
+            .chain(funding_d.iter().filter_map(|f| f.delay.as_ref())),
+    );
+    scenario.correlations = correlation::compile(ctx, &corr_d, &scenario, &numbers)?;
     plausibility::check(ctx, &scenario, &line_d, &funding_d, &channel_d);
     Some(scenario)
 }

@@ -9,6 +9,7 @@
 use super::doc::Tbl;
 use super::doc::{num, num_or_table, string, At, Ctx, Node, NumOrTable, Sp};
 use super::hints::nearest;
+use std::cell::RefCell;
 
 /// An uncertain number as written: a bare number or a distribution table.
 #[derive(Debug, Clone)]
@@ -117,6 +118,29 @@ pub(super) fn read_dist(
     node: Node<'_>,
     purpose: Purpose,
 ) -> Option<DistDoc> {
+    read_dist_in(ctx, at, node, purpose, None)
+}
+
+/// Whether `n` is a table (standard or inline).
+pub(super) fn is_table(n: Node<'_>) -> bool {
+    use toml_edit::{Item, Value};
+    matches!(
+        n,
+        Node::Item(Item::Table(_) | Item::Value(Value::InlineTable(_)))
+            | Node::Value(Value::InlineTable(_))
+    )
+}
+
+/// Reads an uncertain number like [`read_dist`]; with `drawn`, a parameter written as a
+/// distribution is read into it (its key and its law) and stands in the result as NaN, at its
+/// place in the file.
+pub(super) fn read_dist_in(
+    ctx: &mut Ctx,
+    at: At,
+    node: Node<'_>,
+    purpose: Purpose,
+    drawn: Option<&RefCell<Vec<(&'static str, DistDoc)>>>,
+) -> Option<DistDoc> {
     let t = match num_or_table(
         ctx,
         at,
@@ -161,7 +185,27 @@ pub(super) fn read_dist(
             );
         }
     }
-    let opt = |ctx: &mut Ctx, key: &str| t.opt(ctx, key, num);
+    let param = |ctx: &mut Ctx, key: &str| -> Option<Sp<f64>> {
+        let (a, n) = t.get(key)?;
+        match drawn {
+            Some(cell) if is_table(n) => {
+                let name: &'static str = ALL_KEYS.iter().find(|k| **k == key)?;
+                let d = read_dist(ctx, a.clone(), n, Purpose::General)?;
+                cell.borrow_mut().push((name, d));
+                Some(Sp { v: f64::NAN, at: a })
+            }
+            _ if purpose == Purpose::General && is_table(n) => {
+                ctx.err(
+                    &a,
+                    format!("`{key}` is a distribution, but here each parameter must be a number"),
+                    Some("a parameter may be drawn once per future only in daily use (`daily`) and in delays (`delivery_lag_days`, `payment_delay_days`, `contract_delay_days`), and its own distribution takes numbers".into()),
+                );
+                None
+            }
+            _ => num(ctx, a, n),
+        }
+    };
+    let opt = |ctx: &mut Ctx, key: &str| param(ctx, key);
     let need = |ctx: &mut Ctx, key: &str| -> Option<Sp<f64>> {
         if !t.has(key) {
             if ctx.was_suggested(&t.at.path, key) {
@@ -184,7 +228,7 @@ pub(super) fn read_dist(
             ctx.err(&t.at, msg, help);
             return None;
         }
-        t.opt(ctx, key, num)
+        param(ctx, key)
     };
     let kind = match k {
         "fixed" => DistKind::Fixed {

@@ -4,11 +4,10 @@
 //! p90 = 15 }, shape = 0.5 }`. A `daily` whose parameters are all numbers is read as before.
 
 use super::distributions::{compile as dist, Support, MAX_RATE_PER_DAY};
-use super::doc::{string, At, Ctx, Node, Sp, Tbl};
-use super::schema::{read_dist, DistDoc, Purpose};
+use super::doc::{string, At, Ctx, Sp, Tbl};
+use super::schema::{is_table, read_dist, DistDoc, Purpose};
 use super::Demand;
 use crate::sampling::{Dist, StreamKey};
-use toml_edit::{Item, Value};
 
 /// A parameter of daily use that may be drawn once per future.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,14 +97,6 @@ pub(super) struct UncertainDoc {
     pub at: At,
     pub kind: Sp<String>,
     pub params: Vec<(DailyParam, DistDoc)>,
-}
-
-fn is_table(n: Node<'_>) -> bool {
-    matches!(
-        n,
-        Node::Item(Item::Table(_) | Item::Value(Value::InlineTable(_)))
-            | Node::Value(Value::InlineTable(_))
-    )
 }
 
 /// How `daily` reads.

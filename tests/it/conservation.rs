@@ -28,6 +28,18 @@ fn delay() -> impl Strategy<Value = String> {
             a + b,
             a + b + c
         )),
+        // Parameters drawn once per future.
+        (0u32..10, 0u32..10, 1u32..20).prop_map(|(a, b, c)| format!(
+            "{{ dist = \"uniform\", min = {a}, max = {{ dist = \"uniform\", min = {}, max = {} }} }}",
+            a + b,
+            a + b + c
+        )),
+        (1u32..30, 1u32..10).prop_map(|(m, w)| format!(
+            "{{ dist = \"lognormal\", median = {{ dist = \"triangular\", min = {m}, mode = {}, max = {} }}, p90 = {} }}",
+            m + w / 2,
+            m + w,
+            m + w + 15
+        )),
     ]
 }
 

@@ -35,6 +35,7 @@ mod shared_lines;
 mod substitution;
 mod sweep;
 mod tutorial;
+mod uncertain_lags;
 mod uncertain_parameters;
 mod util;
 mod variants;
