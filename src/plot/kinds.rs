@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Swatch, XKind, INK};
+use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Pen, Swatch, XKind, INK};
 use super::svg::Dash;
 use super::*;
 
@@ -58,71 +58,91 @@ fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
     dates.iter().map(|d| day_x(*d)).collect()
 }
 
-fn line(xs: Vec<f64>, ys: Vec<f64>, colour: &'static str, width: f64, dash: Dash) -> Layer {
-    Layer::Line {
-        xs,
-        ys,
+fn line(xs: &[f64], ys: &[f64], colour: &'static str, width: f64, dash: Dash) -> Layer {
+    let pen = Pen::Line(width, dash);
+    Layer::Trace {
+        xs: xs.to_vec(),
+        ys: ys.to_vec(),
         colour,
-        width,
-        dash,
+        pen,
     }
 }
 
-fn band(xs: Vec<f64>, lo: Vec<f64>, hi: Vec<f64>, colour: &'static str, opacity: f64) -> Layer {
-    Layer::Band {
-        xs,
-        lo,
-        hi,
+fn band(xs: &[f64], lo: &[f64], hi: &[f64], colour: &'static str, opacity: f64) -> Layer {
+    let pen = Pen::Area(lo.to_vec(), opacity);
+    Layer::Trace {
+        xs: xs.to_vec(),
+        ys: hi.to_vec(),
         colour,
-        opacity,
+        pen,
     }
 }
 
 /// P5–P95 band plus median line, in one colour.
 fn spread_layers(xs: &[f64], s: &Spread3, colour: &'static str, d: Dash) -> [Layer; 2] {
-    // Black bands would drown the others: lighter.
-    let opacity = if colour == INK { 0.1 } else { 0.22 };
     [
-        band(xs.to_vec(), s.p5.clone(), s.p95.clone(), colour, opacity),
-        line(xs.to_vec(), s.p50.clone(), colour, 2.5, d),
+        band(xs, &s.p5, &s.p95, colour, spread_opacity(colour)),
+        line(xs, &s.p50, colour, 2.5, d),
     ]
 }
 
+/// Black bands would drown the others: lighter.
+fn spread_opacity(colour: &str) -> f64 {
+    if colour == INK {
+        0.1
+    } else {
+        0.22
+    }
+}
+
+fn key(label: impl Into<String>, colour: &'static str, swatch: Swatch) -> Key {
+    let label = label.into();
+    Key {
+        label,
+        colour,
+        swatch,
+    }
+}
+
 fn line_key(label: impl Into<String>, colour: &'static str, d: Dash) -> Key {
-    Key {
-        label: label.into(),
-        colour,
-        swatch: Swatch::Line(2.5, d),
+    key(label, colour, Swatch::Line(2.5, d))
+}
+
+/// The safe stock as a dashed level.
+fn safe_level(v: u64) -> Layer {
+    Layer::Level {
+        y: v as f64,
+        colour: INK,
+        dash: Dash::Dashed,
+        label: format!("safe stock ({})", format_units(v as f64)),
     }
 }
 
-fn band_key(label: impl Into<String>, colour: &'static str, opacity: f64) -> Key {
-    Key {
-        label: label.into(),
-        colour,
-        swatch: Swatch::Band(opacity),
-    }
-}
+/// A tick format with its smallest step (whole units and dollars tick on whole numbers).
+type Ticks = (fn(f64) -> String, f64);
+const UNITS: Ticks = (format_units, 1.0);
+const USD: Ticks = (format_usd, 1.0);
+const NUMBER: Ticks = (format_number, 0.0);
+const PERCENT: Ticks = (format_percent, 0.0);
 
-fn units_panel(share: f64, y_label: impl Into<String>, layers: Vec<Layer>) -> Panel {
+fn panel(share: f64, y_label: impl Into<String>, ticks: Ticks, layers: Vec<Layer>) -> Panel {
+    let (fmt, min_step) = ticks;
     Panel {
         share,
         y_label: y_label.into(),
-        fmt: format_units,
-        min_step: 1.0,
+        fmt,
+        min_step,
         fixed: None,
         layers,
     }
 }
 
-fn share_panel(share: f64, y_label: impl Into<String>, layers: Vec<Layer>) -> Panel {
+/// A panel of probabilities, always 0–100%.
+fn chance_panel(share: f64, y_label: &str, layers: Vec<Layer>) -> Panel {
+    let fixed = Some((0.0, 1.0));
     Panel {
-        share,
-        y_label: y_label.into(),
-        fmt: format_percent,
-        min_step: 0.0,
-        fixed: Some((0.0, 1.0)),
-        layers,
+        fixed,
+        ..panel(share, y_label, PERCENT, layers)
     }
 }
 
@@ -176,75 +196,48 @@ pub(crate) fn draw(c: &Chart, footer: &str) -> Result<String, String> {
 
 fn fan(s: &FanSeries) -> Result<Figure, String> {
     let n = s.dates.len();
-    let zero = (!s.p_zero.is_empty()).then_some(("p_zero", &s.p_zero));
-    let percentiles = [("p5", &s.p5), ("p25", &s.p25), ("p50", &s.p50)];
-    for (name, v) in percentiles
-        .into_iter()
-        .chain([("p75", &s.p75), ("p95", &s.p95)])
-        .chain(zero)
-    {
-        same_len(n, &[(name, v.len())])?;
-    }
+    let zero = (!s.p_zero.is_empty()).then_some(("p_zero", s.p_zero.len()));
+    let (lows, highs) = ([&s.p5, &s.p25, &s.p50], [&s.p75, &s.p95]);
+    let named = ["p5", "p25", "p50", "p75", "p95"].into_iter();
+    let lens = named.zip(lows.into_iter().chain(highs).map(Vec::len));
+    same_len(n, &lens.chain(zero).collect::<Vec<_>>())?;
     for (i, smp) in s.samples.iter().enumerate() {
         same_len(n, &[(&format!("sample future {}", i + 1), smp.len())])?;
     }
     let xs = xs_of(&s.dates);
     let c = colour(s.colour);
     let mut layers = vec![
-        band(xs.clone(), s.p5.clone(), s.p95.clone(), c, 0.2),
-        band(xs.clone(), s.p25.clone(), s.p75.clone(), c, 0.42),
+        band(&xs, &s.p5, &s.p95, c, 0.2),
+        band(&xs, &s.p25, &s.p75, c, 0.42),
     ];
     for smp in &s.samples {
-        layers.push(line(
-            xs.clone(),
-            smp.iter().map(|v| *v as f64).collect(),
-            SAMPLE_GREY,
-            0.8,
-            Dash::Solid,
-        ));
+        let ys: Vec<f64> = smp.iter().map(|v| *v as f64).collect();
+        layers.push(line(&xs, &ys, SAMPLE_GREY, 0.8, Dash::Solid));
     }
-    layers.push(line(xs.clone(), s.p50.clone(), c, 3.0, Dash::Solid));
+    layers.push(line(&xs, &s.p50, c, 3.0, Dash::Solid));
     let mut legend = vec![
         line_key("median (P50)", c, Dash::Solid),
-        band_key("middle 50% of futures (P25–P75)", c, 0.42),
-        band_key("90% of futures (P5–P95)", c, 0.2),
+        key("middle 50% of futures (P25–P75)", c, Swatch::Band(0.42)),
+        key("90% of futures (P5–P95)", c, Swatch::Band(0.2)),
     ];
     if !s.samples.is_empty() {
-        legend.push(Key {
-            label: count_phrase(s.samples.len() as u64, "sample future", "sample futures"),
-            colour: SAMPLE_GREY,
-            swatch: Swatch::Line(1.0, Dash::Solid),
-        });
+        let label = count_phrase(s.samples.len() as u64, "sample future", "sample futures");
+        legend.push(key(label, SAMPLE_GREY, Swatch::Line(1.0, Dash::Solid)));
     }
-    if let Some(v) = s.safe_stock {
-        layers.push(Layer::Level {
-            y: v as f64,
-            colour: INK,
-            dash: Dash::Dashed,
-            label: format!("safe stock ({})", format_units(v as f64)),
-        });
-    }
-    let mut panels = vec![units_panel(0.78, "units in stock", layers)];
+    layers.extend(s.safe_stock.map(safe_level));
+    let mut panels = vec![panel(0.78, "units in stock", UNITS, layers)];
     if !s.p_zero.is_empty() {
-        panels.push(share_panel(
-            0.22,
-            "at zero",
-            vec![band(xs, vec![0.0; n], s.p_zero.clone(), ZERO_RED, 0.75)],
-        ));
-        legend.push(band_key(
-            "share of futures with no stock (lower strip)",
-            ZERO_RED,
-            0.75,
-        ));
+        let strip = band(&xs, &vec![0.0; n], &s.p_zero, ZERO_RED, 0.75);
+        panels.push(chance_panel(0.22, "at zero", vec![strip]));
+        let label = "share of futures with no stock (lower strip)";
+        legend.push(key(label, ZERO_RED, Swatch::Band(0.75)));
     }
+    let what = format!("median and spread of {}", futures(s.runs));
     Ok(Figure {
         marks: span_marks(&s.periods, &s.milestones),
         ..Figure::over_dates(
             format!("{} — units in stock", s.item_label),
-            joined(
-                &s.scenario_title,
-                &format!("median and spread of {}", futures(s.runs)),
-            ),
+            joined(&s.scenario_title, &what),
             panels,
             legend,
         )
@@ -265,15 +258,15 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     let mut legend = Vec::new();
     for it in &s.items {
         let (c, d) = (colour(it.colour), dash(it.colour));
-        zero.push(line(xs.clone(), it.p_zero.clone(), c, 2.5, d));
+        zero.push(line(&xs, &it.p_zero, c, 2.5, d));
         if let Some(b) = &it.p_below_safe {
-            below.push(line(xs.clone(), b.clone(), c, 2.5, d));
+            below.push(line(&xs, b, c, 2.5, d));
         }
         legend.push(line_key(it.label.clone(), c, d));
     }
-    let mut panels = vec![share_panel(1.0, "chance of no stock", zero)];
+    let mut panels = vec![chance_panel(1.0, "chance of no stock", zero)];
     if !below.is_empty() {
-        panels.push(share_panel(1.0, "chance below safe stock", below));
+        panels.push(chance_panel(1.0, "chance below safe stock", below));
     }
     Ok(Figure::over_dates(
         format!("Risk over time — chance of running out, by {}", s.period),
@@ -310,8 +303,8 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     // Keep the marks on the axis even where no future ended.
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
     layers.push(line(
-        reach.clone(),
-        vec![f64::NAN; reach.len()],
+        &reach,
+        &vec![f64::NAN; reach.len()],
         c,
         1.0,
         Dash::Solid,
@@ -326,16 +319,13 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
             ),
         ),
         x: XKind::Numbers(format!("units in stock on {}", s.date), format_units),
-        panels: vec![Panel {
-            share: 1.0,
-            y_label: "share of simulated futures".into(),
-            fmt: format_percent,
-            min_step: 0.0,
-            fixed: None,
-            layers,
-        }],
+        panels: vec![panel(1.0, "share of simulated futures", PERCENT, layers)],
         marks,
-        legend: vec![band_key("share of futures ending in each range", c, 0.8)],
+        legend: vec![key(
+            "share of futures ending in each range",
+            c,
+            Swatch::Band(0.8),
+        )],
     })
 }
 
@@ -369,26 +359,19 @@ fn money(s: &MoneySeries) -> Result<Figure, String> {
         let (c, d) = money_style(l.kind);
         if let Some((lo, hi)) = &l.band {
             same_len(n, &[("band low", lo.len()), ("band high", hi.len())])?;
-            layers.push(band(xs.clone(), lo.clone(), hi.clone(), c, 0.18));
+            layers.push(band(&xs, lo, hi, c, 0.18));
         }
-        layers.push(line(xs.clone(), l.centre.clone(), c, 2.5, d));
+        layers.push(line(&xs, &l.centre, c, 2.5, d));
         legend.push(line_key(l.kind.label(), c, d));
     }
-    let panel = Panel {
-        share: 1.0,
-        y_label: "US dollars so far (idle: mean balance)".into(),
-        fmt: format_usd,
-        min_step: 1.0,
-        fixed: None,
-        layers,
-    };
+    let y_label = "US dollars so far (idle: mean balance)";
     Ok(Figure::over_dates(
         format!("Money — US dollars {}", words(&s.lines)),
         joined(
             &s.scenario_title,
             &format!("medians and 90% bands of {}", futures(s.runs)),
         ),
-        vec![panel],
+        vec![panel(1.0, y_label, USD, layers)],
         legend,
     ))
 }
@@ -410,8 +393,8 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
             &format!("medians with 90% bands over {}", futures(s.runs)),
         ),
         vec![
-            units_panel(0.65, "units per month", top),
-            units_panel(0.35, "backlog, units", bottom),
+            panel(0.65, "units per month", UNITS, top),
+            panel(0.35, "backlog, units", UNITS, bottom),
         ],
         vec![
             line_key("delivered into stock", c, Dash::Solid),
@@ -421,7 +404,7 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
                 c,
                 Dash::Dotted,
             ),
-            band_key("90% of futures (P5–P95)", c, 0.22),
+            key("90% of futures (P5–P95)", c, Swatch::Band(0.22)),
         ],
     ))
 }
@@ -442,15 +425,15 @@ fn production(s: &ProductionSeries) -> Result<Figure, String> {
                 &s.scenario_title,
                 &format!("medians with 90% bands over {}", futures(s.runs)),
             ),
-            vec![Panel {
-                min_step: 0.0,
-                fmt: format_number,
-                ..units_panel(1.0, "units per day", layers)
-            }],
+            vec![panel(1.0, "units per day", NUMBER, layers)],
             vec![
                 line_key("line capacity (median)", a, Dash::Solid),
                 line_key("our share of its output (median)", b, Dash::Dashed),
-                band_key("90% of futures (ramp slips, other buyers)", a, 0.22),
+                key(
+                    "90% of futures (ramp slips, other buyers)",
+                    a,
+                    Swatch::Band(0.22),
+                ),
             ],
         )
     })
@@ -467,26 +450,16 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
         layers.extend(spread_layers(&xs, &sc.stock, c, d));
         // Thin edges keep each band readable where bands overlap.
         for edge in [&sc.stock.p5, &sc.stock.p95] {
-            layers.push(line(xs.clone(), edge.clone(), c, 1.0, d));
+            layers.push(line(&xs, edge, c, 1.0, d));
         }
-        legend.push(Key {
-            label: format!("{} (median, P5–P95 band)", sc.label),
-            colour: c,
-            swatch: Swatch::Spread(if c == INK { 0.1 } else { 0.22 }, d),
-        });
+        let label = format!("{} (median, P5–P95 band)", sc.label);
+        legend.push(key(label, c, Swatch::Spread(spread_opacity(c), d)));
     }
-    if let Some(v) = s.safe_stock {
-        layers.push(Layer::Level {
-            y: v as f64,
-            colour: INK,
-            dash: Dash::Dashed,
-            label: format!("safe stock ({})", format_units(v as f64)),
-        });
-    }
+    layers.extend(s.safe_stock.map(safe_level));
     Ok(Figure::over_dates(
         format!("{} — units in stock, scenarios compared", s.item_label),
         "median and 90% of simulated futures for each scenario".into(),
-        vec![units_panel(1.0, "units in stock", layers)],
+        vec![panel(1.0, "units in stock", UNITS, layers)],
         legend,
     ))
 }
@@ -494,6 +467,7 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
 fn sweep(s: &SweepSeries) -> Result<Figure, String> {
     spread_len(s.xs.len(), "outcome", &s.outcome_spread)?;
     let c = colour(0);
+    let layers = spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into();
     Ok(Figure {
         title: format!("{} against {}", s.outcome, s.parameter),
         subtitle: joined(
@@ -501,19 +475,11 @@ fn sweep(s: &SweepSeries) -> Result<Figure, String> {
             "mean and its 95% interval at each value, on common random numbers",
         ),
         x: XKind::Numbers(s.parameter.clone(), format_number),
-        panels: vec![Panel {
-            min_step: 0.0,
-            fmt: format_number,
-            ..units_panel(
-                1.0,
-                s.outcome.clone(),
-                spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into(),
-            )
-        }],
+        panels: vec![panel(1.0, s.outcome.clone(), NUMBER, layers)],
         marks: Vec::new(),
         legend: vec![
             line_key("mean over simulated futures", c, Dash::Solid),
-            band_key("its 95% interval", c, 0.22),
+            key("its 95% interval", c, Swatch::Band(0.22)),
         ],
     })
 }
