@@ -143,19 +143,21 @@ pub(crate) struct Figure {
 }
 
 impl Figure {
-    /// A figure over calendar dates without marks.
-    pub(crate) fn over_dates(
+    /// A figure over calendar dates.
+    pub(crate) fn dated(
         title: String,
         subtitle: String,
         panels: Vec<Panel>,
         legend: Vec<Key>,
+        marks: Vec<Mark>,
     ) -> Figure {
+        let x = XKind::Dates;
         Figure {
             title,
             subtitle,
-            x: XKind::Dates,
+            x,
             panels,
-            marks: Vec::new(),
+            marks,
             legend,
         }
     }
@@ -167,11 +169,8 @@ pub(crate) fn page(title: &str, subtitle: &str, footer: &str) -> Canvas {
     let room = WIDTH - 2.0 * MARGIN;
     c.text((MARGIN, 36.0), TITLE, title, room);
     c.text((MARGIN, 60.0), SUBTITLE, subtitle, room);
-    c.rule(
-        (MARGIN, HEIGHT - 30.0),
-        (WIDTH - MARGIN, HEIGHT - 30.0),
-        GRID,
-    );
+    let rule = HEIGHT - 30.0;
+    c.rule((MARGIN, rule), (WIDTH - MARGIN, rule), GRID);
     c.text((MARGIN, HEIGHT - 12.0), FOOTER, footer, room);
     c
 }
@@ -227,14 +226,13 @@ fn panel_range(p: &Panel) -> (f64, f64) {
     };
     for l in &p.layers {
         match l {
-            Layer::Trace { ys, pen, .. } => {
-                let lower = if let Pen::Area(lo, _) = pen {
-                    &lo[..]
-                } else {
-                    &[]
-                };
-                lower.iter().chain(ys).for_each(|v| see(*v));
-            }
+            // A band's lower edge first, then its upper edge or the line.
+            Layer::Trace {
+                ys,
+                pen: Pen::Area(lo, _),
+                ..
+            } => lo.iter().chain(ys).for_each(|v| see(*v)),
+            Layer::Trace { ys, .. } => ys.iter().for_each(|v| see(*v)),
             Layer::Bars { bars, .. } => {
                 see(0.0);
                 bars.iter().for_each(|b| see(b.2));
@@ -260,10 +258,11 @@ fn x_range(f: &Figure) -> (f64, f64) {
             }
         }
     }
-    if !lo.is_finite() {
-        return (0.0, 1.0);
+    if lo.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
     }
-    (lo, hi)
 }
 
 /// Pixel geometry of a panel.
@@ -360,14 +359,9 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
         } => {
             let floor = m.py(m.y.low.max(0.0));
             for &(x0, x1, h) in bars.iter().filter(|b| b.2.is_finite()) {
-                let (a, b) = (m.px(x0), m.px(x1));
-                let top = m.py(h);
-                let r = (
-                    a + 0.5,
-                    top.min(floor),
-                    (b - a - 1.0).max(1.0),
-                    (floor - top).abs(),
-                );
+                let (a, b, top) = (m.px(x0), m.px(x1), m.py(h));
+                let width = (b - a - 1.0).max(1.0);
+                let r = (a + 0.5, top.min(floor), width, (floor - top).abs());
                 c.rect(r, colour, *opacity, None);
             }
         }
@@ -383,12 +377,8 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
             let py = m.py(*y);
             let right = m.a.left + m.a.width;
             c.line((m.a.left, py), (right, py), colour, 2.0, *dash);
-            c.text(
-                (right - 6.0, py - 6.0),
-                LEGEND.in_colour(colour).at(Align::End),
-                label,
-                m.a.width / 2.0,
-            );
+            let font = LEGEND.in_colour(colour).at(Align::End);
+            c.text((right - 6.0, py - 6.0), font, label, m.a.width / 2.0);
         }
     }
 }

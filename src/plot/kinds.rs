@@ -150,6 +150,11 @@ fn futures(runs: u64) -> String {
     count_phrase(runs, "simulated future", "simulated futures")
 }
 
+/// "Scenario title  ·  `what` 1,000 simulated futures".
+fn over_futures(scenario: &str, what: &str, runs: u64) -> String {
+    joined(scenario, &format!("{what} {}", futures(runs)))
+}
+
 fn joined(scenario: &str, rest: &str) -> String {
     if scenario.trim().is_empty() {
         rest.to_string()
@@ -232,16 +237,10 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
         let label = "share of futures with no stock (lower strip)";
         legend.push(key(label, ZERO_RED, Swatch::Band(0.75)));
     }
-    let what = format!("median and spread of {}", futures(s.runs));
-    Ok(Figure {
-        marks: span_marks(&s.periods, &s.milestones),
-        ..Figure::over_dates(
-            format!("{} — units in stock", s.item_label),
-            joined(&s.scenario_title, &what),
-            panels,
-            legend,
-        )
-    })
+    let title = format!("{} — units in stock", s.item_label);
+    let subtitle = over_futures(&s.scenario_title, "median and spread of", s.runs);
+    let marks = span_marks(&s.periods, &s.milestones);
+    Ok(Figure::dated(title, subtitle, panels, legend, marks))
 }
 
 fn risk(s: &RiskSeries) -> Result<Figure, String> {
@@ -268,18 +267,13 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     if !below.is_empty() {
         panels.push(chance_panel(1.0, "chance below safe stock", below));
     }
-    Ok(Figure::over_dates(
-        format!("Risk over time — chance of running out, by {}", s.period),
-        joined(
-            &s.scenario_title,
-            &format!(
-                "share of simulated futures, averaged over each {}",
-                s.period
-            ),
-        ),
-        panels,
-        legend,
-    ))
+    let title = format!("Risk over time — chance of running out, by {}", s.period);
+    let what = format!(
+        "share of simulated futures, averaged over each {}",
+        s.period
+    );
+    let subtitle = joined(&s.scenario_title, &what);
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
@@ -302,13 +296,9 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     }];
     // Keep the marks on the axis even where no future ended.
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
-    layers.push(line(
-        &reach,
-        &vec![f64::NAN; reach.len()],
-        c,
-        1.0,
-        Dash::Solid,
-    ));
+    let nothing = vec![f64::NAN; reach.len()];
+    layers.push(line(&reach, &nothing, c, 1.0, Dash::Solid));
+    let label = "share of futures ending in each range";
     Ok(Figure {
         title: format!("{} — units in stock on {}", s.item_label, s.date),
         subtitle: joined(
@@ -321,11 +311,7 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
         x: XKind::Numbers(format!("units in stock on {}", s.date), format_units),
         panels: vec![panel(1.0, "share of simulated futures", PERCENT, layers)],
         marks,
-        legend: vec![key(
-            "share of futures ending in each range",
-            c,
-            Swatch::Band(0.8),
-        )],
+        legend: vec![key(label, c, Swatch::Band(0.8))],
     })
 }
 
@@ -364,16 +350,15 @@ fn money(s: &MoneySeries) -> Result<Figure, String> {
         layers.push(line(&xs, &l.centre, c, 2.5, d));
         legend.push(line_key(l.kind.label(), c, d));
     }
-    let y_label = "US dollars so far (idle: mean balance)";
-    Ok(Figure::over_dates(
-        format!("Money — US dollars {}", words(&s.lines)),
-        joined(
-            &s.scenario_title,
-            &format!("medians and 90% bands of {}", futures(s.runs)),
-        ),
-        vec![panel(1.0, y_label, USD, layers)],
-        legend,
-    ))
+    let title = format!("Money — US dollars {}", words(&s.lines));
+    let subtitle = over_futures(&s.scenario_title, "medians and 90% bands of", s.runs);
+    let panels = vec![panel(
+        1.0,
+        "US dollars so far (idle: mean balance)",
+        USD,
+        layers,
+    )];
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn flows(s: &FlowSeries) -> Result<Figure, String> {
@@ -386,27 +371,20 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
     let mut top: Vec<Layer> = spread_layers(&xs, &s.delivered, c, Dash::Solid).into();
     top.extend(spread_layers(&xs, &s.used, INK, Dash::Dashed));
     let bottom: Vec<Layer> = spread_layers(&xs, &s.backlog, c, Dash::Dotted).into();
-    Ok(Figure::over_dates(
-        format!("{} — units delivered and used per month", s.item_label),
-        joined(
-            &s.scenario_title,
-            &format!("medians with 90% bands over {}", futures(s.runs)),
-        ),
-        vec![
-            panel(0.65, "units per month", UNITS, top),
-            panel(0.35, "backlog, units", UNITS, bottom),
-        ],
-        vec![
-            line_key("delivered into stock", c, Dash::Solid),
-            line_key("used", INK, Dash::Dashed),
-            line_key(
-                "backlog: ordered, not yet delivered (lower panel)",
-                c,
-                Dash::Dotted,
-            ),
-            key("90% of futures (P5–P95)", c, Swatch::Band(0.22)),
-        ],
-    ))
+    let panels = vec![
+        panel(0.65, "units per month", UNITS, top),
+        panel(0.35, "backlog, units", UNITS, bottom),
+    ];
+    let backlog = "backlog: ordered, not yet delivered (lower panel)";
+    let legend = vec![
+        line_key("delivered into stock", c, Dash::Solid),
+        line_key("used", INK, Dash::Dashed),
+        line_key(backlog, c, Dash::Dotted),
+        key("90% of futures (P5–P95)", c, Swatch::Band(0.22)),
+    ];
+    let title = format!("{} — units delivered and used per month", s.item_label);
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn production(s: &ProductionSeries) -> Result<Figure, String> {
@@ -417,26 +395,17 @@ fn production(s: &ProductionSeries) -> Result<Figure, String> {
     let (a, b) = (colour(0), colour(1));
     let mut layers: Vec<Layer> = spread_layers(&xs, &s.capacity, a, Dash::Solid).into();
     layers.extend(spread_layers(&xs, &s.ours, b, Dash::Dashed));
-    Ok(Figure {
-        marks: span_marks(&[], &s.milestones),
-        ..Figure::over_dates(
-            format!("{} — units made per day", s.line_label),
-            joined(
-                &s.scenario_title,
-                &format!("medians with 90% bands over {}", futures(s.runs)),
-            ),
-            vec![panel(1.0, "units per day", NUMBER, layers)],
-            vec![
-                line_key("line capacity (median)", a, Dash::Solid),
-                line_key("our share of its output (median)", b, Dash::Dashed),
-                key(
-                    "90% of futures (ramp slips, other buyers)",
-                    a,
-                    Swatch::Band(0.22),
-                ),
-            ],
-        )
-    })
+    let spread = "90% of futures (ramp slips, other buyers)";
+    let legend = vec![
+        line_key("line capacity (median)", a, Dash::Solid),
+        line_key("our share of its output (median)", b, Dash::Dashed),
+        key(spread, a, Swatch::Band(0.22)),
+    ];
+    let title = format!("{} — units made per day", s.line_label);
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
+    let panels = vec![panel(1.0, "units per day", NUMBER, layers)];
+    let marks = span_marks(&[], &s.milestones);
+    Ok(Figure::dated(title, subtitle, panels, legend, marks))
 }
 
 fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
@@ -456,12 +425,10 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
         legend.push(key(label, c, Swatch::Spread(spread_opacity(c), d)));
     }
     layers.extend(s.safe_stock.map(safe_level));
-    Ok(Figure::over_dates(
-        format!("{} — units in stock, scenarios compared", s.item_label),
-        "median and 90% of simulated futures for each scenario".into(),
-        vec![panel(1.0, "units in stock", UNITS, layers)],
-        legend,
-    ))
+    let title = format!("{} — units in stock, scenarios compared", s.item_label);
+    let subtitle = "median and 90% of simulated futures for each scenario".into();
+    let panels = vec![panel(1.0, "units in stock", UNITS, layers)];
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn sweep(s: &SweepSeries) -> Result<Figure, String> {

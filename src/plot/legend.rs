@@ -122,11 +122,7 @@ pub(super) fn draw(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f
                 c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, 2.5, dash);
             }
         }
-        c.text(
-            (sx + KEY_SYMBOL + 8.0, cy + 5.0),
-            LEGEND,
-            &k.label,
-            w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD,
-        );
+        let room = w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD;
+        c.text((sx + KEY_SYMBOL + 8.0, cy + 5.0), LEGEND, &k.label, room);
     }
 }

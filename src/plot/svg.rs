@@ -144,11 +144,7 @@ impl Canvas {
 
     /// Text at `at` (y is the baseline), shortened to fit `max` units (`f64::INFINITY`: as is).
     pub(crate) fn text(&mut self, (x, y): (f64, f64), f: Font, s: &str, max: f64) {
-        let s = if max.is_finite() {
-            fit(s, f.size, max)
-        } else {
-            s.to_string()
-        };
+        let s = fit(s, f.size, max);
         let anchor = match f.align {
             Align::Start => "start",
             Align::Middle => "middle",
