@@ -44,15 +44,8 @@ pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
             .into_iter()
             .find(|s| span_days as u64 / s < 7)
             .unwrap_or(28);
-        let mut ticks = Vec::new();
-        let mut d = Some(start);
-        while let Some(day) = d {
-            if day > end {
-                break;
-            }
-            ticks.push(day);
-            d = add_days(day, step);
-        }
+        let days = std::iter::successors(Some(start), |d| add_days(*d, step));
+        let ticks = days.take_while(|d| *d <= end).collect();
         return DateAxis {
             start,
             end,

@@ -164,19 +164,19 @@ fn joined(scenario: &str, rest: &str) -> String {
 }
 
 fn span_marks(periods: &[DateSpan], milestones: &[DateMark]) -> Vec<Mark> {
-    let mut marks: Vec<Mark> = periods
+    let spans = periods.iter().map(|p| {
+        let to = Some(day_x(p.to) + 1.0);
+        (day_x(p.from), to, p.label.clone())
+    });
+    let dates = milestones
         .iter()
-        .map(|p| Mark {
-            x0: day_x(p.from),
-            x1: Some(day_x(p.to) + 1.0),
-            label: p.label.clone(),
-        })
-        .chain(milestones.iter().map(|m| Mark {
-            x0: day_x(m.date),
-            x1: None,
-            label: m.label.clone(),
-        }))
-        .collect();
+        .map(|m| (day_x(m.date), None, m.label.clone()));
+    sorted_marks(spans.chain(dates))
+}
+
+/// Marks from (x, end of a span, label), in order of x.
+fn sorted_marks(each: impl Iterator<Item = (f64, Option<f64>, String)>) -> Vec<Mark> {
+    let mut marks: Vec<Mark> = each.map(|(x0, x1, label)| Mark { x0, x1, label }).collect();
     marks.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     marks
 }
@@ -280,15 +280,9 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     let c = colour(s.colour);
     let safe = s.safe_stock.map(|v| ("safe stock", v as f64));
     let ends = [("P5", s.p5), ("median", s.p50), ("P95", s.p95)];
-    let mut marks: Vec<Mark> = (ends.into_iter().chain(safe))
-        .map(|(what, x0)| Mark {
-            x0,
-            x1: None,
-            label: format!("{what} {}", format_units(x0)),
-        })
-        .collect();
-    marks.retain(|m| m.x0.is_finite());
-    marks.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let ends = ends.into_iter().chain(safe).filter(|e| e.1.is_finite());
+    let marks =
+        sorted_marks(ends.map(|(what, x)| (x, None, format!("{what} {}", format_units(x)))));
     let mut layers = vec![Layer::Bars {
         bars: s.bins.clone(),
         colour: c,
