@@ -44,15 +44,8 @@ pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
             .into_iter()
             .find(|s| span_days as u64 / s < 7)
             .unwrap_or(28);
-        let mut ticks = Vec::new();
-        let mut d = Some(start);
-        while let Some(day) = d {
-            if day > end {
-                break;
-            }
-            ticks.push(day);
-            d = add_days(day, step);
-        }
+        let days = std::iter::successors(Some(start), |d| add_days(*d, step));
+        let ticks = days.take_while(|d| *d <= end).collect();
         return DateAxis {
             start,
             end,
@@ -67,20 +60,10 @@ pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
     let first_month = month_index(start) + if start.day() == 1 { 0 } else { 1 };
     let last_month = month_index(end);
     let months = (last_month - first_month).max(0) + 1;
-    // 1, 2, 3 or 6 months, then 1, 2, 5, 10, 20, 50... years.
-    let mut step: i64 = 1;
-    let mut candidates = vec![1i64, 2, 3, 6];
-    let mut years = 1i64;
-    while years < 1_000_000 {
-        candidates.extend([years * 12, years * 24, years * 60]);
-        years *= 10;
-    }
-    for s in candidates {
-        step = s;
-        if months / s < 10 {
-            break;
-        }
-    }
+    // 1, 2, 3 or 6 months, then 1, 2, 5, 10, 20, 50... years (up to 5 million).
+    let years = (0..6).flat_map(|k| [12, 24, 60].map(|m| m * 10i64.pow(k)));
+    let mut candidates = [1, 2, 3, 6].into_iter().chain(years);
+    let step = candidates.find(|s| months / s < 10).unwrap_or(6_000_000);
     let month_start = |m: i64| -> Option<NaiveDate> {
         let year = i32::try_from(m.div_euclid(12)).ok()?;
         NaiveDate::from_ymd_opt(year, m.rem_euclid(12) as u32 + 1, 1)

@@ -48,23 +48,23 @@ pub(crate) enum XKind {
     Numbers(String, fn(f64) -> String),
 }
 
+/// How a [`Layer::Trace`] is drawn.
+pub(crate) enum Pen {
+    /// A line of this width and pattern through the values.
+    Line(f64, Dash),
+    /// The area between the values and this second series, filled at this opacity.
+    Area(Vec<f64>, f64),
+}
+
 /// Something drawn inside a panel.
 pub(crate) enum Layer {
-    /// The area between `lo` and `hi` (broken where either is not finite).
-    Band {
-        xs: Vec<f64>,
-        lo: Vec<f64>,
-        hi: Vec<f64>,
-        colour: &'static str,
-        opacity: f64,
-    },
-    /// A line (broken where a value is not finite).
-    Line {
+    /// A series over x, broken where a value is not finite: a line, or a band (a line with a
+    /// second edge and a fill instead of a stroke).
+    Trace {
         xs: Vec<f64>,
         ys: Vec<f64>,
         colour: &'static str,
-        width: f64,
-        dash: Dash,
+        pen: Pen,
     },
     /// Bars from the panel's floor: (left x, right x, height).
     Bars {
@@ -79,6 +79,17 @@ pub(crate) enum Layer {
         dash: Dash,
         label: String,
     },
+}
+
+impl Pen {
+    /// The other edge of a trace drawn with this pen: the second series of a band, the values
+    /// themselves for a line.
+    pub(super) fn edge<'a>(&'a self, ys: &'a [f64]) -> &'a [f64] {
+        match self {
+            Pen::Area(lo, _) => lo,
+            Pen::Line(..) => ys,
+        }
+    }
 }
 
 /// One stacked panel with its own y axis.
@@ -132,19 +143,21 @@ pub(crate) struct Figure {
 }
 
 impl Figure {
-    /// A figure over calendar dates without marks.
-    pub(crate) fn over_dates(
+    /// A figure over calendar dates.
+    pub(crate) fn dated(
         title: String,
         subtitle: String,
         panels: Vec<Panel>,
         legend: Vec<Key>,
+        marks: Vec<Mark>,
     ) -> Figure {
+        let x = XKind::Dates;
         Figure {
             title,
             subtitle,
-            x: XKind::Dates,
+            x,
             panels,
-            marks: Vec::new(),
+            marks,
             legend,
         }
     }
@@ -156,11 +169,8 @@ pub(crate) fn page(title: &str, subtitle: &str, footer: &str) -> Canvas {
     let room = WIDTH - 2.0 * MARGIN;
     c.text((MARGIN, 36.0), TITLE, title, room);
     c.text((MARGIN, 60.0), SUBTITLE, subtitle, room);
-    c.rule(
-        (MARGIN, HEIGHT - 30.0),
-        (WIDTH - MARGIN, HEIGHT - 30.0),
-        GRID,
-    );
+    let rule = HEIGHT - 30.0;
+    c.rule((MARGIN, rule), (WIDTH - MARGIN, rule), GRID);
     c.text((MARGIN, HEIGHT - 12.0), FOOTER, footer, room);
     c
 }
@@ -216,8 +226,13 @@ fn panel_range(p: &Panel) -> (f64, f64) {
     };
     for l in &p.layers {
         match l {
-            Layer::Band { lo: a, hi: b, .. } => a.iter().chain(b).for_each(|v| see(*v)),
-            Layer::Line { ys, .. } => ys.iter().for_each(|v| see(*v)),
+            // A band's lower edge first, then its upper edge or the line.
+            Layer::Trace {
+                ys,
+                pen: Pen::Area(lo, _),
+                ..
+            } => lo.iter().chain(ys).for_each(|v| see(*v)),
+            Layer::Trace { ys, .. } => ys.iter().for_each(|v| see(*v)),
             Layer::Bars { bars, .. } => {
                 see(0.0);
                 bars.iter().for_each(|b| see(b.2));
@@ -233,7 +248,7 @@ fn x_range(f: &Figure) -> (f64, f64) {
     for p in &f.panels {
         for l in &p.layers {
             let xs: Vec<f64> = match l {
-                Layer::Band { xs, .. } | Layer::Line { xs, .. } => xs.clone(),
+                Layer::Trace { xs, .. } => xs.clone(),
                 Layer::Bars { bars, .. } => bars.iter().flat_map(|b| [b.0, b.1]).collect(),
                 Layer::Level { .. } => Vec::new(),
             };
@@ -243,10 +258,11 @@ fn x_range(f: &Figure) -> (f64, f64) {
             }
         }
     }
-    if !lo.is_finite() {
-        return (0.0, 1.0);
+    if lo.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
     }
-    (lo, hi)
 }
 
 /// Pixel geometry of a panel.
@@ -311,41 +327,29 @@ pub(super) fn at<T: Copy>(v: &[T], i: usize) -> T {
 
 fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
     match l {
-        Layer::Band {
-            xs,
-            lo,
-            hi,
-            colour,
-            opacity,
-        } => {
-            let n = xs.len().min(lo.len()).min(hi.len());
-            if n == 0 {
-                return;
-            }
-            let wx = widen(&xs[..n]);
-            let ok = |i: usize| at(lo, i).is_finite() && at(hi, i).is_finite();
-            for r in runs(wx.len(), ok) {
-                let mut pts: Vec<(f64, f64)> =
-                    r.clone().map(|i| (m.px(wx[i]), m.py(at(hi, i)))).collect();
-                pts.extend(r.rev().map(|i| (m.px(wx[i]), m.py(at(lo, i)))));
-                c.polygon(&pts, colour, *opacity);
-            }
-        }
-        Layer::Line {
+        Layer::Trace {
             xs,
             ys,
             colour,
-            width,
-            dash,
+            pen,
         } => {
-            let n = xs.len().min(ys.len());
+            let lo = pen.edge(ys);
+            let n = xs.len().min(ys.len()).min(lo.len());
             if n == 0 {
                 return;
             }
             let wx = widen(&xs[..n]);
-            for r in runs(wx.len(), |i| at(ys, i).is_finite()) {
-                let pts: Vec<(f64, f64)> = r.map(|i| (m.px(wx[i]), m.py(at(ys, i)))).collect();
-                c.polyline(&pts, colour, *width, *dash);
+            let ok = |i: usize| at(ys, i).is_finite() && at(lo, i).is_finite();
+            for r in runs(wx.len(), ok) {
+                let mut pts: Vec<(f64, f64)> =
+                    r.clone().map(|i| (m.px(wx[i]), m.py(at(ys, i)))).collect();
+                match pen {
+                    Pen::Line(width, dash) => c.polyline(&pts, colour, *width, *dash),
+                    Pen::Area(_, opacity) => {
+                        pts.extend(r.rev().map(|i| (m.px(wx[i]), m.py(at(lo, i)))));
+                        c.polygon(&pts, colour, *opacity);
+                    }
+                }
             }
         }
         Layer::Bars {
@@ -355,14 +359,9 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
         } => {
             let floor = m.py(m.y.low.max(0.0));
             for &(x0, x1, h) in bars.iter().filter(|b| b.2.is_finite()) {
-                let (a, b) = (m.px(x0), m.px(x1));
-                let top = m.py(h);
-                let r = (
-                    a + 0.5,
-                    top.min(floor),
-                    (b - a - 1.0).max(1.0),
-                    (floor - top).abs(),
-                );
+                let (a, b, top) = (m.px(x0), m.px(x1), m.py(h));
+                let width = (b - a - 1.0).max(1.0);
+                let r = (a + 0.5, top.min(floor), width, (floor - top).abs());
                 c.rect(r, colour, *opacity, None);
             }
         }
@@ -378,12 +377,8 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
             let py = m.py(*y);
             let right = m.a.left + m.a.width;
             c.line((m.a.left, py), (right, py), colour, 2.0, *dash);
-            c.text(
-                (right - 6.0, py - 6.0),
-                LEGEND.in_colour(colour).at(Align::End),
-                label,
-                m.a.width / 2.0,
-            );
+            let font = LEGEND.in_colour(colour).at(Align::End);
+            c.text((right - 6.0, py - 6.0), font, label, m.a.width / 2.0);
         }
     }
 }
@@ -399,47 +394,34 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     let bottom = HEIGHT - 40.0 - 24.0 - if xa.label.is_some() { 20.0 } else { 0.0 };
     // Y axes fitted to data, then the left margin from their widest tick label.
     let gap = 26.0;
-    let total_share: f64 = f
-        .panels
-        .iter()
-        .map(|p| p.share)
-        .sum::<f64>()
-        .max(f64::EPSILON);
+    let shares = f.panels.iter().map(|p| p.share);
+    let total_share = shares.sum::<f64>().max(f64::EPSILON);
     let usable = bottom - top - gap * (f.panels.len().saturating_sub(1)) as f64;
-    let heights: Vec<f64> = f
-        .panels
-        .iter()
-        .map(|p| usable * p.share / total_share)
-        .collect();
-    // About one labelled tick per 50 units of height.
-    let ticks: Vec<usize> = heights
-        .iter()
-        .map(|h| ((h / 50.0) as usize).clamp(2, 8))
-        .collect();
-    let mut y_axes: Vec<ValueAxis> = f
-        .panels
-        .iter()
-        .zip(&ticks)
-        .map(|(p, t)| fitted_axis(p, 1.0, *t))
-        .collect();
-    let label_w = |axes: &[ValueAxis]| {
-        axes.iter()
-            .zip(&f.panels)
-            .flat_map(|(a, p)| a.ticks.iter().map(|t| text_width(&(p.fmt)(*t), TICK.size)))
-            .fold(0.0, f64::max)
-    };
-    let left = MARGIN + 24.0 + label_w(&y_axes) + 14.0;
+    let (mut heights, mut ticks, mut y_axes) = (Vec::new(), Vec::new(), Vec::new());
+    for p in &f.panels {
+        let h = usable * p.share / total_share;
+        // About one labelled tick per 50 units of height.
+        let t = ((h / 50.0) as usize).clamp(2, 8);
+        heights.push(h);
+        ticks.push(t);
+        y_axes.push(fitted_axis(p, 1.0, t));
+    }
+    let tick_labels = y_axes.iter().zip(&f.panels).flat_map(|(a, p)| {
+        let fmt = p.fmt;
+        a.ticks.iter().map(move |t| text_width(&fmt(*t), TICK.size))
+    });
+    let left = MARGIN + 24.0 + tick_labels.fold(0.0, f64::max) + 14.0;
     let width = WIDTH - left - 36.0;
     let mut areas = Vec::new();
-    let mut y = top;
-    for h in heights {
+    let mut top = top;
+    for height in heights {
         areas.push(Area {
             left,
-            top: y,
+            top,
             width,
-            height: h,
+            height,
         });
-        y += h + gap;
+        top += height + gap;
     }
 
     // Legend in the first panel: the first corner, with the least headroom, that hides nothing.
@@ -499,16 +481,12 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
             }
         }
         if let Some(label) = &xa.label {
-            c.text(
-                (last.left + last.width / 2.0, base + 44.0),
-                LABEL.at(Align::Middle),
-                label,
-                last.width,
-            );
+            let middle = (last.left + last.width / 2.0, base + 44.0);
+            c.text(middle, LABEL.at(Align::Middle), label, last.width);
         }
     }
     if let Some(a0) = areas.first() {
-        draw_mark_labels(&mut c, f, &xa, a0);
+        draw_mark_labels(&mut c, f, &Map::new(&xa, &y_axes[0], *a0));
     }
     if let Some(((x, y), size)) = legend_at {
         if !f.legend.is_empty() {
@@ -519,16 +497,15 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
 }
 
 /// Mark labels in two rows above the first panel; a label that would overlap is left out.
-fn draw_mark_labels(c: &mut Canvas, f: &Figure, xa: &XAxis, a0: &Area) {
-    let span = (xa.hi - xa.lo).max(f64::MIN_POSITIVE);
+fn draw_mark_labels(c: &mut Canvas, f: &Figure, m: &Map) {
     let mut row_end = [f64::NEG_INFINITY; 2];
     for mk in &f.marks {
-        let x = a0.left + (mk.x0 - xa.lo) / span * a0.width;
+        let x = m.px(mk.x0);
         let label = fit(&mk.label, 13.0, 300.0);
         let w = text_width(&label, 13.0);
         let x = x.min(WIDTH - 8.0 - w).max(4.0);
         if let Some(r) = (0..2).find(|r| x > row_end[*r] + 8.0) {
-            let y = a0.top - 8.0 - 16.0 * (1 - r) as f64;
+            let y = m.a.top - 8.0 - 16.0 * (1 - r) as f64;
             c.label((x, y), MARK_TEXT, &label);
             row_end[r] = x + w;
         }
@@ -536,11 +513,10 @@ fn draw_mark_labels(c: &mut Canvas, f: &Figure, xa: &XAxis, a0: &Area) {
 }
 
 fn fitted_axis(p: &Panel, headroom: f64, max_ticks: usize) -> ValueAxis {
-    if let Some((lo, hi)) = p.fixed {
-        return value_axis(lo, lo + (hi - lo) * headroom, max_ticks, p.min_step);
-    }
-    let (lo, hi) = panel_range(p);
-    let lo = if lo.is_finite() { lo.min(0.0) } else { 0.0 };
-    let hi = if hi.is_finite() { hi } else { 1.0 };
+    let (lo, hi) = p.fixed.unwrap_or_else(|| {
+        let (lo, hi) = panel_range(p);
+        let lo = if lo.is_finite() { lo.min(0.0) } else { 0.0 };
+        (lo, if hi.is_finite() { hi } else { 1.0 })
+    });
     value_axis(lo, lo + (hi - lo) * headroom, max_ticks, p.min_step)
 }

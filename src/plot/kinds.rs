@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Swatch, XKind, INK};
+use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Pen, Swatch, XKind, INK};
 use super::svg::Dash;
 use super::*;
 
@@ -58,76 +58,101 @@ fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
     dates.iter().map(|d| day_x(*d)).collect()
 }
 
-fn line(xs: Vec<f64>, ys: Vec<f64>, colour: &'static str, width: f64, dash: Dash) -> Layer {
-    Layer::Line {
-        xs,
-        ys,
+fn line(xs: &[f64], ys: &[f64], colour: &'static str, width: f64, dash: Dash) -> Layer {
+    let pen = Pen::Line(width, dash);
+    Layer::Trace {
+        xs: xs.to_vec(),
+        ys: ys.to_vec(),
         colour,
-        width,
-        dash,
+        pen,
     }
 }
 
-fn band(xs: Vec<f64>, lo: Vec<f64>, hi: Vec<f64>, colour: &'static str, opacity: f64) -> Layer {
-    Layer::Band {
-        xs,
-        lo,
-        hi,
+fn band(xs: &[f64], lo: &[f64], hi: &[f64], colour: &'static str, opacity: f64) -> Layer {
+    let pen = Pen::Area(lo.to_vec(), opacity);
+    Layer::Trace {
+        xs: xs.to_vec(),
+        ys: hi.to_vec(),
         colour,
-        opacity,
+        pen,
     }
 }
 
 /// P5–P95 band plus median line, in one colour.
 fn spread_layers(xs: &[f64], s: &Spread3, colour: &'static str, d: Dash) -> [Layer; 2] {
-    // Black bands would drown the others: lighter.
-    let opacity = if colour == INK { 0.1 } else { 0.22 };
     [
-        band(xs.to_vec(), s.p5.clone(), s.p95.clone(), colour, opacity),
-        line(xs.to_vec(), s.p50.clone(), colour, 2.5, d),
+        band(xs, &s.p5, &s.p95, colour, spread_opacity(colour)),
+        line(xs, &s.p50, colour, 2.5, d),
     ]
 }
 
+/// Black bands would drown the others: lighter.
+fn spread_opacity(colour: &str) -> f64 {
+    if colour == INK {
+        0.1
+    } else {
+        0.22
+    }
+}
+
+fn key(label: impl Into<String>, colour: &'static str, swatch: Swatch) -> Key {
+    let label = label.into();
+    Key {
+        label,
+        colour,
+        swatch,
+    }
+}
+
 fn line_key(label: impl Into<String>, colour: &'static str, d: Dash) -> Key {
-    Key {
-        label: label.into(),
-        colour,
-        swatch: Swatch::Line(2.5, d),
+    key(label, colour, Swatch::Line(2.5, d))
+}
+
+/// The safe stock as a dashed level.
+fn safe_level(v: u64) -> Layer {
+    Layer::Level {
+        y: v as f64,
+        colour: INK,
+        dash: Dash::Dashed,
+        label: format!("safe stock ({})", format_units(v as f64)),
     }
 }
 
-fn band_key(label: impl Into<String>, colour: &'static str, opacity: f64) -> Key {
-    Key {
-        label: label.into(),
-        colour,
-        swatch: Swatch::Band(opacity),
-    }
-}
+/// A tick format with its smallest step (whole units and dollars tick on whole numbers).
+type Ticks = (fn(f64) -> String, f64);
+const UNITS: Ticks = (format_units, 1.0);
+const USD: Ticks = (format_usd, 1.0);
+const NUMBER: Ticks = (format_number, 0.0);
+const PERCENT: Ticks = (format_percent, 0.0);
 
-fn units_panel(share: f64, y_label: impl Into<String>, layers: Vec<Layer>) -> Panel {
+fn panel(share: f64, y_label: impl Into<String>, ticks: Ticks, layers: Vec<Layer>) -> Panel {
+    let (fmt, min_step) = ticks;
     Panel {
         share,
         y_label: y_label.into(),
-        fmt: format_units,
-        min_step: 1.0,
+        fmt,
+        min_step,
         fixed: None,
         layers,
     }
 }
 
-fn share_panel(share: f64, y_label: impl Into<String>, layers: Vec<Layer>) -> Panel {
+/// A panel of probabilities, always 0–100%.
+fn chance_panel(share: f64, y_label: &str, layers: Vec<Layer>) -> Panel {
+    let fixed = Some((0.0, 1.0));
     Panel {
-        share,
-        y_label: y_label.into(),
-        fmt: format_percent,
-        min_step: 0.0,
-        fixed: Some((0.0, 1.0)),
-        layers,
+        fixed,
+        ..panel(share, y_label, PERCENT, layers)
     }
 }
 
 fn futures(runs: u64) -> String {
     count_phrase(runs, "simulated future", "simulated futures")
+}
+
+/// "Scenario title  ·  `what` 1,000 simulated futures".
+fn over_futures(scenario: &str, what: &str, runs: u64) -> String {
+    joined(scenario, &format!("{what} {}", futures(runs)))
 }
 
 fn joined(scenario: &str, rest: &str) -> String {
@@ -139,19 +164,19 @@ fn joined(scenario: &str, rest: &str) -> String {
 }
 
 fn span_marks(periods: &[DateSpan], milestones: &[DateMark]) -> Vec<Mark> {
-    let mut marks: Vec<Mark> = periods
+    let spans = periods.iter().map(|p| {
+        let to = Some(day_x(p.to) + 1.0);
+        (day_x(p.from), to, p.label.clone())
+    });
+    let dates = milestones
         .iter()
-        .map(|p| Mark {
-            x0: day_x(p.from),
-            x1: Some(day_x(p.to) + 1.0),
-            label: p.label.clone(),
-        })
-        .chain(milestones.iter().map(|m| Mark {
-            x0: day_x(m.date),
-            x1: None,
-            label: m.label.clone(),
-        }))
-        .collect();
+        .map(|m| (day_x(m.date), None, m.label.clone()));
+    sorted_marks(spans.chain(dates))
+}
+
+/// Marks from (x, end of a span, label), in order of x.
+fn sorted_marks(each: impl Iterator<Item = (f64, Option<f64>, String)>) -> Vec<Mark> {
+    let mut marks: Vec<Mark> = each.map(|(x0, x1, label)| Mark { x0, x1, label }).collect();
     marks.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     marks
 }
@@ -176,79 +201,46 @@ pub(crate) fn draw(c: &Chart, footer: &str) -> Result<String, String> {
 
 fn fan(s: &FanSeries) -> Result<Figure, String> {
     let n = s.dates.len();
-    let zero = (!s.p_zero.is_empty()).then_some(("p_zero", &s.p_zero));
-    let percentiles = [("p5", &s.p5), ("p25", &s.p25), ("p50", &s.p50)];
-    for (name, v) in percentiles
-        .into_iter()
-        .chain([("p75", &s.p75), ("p95", &s.p95)])
-        .chain(zero)
-    {
-        same_len(n, &[(name, v.len())])?;
-    }
+    let zero = (!s.p_zero.is_empty()).then_some(("p_zero", s.p_zero.len()));
+    let (lows, highs) = ([&s.p5, &s.p25, &s.p50], [&s.p75, &s.p95]);
+    let named = ["p5", "p25", "p50", "p75", "p95"].into_iter();
+    let lens = named.zip(lows.into_iter().chain(highs).map(Vec::len));
+    same_len(n, &lens.chain(zero).collect::<Vec<_>>())?;
     for (i, smp) in s.samples.iter().enumerate() {
         same_len(n, &[(&format!("sample future {}", i + 1), smp.len())])?;
     }
     let xs = xs_of(&s.dates);
     let c = colour(s.colour);
     let mut layers = vec![
-        band(xs.clone(), s.p5.clone(), s.p95.clone(), c, 0.2),
-        band(xs.clone(), s.p25.clone(), s.p75.clone(), c, 0.42),
+        band(&xs, &s.p5, &s.p95, c, 0.2),
+        band(&xs, &s.p25, &s.p75, c, 0.42),
     ];
     for smp in &s.samples {
-        layers.push(line(
-            xs.clone(),
-            smp.iter().map(|v| *v as f64).collect(),
-            SAMPLE_GREY,
-            0.8,
-            Dash::Solid,
-        ));
+        let ys: Vec<f64> = smp.iter().map(|v| *v as f64).collect();
+        layers.push(line(&xs, &ys, SAMPLE_GREY, 0.8, Dash::Solid));
     }
-    layers.push(line(xs.clone(), s.p50.clone(), c, 3.0, Dash::Solid));
+    layers.push(line(&xs, &s.p50, c, 3.0, Dash::Solid));
     let mut legend = vec![
         line_key("median (P50)", c, Dash::Solid),
-        band_key("middle 50% of futures (P25–P75)", c, 0.42),
-        band_key("90% of futures (P5–P95)", c, 0.2),
+        key("middle 50% of futures (P25–P75)", c, Swatch::Band(0.42)),
+        key("90% of futures (P5–P95)", c, Swatch::Band(0.2)),
     ];
     if !s.samples.is_empty() {
-        legend.push(Key {
-            label: count_phrase(s.samples.len() as u64, "sample future", "sample futures"),
-            colour: SAMPLE_GREY,
-            swatch: Swatch::Line(1.0, Dash::Solid),
-        });
+        let label = count_phrase(s.samples.len() as u64, "sample future", "sample futures");
+        legend.push(key(label, SAMPLE_GREY, Swatch::Line(1.0, Dash::Solid)));
     }
-    if let Some(v) = s.safe_stock {
-        layers.push(Layer::Level {
-            y: v as f64,
-            colour: INK,
-            dash: Dash::Dashed,
-            label: format!("safe stock ({})", format_units(v as f64)),
-        });
-    }
-    let mut panels = vec![units_panel(0.78, "units in stock", layers)];
+    layers.extend(s.safe_stock.map(safe_level));
+    let mut panels = vec![panel(0.78, "units in stock", UNITS, layers)];
     if !s.p_zero.is_empty() {
-        panels.push(share_panel(
-            0.22,
-            "at zero",
-            vec![band(xs, vec![0.0; n], s.p_zero.clone(), ZERO_RED, 0.75)],
-        ));
-        legend.push(band_key(
-            "share of futures with no stock (lower strip)",
-            ZERO_RED,
-            0.75,
-        ));
+        let strip = band(&xs, &vec![0.0; n], &s.p_zero, ZERO_RED, 0.75);
+        panels.push(chance_panel(0.22, "at zero", vec![strip]));
+        let label = "share of futures with no stock (lower strip)";
+        legend.push(key(label, ZERO_RED, Swatch::Band(0.75)));
     }
-    Ok(Figure {
-        marks: span_marks(&s.periods, &s.milestones),
-        ..Figure::over_dates(
-            format!("{} — units in stock", s.item_label),
-            joined(
-                &s.scenario_title,
-                &format!("median and spread of {}", futures(s.runs)),
-            ),
-            panels,
-            legend,
-        )
-    })
+    let title = format!("{} — units in stock", s.item_label);
+    let subtitle = over_futures(&s.scenario_title, "median and spread of", s.runs);
+    let marks = span_marks(&s.periods, &s.milestones);
+    Ok(Figure::dated(title, subtitle, panels, legend, marks))
 }
 
 fn risk(s: &RiskSeries) -> Result<Figure, String> {
@@ -265,43 +257,32 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     let mut legend = Vec::new();
     for it in &s.items {
         let (c, d) = (colour(it.colour), dash(it.colour));
-        zero.push(line(xs.clone(), it.p_zero.clone(), c, 2.5, d));
+        zero.push(line(&xs, &it.p_zero, c, 2.5, d));
         if let Some(b) = &it.p_below_safe {
-            below.push(line(xs.clone(), b.clone(), c, 2.5, d));
+            below.push(line(&xs, b, c, 2.5, d));
         }
         legend.push(line_key(it.label.clone(), c, d));
     }
-    let mut panels = vec![share_panel(1.0, "chance of no stock", zero)];
+    let mut panels = vec![chance_panel(1.0, "chance of no stock", zero)];
     if !below.is_empty() {
-        panels.push(share_panel(1.0, "chance below safe stock", below));
+        panels.push(chance_panel(1.0, "chance below safe stock", below));
     }
-    Ok(Figure::over_dates(
-        format!("Risk over time — chance of running out, by {}", s.period),
-        joined(
-            &s.scenario_title,
-            &format!(
-                "share of simulated futures, averaged over each {}",
-                s.period
-            ),
-        ),
-        panels,
-        legend,
-    ))
+    let title = format!("Risk over time — chance of running out, by {}", s.period);
+    let what = format!(
+        "share of simulated futures, averaged over each {}",
+        s.period
+    );
+    let subtitle = joined(&s.scenario_title, &what);
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     let c = colour(s.colour);
     let safe = s.safe_stock.map(|v| ("safe stock", v as f64));
     let ends = [("P5", s.p5), ("median", s.p50), ("P95", s.p95)];
-    let mut marks: Vec<Mark> = (ends.into_iter().chain(safe))
-        .map(|(what, x0)| Mark {
-            x0,
-            x1: None,
-            label: format!("{what} {}", format_units(x0)),
-        })
-        .collect();
-    marks.retain(|m| m.x0.is_finite());
-    marks.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let ends = ends.into_iter().chain(safe).filter(|e| e.1.is_finite());
+    let marks =
+        sorted_marks(ends.map(|(what, x)| (x, None, format!("{what} {}", format_units(x)))));
     let mut layers = vec![Layer::Bars {
         bars: s.bins.clone(),
         colour: c,
@@ -309,13 +290,9 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     }];
     // Keep the marks on the axis even where no future ended.
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
-    layers.push(line(
-        reach.clone(),
-        vec![f64::NAN; reach.len()],
-        c,
-        1.0,
-        Dash::Solid,
-    ));
+    let nothing = vec![f64::NAN; reach.len()];
+    layers.push(line(&reach, &nothing, c, 1.0, Dash::Solid));
+    let label = "share of futures ending in each range";
     Ok(Figure {
         title: format!("{} — units in stock on {}", s.item_label, s.date),
         subtitle: joined(
@@ -326,16 +303,9 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
             ),
         ),
         x: XKind::Numbers(format!("units in stock on {}", s.date), format_units),
-        panels: vec![Panel {
-            share: 1.0,
-            y_label: "share of simulated futures".into(),
-            fmt: format_percent,
-            min_step: 0.0,
-            fixed: None,
-            layers,
-        }],
+        panels: vec![panel(1.0, "share of simulated futures", PERCENT, layers)],
         marks,
-        legend: vec![band_key("share of futures ending in each range", c, 0.8)],
+        legend: vec![key(label, c, Swatch::Band(0.8))],
     })
 }
 
@@ -369,28 +339,20 @@ fn money(s: &MoneySeries) -> Result<Figure, String> {
         let (c, d) = money_style(l.kind);
         if let Some((lo, hi)) = &l.band {
             same_len(n, &[("band low", lo.len()), ("band high", hi.len())])?;
-            layers.push(band(xs.clone(), lo.clone(), hi.clone(), c, 0.18));
+            layers.push(band(&xs, lo, hi, c, 0.18));
         }
-        layers.push(line(xs.clone(), l.centre.clone(), c, 2.5, d));
+        layers.push(line(&xs, &l.centre, c, 2.5, d));
         legend.push(line_key(l.kind.label(), c, d));
     }
-    let panel = Panel {
-        share: 1.0,
-        y_label: "US dollars so far (idle: mean balance)".into(),
-        fmt: format_usd,
-        min_step: 1.0,
-        fixed: None,
+    let title = format!("Money — US dollars {}", words(&s.lines));
+    let subtitle = over_futures(&s.scenario_title, "medians and 90% bands of", s.runs);
+    let panels = vec![panel(
+        1.0,
+        "US dollars so far (idle: mean balance)",
+        USD,
         layers,
-    };
-    Ok(Figure::over_dates(
-        format!("Money — US dollars {}", words(&s.lines)),
-        joined(
-            &s.scenario_title,
-            &format!("medians and 90% bands of {}", futures(s.runs)),
-        ),
-        vec![panel],
-        legend,
-    ))
+    )];
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn flows(s: &FlowSeries) -> Result<Figure, String> {
@@ -403,27 +365,20 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
     let mut top: Vec<Layer> = spread_layers(&xs, &s.delivered, c, Dash::Solid).into();
     top.extend(spread_layers(&xs, &s.used, INK, Dash::Dashed));
     let bottom: Vec<Layer> = spread_layers(&xs, &s.backlog, c, Dash::Dotted).into();
-    Ok(Figure::over_dates(
-        format!("{} — units delivered and used per month", s.item_label),
-        joined(
-            &s.scenario_title,
-            &format!("medians with 90% bands over {}", futures(s.runs)),
-        ),
-        vec![
-            units_panel(0.65, "units per month", top),
-            units_panel(0.35, "backlog, units", bottom),
-        ],
-        vec![
-            line_key("delivered into stock", c, Dash::Solid),
-            line_key("used", INK, Dash::Dashed),
-            line_key(
-                "backlog: ordered, not yet delivered (lower panel)",
-                c,
-                Dash::Dotted,
-            ),
-            band_key("90% of futures (P5–P95)", c, 0.22),
-        ],
-    ))
+    let panels = vec![
+        panel(0.65, "units per month", UNITS, top),
+        panel(0.35, "backlog, units", UNITS, bottom),
+    ];
+    let backlog = "backlog: ordered, not yet delivered (lower panel)";
+    let legend = vec![
+        line_key("delivered into stock", c, Dash::Solid),
+        line_key("used", INK, Dash::Dashed),
+        line_key(backlog, c, Dash::Dotted),
+        key("90% of futures (P5–P95)", c, Swatch::Band(0.22)),
+    ];
+    let title = format!("{} — units delivered and used per month", s.item_label);
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn production(s: &ProductionSeries) -> Result<Figure, String> {
@@ -434,26 +389,17 @@ fn production(s: &ProductionSeries) -> Result<Figure, String> {
     let (a, b) = (colour(0), colour(1));
     let mut layers: Vec<Layer> = spread_layers(&xs, &s.capacity, a, Dash::Solid).into();
     layers.extend(spread_layers(&xs, &s.ours, b, Dash::Dashed));
-    Ok(Figure {
-        marks: span_marks(&[], &s.milestones),
-        ..Figure::over_dates(
-            format!("{} — units made per day", s.line_label),
-            joined(
-                &s.scenario_title,
-                &format!("medians with 90% bands over {}", futures(s.runs)),
-            ),
-            vec![Panel {
-                min_step: 0.0,
-                fmt: format_number,
-                ..units_panel(1.0, "units per day", layers)
-            }],
-            vec![
-                line_key("line capacity (median)", a, Dash::Solid),
-                line_key("our share of its output (median)", b, Dash::Dashed),
-                band_key("90% of futures (ramp slips, other buyers)", a, 0.22),
-            ],
-        )
-    })
+    let spread = "90% of futures (ramp slips, other buyers)";
+    let legend = vec![
+        line_key("line capacity (median)", a, Dash::Solid),
+        line_key("our share of its output (median)", b, Dash::Dashed),
+        key(spread, a, Swatch::Band(0.22)),
+    ];
+    let title = format!("{} — units made per day", s.line_label);
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
+    let panels = vec![panel(1.0, "units per day", NUMBER, layers)];
+    let marks = span_marks(&[], &s.milestones);
+    Ok(Figure::dated(title, subtitle, panels, legend, marks))
 }
 
 fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
@@ -467,33 +413,22 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
         layers.extend(spread_layers(&xs, &sc.stock, c, d));
         // Thin edges keep each band readable where bands overlap.
         for edge in [&sc.stock.p5, &sc.stock.p95] {
-            layers.push(line(xs.clone(), edge.clone(), c, 1.0, d));
+            layers.push(line(&xs, edge, c, 1.0, d));
         }
-        legend.push(Key {
-            label: format!("{} (median, P5–P95 band)", sc.label),
-            colour: c,
-            swatch: Swatch::Spread(if c == INK { 0.1 } else { 0.22 }, d),
-        });
+        let label = format!("{} (median, P5–P95 band)", sc.label);
+        legend.push(key(label, c, Swatch::Spread(spread_opacity(c), d)));
     }
-    if let Some(v) = s.safe_stock {
-        layers.push(Layer::Level {
-            y: v as f64,
-            colour: INK,
-            dash: Dash::Dashed,
-            label: format!("safe stock ({})", format_units(v as f64)),
-        });
-    }
-    Ok(Figure::over_dates(
-        format!("{} — units in stock, scenarios compared", s.item_label),
-        "median and 90% of simulated futures for each scenario".into(),
-        vec![units_panel(1.0, "units in stock", layers)],
-        legend,
-    ))
+    layers.extend(s.safe_stock.map(safe_level));
+    let title = format!("{} — units in stock, scenarios compared", s.item_label);
+    let subtitle = "median and 90% of simulated futures for each scenario".into();
+    let panels = vec![panel(1.0, "units in stock", UNITS, layers)];
+    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
 
 fn sweep(s: &SweepSeries) -> Result<Figure, String> {
     spread_len(s.xs.len(), "outcome", &s.outcome_spread)?;
     let c = colour(0);
+    let layers = spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into();
     Ok(Figure {
         title: format!("{} against {}", s.outcome, s.parameter),
         subtitle: joined(
@@ -501,19 +436,11 @@ fn sweep(s: &SweepSeries) -> Result<Figure, String> {
             "mean and its 95% interval at each value, on common random numbers",
         ),
         x: XKind::Numbers(s.parameter.clone(), format_number),
-        panels: vec![Panel {
-            min_step: 0.0,
-            fmt: format_number,
-            ..units_panel(
-                1.0,
-                s.outcome.clone(),
-                spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into(),
-            )
-        }],
+        panels: vec![panel(1.0, s.outcome.clone(), NUMBER, layers)],
         marks: Vec::new(),
         legend: vec![
             line_key("mean over simulated futures", c, Dash::Solid),
-            band_key("its 95% interval", c, 0.22),
+            key("its 95% interval", c, Swatch::Band(0.22)),
         ],
     })
 }

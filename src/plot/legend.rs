@@ -2,7 +2,7 @@
 //! axis's headroom when every corner would), and its entries.
 
 use super::axes::ValueAxis;
-use super::figure::{at, Area, Key, Layer, Map, Panel, Swatch, XAxis, GRID, LEGEND};
+use super::figure::{at, Area, Key, Layer, Map, Panel, Pen, Swatch, XAxis, GRID, LEGEND};
 use super::svg::{text_width, Canvas};
 
 /// Where a legend goes: its top-left corner and its size.
@@ -58,20 +58,14 @@ pub(super) fn place(
 fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
     // (x, y top, y bottom) in pixels.
     match l {
-        Layer::Band { xs, lo, hi, .. } => {
+        Layer::Trace { xs, ys, pen, .. } => {
+            // A line covers a few pixels either side; a band, the space between its edges.
+            let pad = if let Pen::Line(..) = pen { 3.0 } else { 0.0 };
+            let lo = pen.edge(ys);
             for (i, x) in xs.iter().enumerate() {
-                let (a, b) = (at(lo, i), at(hi, i));
+                let (a, b) = (at(lo, i), at(ys, i));
                 if a.is_finite() && b.is_finite() {
-                    out.push((m.px(*x), m.py(b), m.py(a)));
-                }
-            }
-        }
-        Layer::Line { xs, ys, .. } => {
-            for (i, x) in xs.iter().enumerate() {
-                let y = at(ys, i);
-                if y.is_finite() {
-                    let p = m.py(y);
-                    out.push((m.px(*x), p - 3.0, p + 3.0));
+                    out.push((m.px(*x), m.py(b) - pad, m.py(a) + pad));
                 }
             }
         }
@@ -128,11 +122,7 @@ pub(super) fn draw(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f
                 c.line((sx, cy), (sx + KEY_SYMBOL, cy), k.colour, 2.5, dash);
             }
         }
-        c.text(
-            (sx + KEY_SYMBOL + 8.0, cy + 5.0),
-            LEGEND,
-            &k.label,
-            w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD,
-        );
+        let room = w - KEY_SYMBOL - 8.0 - 2.0 * KEY_PAD;
+        c.text((sx + KEY_SYMBOL + 8.0, cy + 5.0), LEGEND, &k.label, room);
     }
 }

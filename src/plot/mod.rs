@@ -451,16 +451,12 @@ impl Chart {
 /// Rasterises an SVG document written by [`Chart::svg`] to PNG.
 pub fn png(svg: &str, options: &ChartOptions) -> Result<Vec<u8>, PlotError> {
     let scale = options.png_scale;
+    let chart = "(PNG)".to_string();
     if !(0.25..=8.0).contains(&scale) {
-        return Err(PlotError::Draw {
-            chart: "(PNG)".into(),
-            message: format!("PNG scale {scale} is outside 0.25 to 8"),
-        });
+        let message = format!("PNG scale {scale} is outside 0.25 to 8");
+        return Err(PlotError::Draw { chart, message });
     }
-    svg::rasterize(svg, scale).map_err(|message| PlotError::Draw {
-        chart: "(PNG)".into(),
-        message,
-    })
+    svg::rasterize(svg, scale).map_err(|message| PlotError::Draw { chart, message })
 }
 
 /// One chart drawn both ways.

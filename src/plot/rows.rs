@@ -7,7 +7,9 @@ use super::svg::{text_width, Align, Canvas, Dash, Font, HEIGHT, WIDTH};
 use super::*;
 
 const ROW: Font = Font::new(14.0, INK, Align::Start);
-const CELL: Font = Font::new(13.0, INK, Align::Start);
+const CELL: Font = Font::new(13.0, INK, Align::Middle);
+/// Values along an axis.
+const SCALE: Font = ROW.in_colour(MUTED);
 
 /// A bar or interval on one row: (from, to, colour, thickness).
 type Piece = (f64, f64, &'static str, f64);
@@ -42,19 +44,11 @@ fn draw_rows(
     for t in &a.ticks {
         c.rule((px(*t), top), (px(*t), bottom), GRID);
         let at = (px(*t), bottom + 22.0);
-        c.label(
-            at,
-            ROW.in_colour(MUTED).at(Align::Middle),
-            &format_number(*t),
-        );
+        c.label(at, SCALE.at(Align::Middle), &format_number(*t));
     }
     c.rule((left, bottom), (right, bottom), AXIS);
-    c.text(
-        ((left + right) / 2.0, bottom + 46.0),
-        LABEL.at(Align::Middle),
-        axis_label,
-        right - left,
-    );
+    let middle = ((left + right) / 2.0, bottom + 46.0);
+    c.text(middle, LABEL.at(Align::Middle), axis_label, right - left);
     let step = (bottom - top) / rows.len().max(1) as f64;
     for (i, (label, pieces, mid)) in rows.iter().enumerate() {
         let cy = top + step * (i as f64 + 0.5);
@@ -63,25 +57,16 @@ fn draw_rows(
             if from.is_finite() && to.is_finite() {
                 let h = (step * thick).min(40.0);
                 let (x0, x1) = (px(from.min(to)), px(from.max(to)));
-                c.rect(
-                    (x0, cy - h / 2.0, (x1 - x0).max(1.5), h),
-                    colour,
-                    0.85,
-                    None,
-                );
+                let bar = (x0, cy - h / 2.0, (x1 - x0).max(1.5), h);
+                c.rect(bar, colour, 0.85, None);
             }
         }
         if let Some(m) = mid.filter(|m| m.is_finite()) {
             c.rect((px(m) - 5.0, cy - 5.0, 10.0, 10.0), INK, 1.0, None);
         }
     }
-    c.line(
-        (px(reference), top - 6.0),
-        (px(reference), bottom),
-        INK,
-        1.5,
-        Dash::Solid,
-    );
+    let x = px(reference);
+    c.line((x, top - 6.0), (x, bottom), INK, 1.5, Dash::Solid);
 }
 
 /// Paired differences with intervals.
@@ -215,58 +200,32 @@ pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String>
             };
             c.rect((x, y, cw, ch), &fill, 1.0, Some("white"));
             let ink = if dark { "white" } else { INK };
-            c.text(
-                (x + cw / 2.0, y + ch / 2.0 + 5.0),
-                CELL.in_colour(ink).at(Align::Middle),
-                &fmt(*v),
-                cw - 4.0,
-            );
+            let centre = (x + cw / 2.0, y + ch / 2.0 + 5.0);
+            c.text(centre, CELL.in_colour(ink), &fmt(*v), cw - 4.0);
         }
     }
     for (i, x) in s.xs.iter().enumerate() {
-        let cx = left + cw * (i as f64 + 0.5);
-        c.text(
-            (cx, bottom + 22.0),
-            ROW.in_colour(MUTED).at(Align::Middle),
-            &format_number(*x),
-            cw,
-        );
+        let at = (left + cw * (i as f64 + 0.5), bottom + 22.0);
+        c.text(at, SCALE.at(Align::Middle), &format_number(*x), cw);
     }
     for (j, y) in s.ys.iter().enumerate() {
-        let cy = bottom - ch * (j as f64 + 0.5);
-        c.text(
-            (left - 10.0, cy + 5.0),
-            ROW.in_colour(MUTED).at(Align::End),
-            &format_number(*y),
-            left - 60.0,
-        );
+        let at = (left - 10.0, bottom - ch * (j as f64 + 0.5) + 5.0);
+        c.text(at, SCALE.at(Align::End), &format_number(*y), left - 60.0);
     }
-    c.text(
-        ((left + right) / 2.0, bottom + 48.0),
-        LABEL.at(Align::Middle),
-        &s.x_label,
-        right - left,
-    );
-    c.text(
-        (40.0, (top + bottom) / 2.0),
-        UPWARDS,
-        &s.y_label,
-        bottom - top,
-    );
+    let middle = ((left + right) / 2.0, bottom + 48.0);
+    c.text(middle, LABEL.at(Align::Middle), &s.x_label, right - left);
+    let side = (40.0, (top + bottom) / 2.0);
+    c.text(side, UPWARDS, &s.y_label, bottom - top);
     // Colour scale.
     let sx = right + 40.0;
     let cell = (bottom - top) / 50.0;
     for k in 0..50 {
         let y = bottom - cell * f64::from(k + 1);
-        c.rect(
-            (sx, y, 24.0, cell + 0.5),
-            &ramp(f64::from(k) / 49.0).0,
-            1.0,
-            None,
-        );
+        let fill = ramp(f64::from(k) / 49.0).0;
+        c.rect((sx, y, 24.0, cell + 0.5), &fill, 1.0, None);
     }
-    c.label((sx + 30.0, bottom), ROW.in_colour(MUTED), &fmt(lo));
-    c.label((sx + 30.0, top + 12.0), ROW.in_colour(MUTED), &fmt(hi));
+    c.label((sx + 30.0, bottom), SCALE, &fmt(lo));
+    c.label((sx + 30.0, top + 12.0), SCALE, &fmt(hi));
     Ok(c.finish())
 }
 

@@ -144,11 +144,7 @@ impl Canvas {
 
     /// Text at `at` (y is the baseline), shortened to fit `max` units (`f64::INFINITY`: as is).
     pub(crate) fn text(&mut self, (x, y): (f64, f64), f: Font, s: &str, max: f64) {
-        let s = if max.is_finite() {
-            fit(s, f.size, max)
-        } else {
-            s.to_string()
-        };
+        let s = fit(s, f.size, max);
         let anchor = match f.align {
             Align::Start => "start",
             Align::Middle => "middle",
@@ -213,29 +209,27 @@ impl Canvas {
 
     /// An open polyline through `points`.
     pub(crate) fn polyline(&mut self, points: &[(f64, f64)], colour: &str, width: f64, dash: Dash) {
-        if points.len() < 2 {
-            return;
-        }
-        let _ = write!(
-            self.out,
-            r#"<polyline fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round"{} points=""#,
-            dash.attr(width)
+        let dash = dash.attr(width);
+        let head = format!(
+            r#"<polyline fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round"{dash} points=""#
         );
-        push_points(&mut self.out, points);
-        self.out.push_str("\"/>");
+        self.points(2, &head, points);
     }
 
     /// A closed filled polygon.
     pub(crate) fn polygon(&mut self, points: &[(f64, f64)], fill: &str, opacity: f64) {
-        if points.len() < 3 {
-            return;
+        let head =
+            format!(r#"<polygon fill="{fill}" fill-opacity="{opacity}" stroke="none" points=""#);
+        self.points(3, &head, points);
+    }
+
+    /// An element that starts with `head` and ends with `points`, if there are at least `least`.
+    fn points(&mut self, least: usize, head: &str, points: &[(f64, f64)]) {
+        if points.len() >= least {
+            self.out.push_str(head);
+            push_points(&mut self.out, points);
+            self.out.push_str("\"/>");
         }
-        let _ = write!(
-            self.out,
-            r#"<polygon fill="{fill}" fill-opacity="{opacity}" stroke="none" points=""#
-        );
-        push_points(&mut self.out, points);
-        self.out.push_str("\"/>");
     }
 
     /// Closes the document.
