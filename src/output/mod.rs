@@ -3,7 +3,7 @@
 //! never replacing earlier results unless asked to, and never anything porcupine did not write.
 
 pub mod compare;
-mod csv_rows;
+pub(crate) mod csv_rows;
 mod daily;
 pub mod events;
 mod folder;
