@@ -1,5 +1,5 @@
 //! The `porcupine` command: parses the command line and hands off to the library.
 
 fn main() -> std::process::ExitCode {
-    porcupine::cli::main()
+    porcupine::main()
 }

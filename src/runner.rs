@@ -58,6 +58,7 @@ pub enum RunError {
 /// An upper bound of the resident memory of `porcupine run`, in bytes, with PNG charts drawn at
 /// the default scale. See [`memory_bound_at`].
 #[must_use]
+#[cfg(any(test, feature = "internals"))]
 pub fn memory_estimate(s: &Scenario, threads: usize) -> u64 {
     memory_bound_at(s, threads, 2.0)
 }

@@ -84,10 +84,12 @@ impl fmt::Display for Cents {
 
 /// The master seed of a Monte Carlo experiment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg(any(test, feature = "internals"))]
 pub struct Seed(pub u64);
 
 /// The index of one simulated future within an experiment (0-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg(any(test, feature = "internals"))]
 pub struct RunIndex(pub u64);
 
 /// The resolution of every fractional quantity of units: 10⁹ steps make one unit.
@@ -148,6 +150,7 @@ impl Fixed {
     /// The value as a floating-point number (for interpolation and reporting only).
     #[must_use]
     #[inline]
+    #[cfg(any(test, feature = "internals"))]
     pub fn to_f64(self) -> f64 {
         self.0 as f64 / FIXED_SCALE as f64
     }

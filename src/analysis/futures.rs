@@ -7,8 +7,10 @@
 //! the number of futures.
 
 use crate::engine::RunRecord;
+use crate::output::csv_rows::Num;
 use crate::scenario::Scenario;
 use crate::units::Day;
+use serde::{Serialize, Serializer};
 
 /// One future's outcomes, in the column order of [`header`].
 pub type FutureRow = (u64, Vec<i64>);
@@ -30,23 +32,41 @@ pub fn outcome_columns(s: &Scenario) -> usize {
     outcome_header(s).len() - 1
 }
 
+/// How an outcome column writes its integer.
+#[derive(Debug, Clone, Copy)]
+enum Form {
+    /// As is.
+    Count,
+    /// A day number as its calendar date; empty for −1 (never).
+    Date,
+    /// Cents as dollars with two decimals.
+    Dollars,
+}
+
+/// Each item's outcome columns (`<item>.<column>`), in the order [`extract`] writes them.
+const ITEM_COLUMNS: [(&str, Form); 5] = [
+    ("end_stock", Form::Count),
+    ("first_zero_date", Form::Date),
+    ("days_at_zero", Form::Count),
+    ("delivered", Form::Count),
+    ("unmet_demand", Form::Count),
+];
+
+/// Each funding source's outcome column (`<source>.paid_usd`), after every item's.
+const FUNDING_COLUMN: (&str, Form) = ("paid_usd", Form::Dollars);
+
 /// The run and outcome column names.
 fn outcome_header(s: &Scenario) -> Vec<String> {
     let mut h = vec!["run".to_owned()];
     for it in &s.items {
-        for col in [
-            "end_stock",
-            "first_zero_date",
-            "days_at_zero",
-            "delivered",
-            "unmet_demand",
-        ] {
-            h.push(format!("{}.{col}", it.name));
-        }
+        h.extend(
+            ITEM_COLUMNS
+                .iter()
+                .map(|(col, _)| format!("{}.{col}", it.name)),
+        );
     }
-    for f in &s.funding {
-        h.push(format!("{}.paid_usd", f.name));
-    }
+    let col = FUNDING_COLUMN.0;
+    h.extend(s.funding.iter().map(|f| format!("{}.{col}", f.name)));
     h
 }
 
@@ -67,6 +87,78 @@ pub fn extract(s: &Scenario, rec: &RunRecord, out: &mut Vec<i64>) {
     out.extend(rec.funding.iter().map(|f| f.paid));
 }
 
+/// A CSV writer of `runs.csv` on `out`, its header written: the rows follow through
+/// [`Writer::write`].
+///
+/// # Errors
+/// When the header cannot be written.
+pub fn csv_writer<W: std::io::Write>(s: &Scenario, out: W) -> csv::Result<csv::Writer<W>> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    w.write_record(header(s))?;
+    Ok(w)
+}
+
+/// One row of `runs.csv`, serialised by serde: the run, its outcomes, then its draws (a list
+/// field is one field per element).
+#[derive(Serialize)]
+struct Row<'r> {
+    run: u64,
+    outcomes: Outcomes<'r>,
+    draws: DrawValues<'r>,
+}
+
+/// One future's draws, each in its shortest round-trip form ([`Num`]).
+struct DrawValues<'r>(&'r [f64]);
+
+impl Serialize for DrawValues<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.iter().map(|&v| Num(v)))
+    }
+}
+
+/// One future's outcomes, each written in its column's [`Form`].
+struct Outcomes<'r> {
+    s: &'r Scenario,
+    values: &'r [i64],
+}
+
+impl Serialize for Outcomes<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let per_items = self.s.items.len() * ITEM_COLUMNS.len();
+        ser.collect_seq(self.values.iter().enumerate().map(|(k, &x)| {
+            let form = if k < per_items {
+                ITEM_COLUMNS[k % ITEM_COLUMNS.len()].1
+            } else {
+                FUNDING_COLUMN.1
+            };
+            Outcome { form, x, s: self.s }
+        }))
+    }
+}
+
+/// One outcome in its column's form.
+struct Outcome<'r> {
+    form: Form,
+    x: i64,
+    s: &'r Scenario,
+}
+
+impl Serialize for Outcome<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let x = self.x;
+        match self.form {
+            Form::Count => ser.serialize_i64(x),
+            Form::Date => match u32::try_from(x) {
+                Ok(d) => ser.collect_str(&self.s.date(Day(d))),
+                Err(_) => ser.serialize_none(),
+            },
+            Form::Dollars => ser.collect_str(&format_args!("{}.{:02}", x / 100, (x % 100).abs())),
+        }
+    }
+}
+
 /// Formats rows as CSV records: dates as calendar dates, money as dollars with cents, each
 /// per-future draw in its shortest round-trip form (as drawn, before any rounding to whole days or
 /// cents).
@@ -76,7 +168,6 @@ pub struct Writer<'a> {
     draws: super::draws::Draws,
     scratch: Vec<f64>,
     values: Vec<f64>,
-    rec: Vec<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -89,36 +180,29 @@ impl<'a> Writer<'a> {
             draws: super::draws::Draws::new(s),
             scratch: Vec::new(),
             values: Vec::new(),
-            rec: Vec::new(),
         }
     }
 
-    /// Writes `rows` (in run order) to `w`.
+    /// Writes `rows` (in run order) to `w`, a writer from [`csv_writer`].
+    ///
+    /// # Errors
+    /// When a row cannot be written.
     pub fn write<W: std::io::Write>(
         &mut self,
         w: &mut csv::Writer<W>,
         rows: &[FutureRow],
     ) -> csv::Result<()> {
-        let (s, items) = (self.s, self.s.items.len());
         for (run, v) in rows {
-            let rec = &mut self.rec;
-            rec.clear();
-            rec.push(run.to_string());
-            for (k, x) in v.iter().enumerate() {
-                rec.push(if k < items * 5 && k % 5 == 1 {
-                    u32::try_from(*x)
-                        .map(|d| s.date(Day(d)).to_string())
-                        .unwrap_or_default()
-                } else if k >= items * 5 {
-                    format!("{}.{:02}", x / 100, (x % 100).abs())
-                } else {
-                    x.to_string()
-                });
-            }
             self.draws
                 .values_into(self.seed, *run, &mut self.scratch, &mut self.values);
-            rec.extend(self.values.iter().map(f64::to_string));
-            w.write_record(&*rec)?;
+            w.serialize(Row {
+                run: *run,
+                outcomes: Outcomes {
+                    s: self.s,
+                    values: v,
+                },
+                draws: DrawValues(&self.values),
+            })?;
         }
         Ok(())
     }

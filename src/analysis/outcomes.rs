@@ -163,6 +163,7 @@ impl OutcomeLayout {
 
     /// Whether nothing is compared.
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

@@ -73,6 +73,7 @@ impl Precision {
 
     /// Futures added.
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn runs(&self) -> u64 {
         self.n
     }

@@ -11,6 +11,7 @@
 pub use super::draws::{inputs, Input};
 use super::futures::FutureRow;
 use super::{Outcome, OutcomeLayout, PairedSums};
+#[cfg(any(test, feature = "internals"))]
 use crate::sampling::Dist;
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -33,6 +34,7 @@ pub const OUTCOMES: [Outcome; 4] = [
 /// The smallest x with P(X ≤ x) ≥ q, for q in (0, 1): the distribution's inverse CDF, the
 /// same one the copula of `[[correlation]]` uses.
 #[must_use]
+#[cfg(any(test, feature = "internals"))]
 pub fn quantile(d: &Dist, q: f64) -> f64 {
     d.quantile(q)
 }

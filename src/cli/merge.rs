@@ -92,8 +92,7 @@ fn write_runs_csv(
 ) -> Result<(), CliError> {
     let sink_err = |e: String| CliError::Run(RunError::Sink(e));
     let f = dest.stream("runs.csv")?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-    w.write_record(crate::analysis::futures::header(scenario))
+    let mut w = crate::analysis::futures::csv_writer(scenario, std::io::BufWriter::new(f))
         .map_err(|e| sink_err(e.to_string()))?;
     let columns = crate::analysis::futures::outcome_columns(scenario);
     let mut out = crate::analysis::futures::Writer::new(scenario, headers[0].1.seed);

@@ -51,8 +51,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut rows_out = crate::analysis::futures::Writer::new(&scenario, seed);
     let mut runs_csv = if per_future {
         let f = dest.stream("runs.csv")?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-        w.write_record(crate::analysis::futures::header(&scenario))
+        let w = crate::analysis::futures::csv_writer(&scenario, std::io::BufWriter::new(f))
             .map_err(|e| CliError::Run(RunError::Sink(e.to_string())))?;
         Some(w)
     } else {

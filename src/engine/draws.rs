@@ -156,6 +156,7 @@ impl Worker {
 impl Worker {
     /// The values of the correlated draws of future `run` of experiment `seed`, in the order of
     /// [`crate::scenario::Correlations::draws`]: exactly what a simulation of that future uses.
+    #[cfg(any(test, feature = "internals"))]
     pub fn correlated_values(&mut self, sim: &Simulator<'_>, seed: u64, run: u64) -> &[f64] {
         self.start_draws(sim, seed, run);
         &self.draws.values

@@ -30,8 +30,12 @@ pub mod record;
 mod stretch;
 mod substitution;
 
-pub use event::{Event, Phase};
-pub use queue::{EventQueue, EventTime};
+pub use event::Event;
+#[cfg(any(test, feature = "internals"))]
+pub use event::Phase;
+pub use queue::EventQueue;
+#[cfg(any(test, feature = "internals"))]
+pub use queue::EventTime;
 pub use record::{
     ChannelLedger, ContractLedger, CustomerLedger, EventLedger, ExpansionLedger, FundingLedger,
     ItemLedger, LineLedger, RunRecord,
@@ -206,12 +210,14 @@ impl<'s> Simulator<'s> {
 
     /// The scenario.
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn scenario(&self) -> &'s Scenario {
         self.scenario
     }
 
     /// Bytes held by the sampling tables (shared by every thread).
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn table_bytes(&self) -> usize {
         let demand: usize = self
             .demand
@@ -324,6 +330,7 @@ impl Worker {
     }
 
     /// Simulates run `run` of experiment `seed` into `out` (which is reset first).
+    #[cfg(any(test, feature = "internals", feature = "fuzzing"))]
     pub fn simulate(&mut self, sim: &Simulator<'_>, seed: u64, run: u64, out: &mut RunRecord) {
         let never = AtomicBool::new(false);
         self.simulate_cancellable(sim, seed, run, out, &never);

@@ -219,12 +219,14 @@ impl EventQueue {
 
     /// Events waiting (daily events not counted).
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// True when no event is waiting (daily events not counted).
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

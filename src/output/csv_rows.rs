@@ -22,6 +22,16 @@ impl Serialize for Num {
     }
 }
 
+/// A number in a CSV field with exactly `D` decimals (`{:.D}`: `0.500000` for `Fixed::<6>(0.5)`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Fixed<const D: usize>(pub f64);
+
+impl<const D: usize> Serialize for Fixed<D> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:.*}", D, self.0))
+    }
+}
+
 /// A CSV file: the `header` line, then one record per row, each serialised by serde (a struct's
 /// fields in order; `None` is an empty field; a list field adds one field per element).
 pub(crate) fn write_csv<R: Serialize>(
@@ -72,6 +82,7 @@ mod tests {
         value: Num,
         maybe: Option<Num>,
         more: Vec<Num>,
+        fixed: Fixed<2>,
     }
 
     #[test]
@@ -82,18 +93,22 @@ mod tests {
                 value: Num::round(2.0, 3),
                 maybe: None,
                 more: vec![Num(0.125), Num(1e21)],
+                fixed: Fixed(0.5),
             },
             Row {
                 name: "c",
                 value: Num::round(1.234_567_8, 3),
                 maybe: Some(Num(-0.5)),
                 more: vec![Num(1e-7), Num(0.0)],
+                fixed: Fixed(-1.005),
             },
         ];
-        let out = write_csv("t.csv", ["name", "value", "maybe", "m1", "m2"], rows).unwrap();
+        let header = ["name", "value", "maybe", "m1", "m2", "fixed"];
+        let out = write_csv("t.csv", header, rows).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "name,value,maybe,m1,m2\n\"a,b\",2,,0.125,1000000000000000000000\nc,1.235,-0.5,0.0000001,0\n"
+            "name,value,maybe,m1,m2,fixed\n\"a,b\",2,,0.125,1000000000000000000000,0.50\n\
+             c,1.235,-0.5,0.0000001,0,-1.00\n"
         );
     }
 }

@@ -3,7 +3,7 @@
 //! never replacing earlier results unless asked to, and never anything porcupine did not write.
 
 pub mod compare;
-mod csv_rows;
+pub(crate) mod csv_rows;
 mod daily;
 pub mod events;
 mod folder;
@@ -16,12 +16,15 @@ mod supply;
 pub mod sweep;
 
 pub use daily::{daily_csv, funding_csv, trajectories_csv};
-pub use folder::{results_folder, Destination, MARKER};
+pub use folder::Destination;
+#[cfg(any(test, feature = "internals"))]
+pub use folder::{results_folder, MARKER};
 
 use crate::plot;
 use crate::report::Results;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
+#[cfg(any(test, feature = "internals"))]
 use std::sync::atomic::AtomicBool;
 
 /// A file to write: name inside the results folder and its bytes.
@@ -286,6 +289,7 @@ pub fn summary_json(r: &Results) -> Result<Vec<u8>, OutputError> {
 /// Writes `files` into `dir` whole or not at all: [`Destination::prepare`] then
 /// [`Destination::commit`]. Programs that simulate should prepare the destination before
 /// simulating, so that a destination that cannot be used is refused first.
+#[cfg(any(test, feature = "internals"))]
 pub fn write_folder(
     dir: &Path,
     files: &[OutFile],

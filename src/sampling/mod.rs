@@ -17,10 +17,13 @@ pub mod table;
 mod truncated;
 
 pub use dist::Dist;
-pub use quantile::{normal_cdf, normal_quantile};
+pub use quantile::normal_cdf;
+#[cfg(any(test, feature = "internals"))]
+pub use quantile::normal_quantile;
 pub use table::{IntTable, WholeDays};
 pub use truncated::{normal_upper_tail, TruncatedNormal};
 
+#[cfg(any(test, feature = "internals"))]
 use truncated::normal_upper_tail_inv;
 
 use rand::{Rng, SeedableRng};
@@ -74,6 +77,7 @@ pub const MIN_TRUNCATED_MASS: f64 = 1e-6;
 
 /// The z-value of the 90th percentile of the standard normal, Φ⁻¹(0.9), used to turn a
 /// log-normal's `median` and `p90` into its parameters: σ = ln(p90 / median) / Z90.
+#[cfg(any(test, feature = "internals"))]
 pub const Z90: f64 = 1.281_551_565_544_600_4;
 
 /// One Poisson draw with mean `lambda` (0 when `lambda` ≤ 0). A checked distribution keeps

@@ -2,7 +2,9 @@
 //! `u` of draws falls. The Gaussian copula draws a correlated marginal as `quantile(Φ(z))`, so
 //! each marginal keeps exactly its law; the count laws invert their exact CDF by integer search.
 
-use super::{normal_upper_tail, normal_upper_tail_inv, Dist, TruncatedNormal};
+use super::{normal_upper_tail, Dist, TruncatedNormal};
+#[cfg(any(test, feature = "internals"))]
+use super::normal_upper_tail_inv;
 use statrs::distribution::{DiscreteCDF, NegativeBinomial, Poisson};
 
 /// The standard normal CDF Φ(z), accurate in both tails.
@@ -17,6 +19,7 @@ pub fn normal_cdf(z: f64) -> f64 {
 
 /// The inverse of the standard normal CDF, Φ⁻¹(p), for p in (0, 1).
 #[must_use]
+#[cfg(any(test, feature = "internals"))]
 pub fn normal_quantile(p: f64) -> f64 {
     if p < 0.5 {
         -normal_upper_tail_inv(p)

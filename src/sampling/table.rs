@@ -161,12 +161,14 @@ impl IntTable {
 
     /// Bytes the table holds.
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn bytes(&self) -> usize {
         self.thresholds.len() * 8 + self.guide.len() * 4
     }
 
     /// P(X = k) as tabulated.
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn probability(&self, k: u64) -> f64 {
         let Some(i) = k.checked_sub(self.lo).map(|i| i as usize) else {
             return 0.0;
@@ -273,6 +275,7 @@ impl WholeDays {
 
     /// Bytes held by a table.
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn bytes(&self) -> usize {
         match self {
             WholeDays::Table(t) => t.bytes(),

@@ -36,16 +36,30 @@ mod uncertain;
 mod values;
 
 pub use contract::Contract;
-pub use correlation::{CorrelatedDraw, Correlations, Site};
+pub use correlation::{Correlations, Site};
+#[cfg(any(test, feature = "internals"))]
+pub use correlation::CorrelatedDraw;
 pub use currency::{Currency, CurrencyId, Rate};
-pub use diagnostics::{line_col, render_problems, LoadError, Problem, Severity};
+pub use diagnostics::{LoadError, Severity};
+#[cfg(any(test, feature = "internals"))]
+pub use diagnostics::{line_col, render_problems, Problem};
 pub use hints::fmt_num;
 pub use item::ItemPrice;
-pub use keypath::{KeyPath, KeyPathError, Seg};
-pub use law::{drawn_laws, DrawnParam, LawParam, UncertainLaw};
-pub use loading::{check_str, denied, from_str, load, read_text, Loaded, MAX_FILE_BYTES};
-pub use ordering::{OrderRules, Payment};
-pub use report_settings::{ReportSettings, Window};
+pub use keypath::KeyPath;
+pub use law::{drawn_laws, UncertainLaw};
+#[cfg(any(test, feature = "internals"))]
+pub use law::{DrawnParam, LawParam};
+#[cfg(any(test, feature = "internals"))]
+pub use keypath::{KeyPathError, Seg};
+pub use loading::{check_str, denied, from_str, load, read_text, Loaded};
+#[cfg(any(test, feature = "internals"))]
+pub use loading::MAX_FILE_BYTES;
+pub use ordering::OrderRules;
+#[cfg(any(test, feature = "internals"))]
+pub use ordering::Payment;
+pub use report_settings::ReportSettings;
+#[cfg(any(test, feature = "internals"))]
+pub use report_settings::Window;
 pub use resolve::{resolve, Resolved};
 pub use substitute::Substitute;
 pub use uncertain::{DailyParam, UncertainDaily};

@@ -7,9 +7,16 @@ pub mod histogram;
 mod moments;
 pub mod risk;
 pub mod series;
+mod sums;
 
-pub use histogram::{LogHistogram, MAX_COUNTERS_PER_CELL, MAX_RELATIVE_ERROR, RELATIVE_ERROR};
+pub use histogram::{LogHistogram, MAX_COUNTERS_PER_CELL, RELATIVE_ERROR};
+#[cfg(any(test, feature = "internals"))]
+pub use histogram::MAX_RELATIVE_ERROR;
 pub use moments::Moments;
+pub use sums::{
+    ChannelSums, ContractSums, EventTotals, ExpansionSums, FundingSums, ItemTotals, LineSums,
+    Merge, Tally,
+};
 
 use crate::engine::RunRecord;
 use crate::scenario::Scenario;
@@ -98,172 +105,6 @@ impl TotalDist {
         self.moments.merge(&o.moments);
         self.hist.merge(&o.hist);
     }
-}
-
-/// Per-item totals across runs.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ItemTotals {
-    /// Stock at the horizon.
-    pub end_stock: TotalDist,
-    /// Units ordered.
-    pub ordered: TotalDist,
-    /// Units delivered.
-    pub delivered: TotalDist,
-    /// Units wanted but not in stock.
-    pub unmet: TotalDist,
-    /// Days below safe stock.
-    pub days_below_safe: TotalDist,
-    /// Days with unmet demand.
-    pub days_short: TotalDist,
-    /// Runs whose stock first fell below safe stock on each day.
-    pub first_below_safe: Vec<u64>,
-    /// Runs whose stock never fell below safe stock.
-    pub never_below_safe: u64,
-    /// Runs with at least one day of unmet demand.
-    pub runs_short: u64,
-    /// Σ cents of the price of delivered units (see `ItemLedger::delivered_cost`).
-    #[serde(default)]
-    pub delivered_cost: i128,
-    /// Σ units delivered.
-    #[serde(default)]
-    pub delivered_units: u128,
-    /// Units of its demand covered by substitutes.
-    #[serde(default)]
-    pub substituted: TotalDist,
-    /// Units of it used in place of other items' missing units.
-    #[serde(default)]
-    pub used_as_substitute: TotalDist,
-}
-
-/// Declares the exact cross-run sums of a per-run ledger once: the struct (each field the sum of
-/// the ledger's field of the same name), adding one run's ledger, and the exact merge.
-macro_rules! ledger_sums {
-    ($(#[$m:meta])* $name:ident of $ledger:ty { $($(#[$fm:meta])* $field:ident: $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-        pub struct $name {
-            $($(#[$fm])* pub $field: $ty,)*
-        }
-
-        impl $name {
-            /// Adds one run's ledger.
-            #[inline]
-            pub fn add(&mut self, l: &$ledger) {
-                $(self.$field += <$ty>::from(l.$field);)*
-            }
-
-            /// Adds another's sums (exact and order-free).
-            pub fn merge(&mut self, o: &$name) {
-                $(self.$field += o.$field;)*
-            }
-        }
-    };
-}
-
-ledger_sums! {
-    /// Exact sums of a funding source's ledger across runs, in cents.
-    FundingSums of crate::engine::FundingLedger {
-        /// Σ pledged.
-        pledged: i128,
-        /// Σ paid.
-        paid: i128,
-        /// Σ never paid.
-        defaulted: i128,
-        /// Σ still in flight at the horizon.
-        in_flight: i128,
-    }
-}
-
-ledger_sums! {
-    /// Exact sums of a channel's ledger across runs, in cents.
-    ChannelSums of crate::engine::ChannelLedger {
-        /// Σ received.
-        received: i128,
-        /// Σ spent.
-        spent: i128,
-        /// Σ unspent at the horizon.
-        balance: i128,
-        /// Σ paid for capacity projects that succeeded or are not done.
-        capacity: i128,
-        /// Σ paid for capacity projects that failed.
-        lost: i128,
-        /// Σ set aside for open orders and contracts at the horizon, not yet paid.
-        #[serde(default)]
-        committed: i128,
-    }
-}
-
-/// Exact sums of line ledgers across runs, in units.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineSums {
-    /// Σ ordered.
-    pub ordered: u128,
-    /// Σ produced.
-    pub produced: u128,
-    /// Σ defective.
-    pub defective: u128,
-    /// Σ delivered.
-    pub delivered: u128,
-    /// Σ lost.
-    pub lost: u128,
-    /// Σ backlog + pending at the horizon.
-    pub backlog: u128,
-    /// Σ in transit at the horizon.
-    pub in_transit: u128,
-    /// Σ released from the seller's stock.
-    pub released: u128,
-    /// Σ made for the line's other buyers.
-    pub others_delivered: u128,
-    /// Σ the other buyers wait for at the horizon.
-    pub others_backlog: u128,
-}
-
-/// Counts of one capacity project's outcomes across runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExpansionSums {
-    /// Runs in which it was paid for.
-    pub funded: u64,
-    /// Runs in which it succeeded / failed by the horizon.
-    pub succeeded: u64,
-    /// Runs in which it failed by the horizon.
-    pub failed: u64,
-    /// Σ cents paid.
-    pub paid: i128,
-    /// Runs whose project was done on each day (succeeded or failed).
-    pub done_on: Vec<u64>,
-}
-
-ledger_sums! {
-    /// Exact sums of a contract's ledger across runs (units and cents).
-    ContractSums of crate::engine::ContractLedger {
-        /// Σ units delivered.
-        delivered: u128,
-        /// Σ whole price.
-        price: i128,
-        /// Σ set aside.
-        set_aside: i128,
-        /// Σ due.
-        due: i128,
-        /// Σ paid.
-        paid: i128,
-        /// Σ slip in days.
-        slip_days: u128,
-    }
-}
-
-/// Per-disruption totals across runs.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct EventTotals {
-    /// Runs in which the event happened at least once.
-    pub runs_happened: u64,
-    /// Days disrupted per run.
-    pub days: TotalDist,
-    /// Units destroyed per run (a `stock_loss`).
-    #[serde(default)]
-    pub destroyed: TotalDist,
-    /// Runs in which it destroyed at least one unit.
-    #[serde(default)]
-    pub runs_destroyed: u64,
 }
 
 /// Everything kept across runs.
@@ -362,21 +203,7 @@ impl Accumulator {
             }
         }
         for (t, l) in self.items.iter_mut().zip(&rec.items) {
-            t.end_stock.add(l.end_stock);
-            t.ordered.add(l.ordered);
-            t.delivered.add(l.delivered);
-            t.unmet.add(l.unmet);
-            t.substituted.add(l.substituted);
-            t.used_as_substitute.add(l.used_as_substitute);
-            t.days_below_safe.add(u64::from(l.days_below_safe));
-            t.days_short.add(u64::from(l.days_short));
-            t.runs_short += u64::from(l.days_short > 0);
-            t.delivered_cost += i128::from(l.delivered_cost);
-            t.delivered_units += u128::from(l.delivered);
-            match l.first_below_safe {
-                Some(d) => t.first_below_safe[d as usize] += 1,
-                None => t.never_below_safe += 1,
-            }
+            t.add(l);
         }
         for (t, f) in self.funding.iter_mut().zip(&rec.funding) {
             t.add(f);
@@ -387,34 +214,17 @@ impl Accumulator {
         for (t, c) in self.contracts.iter_mut().zip(&rec.contracts) {
             t.add(c);
         }
+        for (t, l) in self.lines.iter_mut().zip(&rec.lines) {
+            t.add(l);
+        }
         for (&n, c) in self.customer_line.iter().zip(&rec.customers) {
-            self.lines[n].others_delivered += u128::from(c.delivered);
-            self.lines[n].others_backlog += u128::from(c.backlog);
+            self.lines[n].add_customer(c);
         }
         for (t, e) in self.expansions.iter_mut().zip(&rec.expansions) {
-            t.funded += u64::from(e.funded.is_some());
-            t.succeeded += u64::from(e.succeeded == Some(true));
-            t.failed += u64::from(e.succeeded == Some(false));
-            t.paid += i128::from(e.paid);
-            if let Some(d) = e.done {
-                t.done_on[d as usize] += 1;
-            }
-        }
-        for (t, l) in self.lines.iter_mut().zip(&rec.lines) {
-            t.released += u128::from(l.released);
-            t.ordered += u128::from(l.ordered);
-            t.produced += u128::from(l.produced);
-            t.defective += u128::from(l.defective);
-            t.delivered += u128::from(l.delivered);
-            t.lost += u128::from(l.lost);
-            t.backlog += u128::from(l.backlog + l.pending);
-            t.in_transit += u128::from(l.in_transit);
+            t.add(e);
         }
         for (t, e) in self.events.iter_mut().zip(&rec.events) {
-            t.runs_happened += u64::from(e.occurrences > 0);
-            t.days.add(u64::from(e.days));
-            t.destroyed.add(e.destroyed);
-            t.runs_destroyed += u64::from(e.destroyed > 0);
+            t.add(e);
         }
         self.risk.add(rec, self.days);
         if rec.run < self.sample_limit {
@@ -460,59 +270,13 @@ impl Accumulator {
                 *x += y;
             }
         }
-        for (a, b) in self.items.iter_mut().zip(&o.items) {
-            a.end_stock.merge(&b.end_stock);
-            a.ordered.merge(&b.ordered);
-            a.delivered.merge(&b.delivered);
-            a.unmet.merge(&b.unmet);
-            a.substituted.merge(&b.substituted);
-            a.used_as_substitute.merge(&b.used_as_substitute);
-            a.days_below_safe.merge(&b.days_below_safe);
-            a.days_short.merge(&b.days_short);
-            for (x, y) in a.first_below_safe.iter_mut().zip(&b.first_below_safe) {
-                *x += y;
-            }
-            a.never_below_safe += b.never_below_safe;
-            a.runs_short += b.runs_short;
-            a.delivered_cost += b.delivered_cost;
-            a.delivered_units += b.delivered_units;
-        }
-        for (a, b) in self.funding.iter_mut().zip(&o.funding) {
-            a.merge(b);
-        }
-        for (a, b) in self.channels.iter_mut().zip(&o.channels) {
-            a.merge(b);
-        }
-        for (a, b) in self.contracts.iter_mut().zip(&o.contracts) {
-            a.merge(b);
-        }
-        for (a, b) in self.expansions.iter_mut().zip(&o.expansions) {
-            a.funded += b.funded;
-            a.succeeded += b.succeeded;
-            a.failed += b.failed;
-            a.paid += b.paid;
-            for (x, y) in a.done_on.iter_mut().zip(&b.done_on) {
-                *x += y;
-            }
-        }
-        for (a, b) in self.lines.iter_mut().zip(&o.lines) {
-            a.ordered += b.ordered;
-            a.produced += b.produced;
-            a.defective += b.defective;
-            a.delivered += b.delivered;
-            a.lost += b.lost;
-            a.backlog += b.backlog;
-            a.in_transit += b.in_transit;
-            a.released += b.released;
-            a.others_delivered += b.others_delivered;
-            a.others_backlog += b.others_backlog;
-        }
-        for (a, b) in self.events.iter_mut().zip(&o.events) {
-            a.runs_happened += b.runs_happened;
-            a.days.merge(&b.days);
-            a.destroyed.merge(&b.destroyed);
-            a.runs_destroyed += b.runs_destroyed;
-        }
+        self.items.merge(&o.items);
+        self.funding.merge(&o.funding);
+        self.channels.merge(&o.channels);
+        self.contracts.merge(&o.contracts);
+        self.expansions.merge(&o.expansions);
+        self.lines.merge(&o.lines);
+        self.events.merge(&o.events);
         self.series.merge(&o.series);
         self.risk.merge(&o.risk);
         self.runs += o.runs;

@@ -153,6 +153,7 @@ impl Destination {
 
     /// The results folder.
     #[must_use]
+    #[cfg(any(test, feature = "internals"))]
     pub fn dir(&self) -> &Path {
         &self.dir
     }

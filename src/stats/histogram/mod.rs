@@ -31,7 +31,9 @@
 
 mod buckets;
 
-pub use buckets::{bucket_of, bucket_range};
+pub use buckets::bucket_of;
+#[cfg(any(test, feature = "internals"))]
+pub use buckets::bucket_range;
 
 use buckets::{bucket_and_offset, coarse_range, join, level_for, rebase, tag, Bucket, MANY, SUB};
 
@@ -48,6 +50,7 @@ pub const MAX_LEVEL: u32 = 3;
 
 /// Relative error bound of any percentile of 128 or more, under the cap, whatever the values
 /// (below 128 the bound is 4 units).
+#[cfg(any(test, feature = "internals"))]
 pub const MAX_RELATIVE_ERROR: f64 = (1u64 << MAX_LEVEL) as f64 * RELATIVE_ERROR;
 
 /// Histogram of u64 values.
