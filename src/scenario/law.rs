@@ -398,15 +398,16 @@ pub fn drawn_laws(s: &super::Scenario) -> Vec<&UncertainLaw> {
     out
 }
 
-/// The parameters of the delays `docs` written as numbers inside a distribution (each could be
-/// drawn: a correlation naming one is ignored with a warning, not refused), with their key paths.
-pub(super) fn numbers<'a>(docs: impl Iterator<Item = &'a LawDoc>) -> Vec<(String, f64)> {
+/// The parameters of the laws `docs` (delays, daily use, launches) written as numbers inside a
+/// distribution (each could be drawn: a correlation naming one, often after `--set` or
+/// `sensitivity` fixed it, is ignored with a warning, not refused), with their key paths.
+pub(super) fn numbers<'a>(docs: impl Iterator<Item = &'a DistDoc>) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     for d in docs {
-        if matches!(d.law.kind, DistKind::Number(_)) {
+        if matches!(d.kind, DistKind::Number(_)) {
             continue;
         }
-        map_params(&d.law, &mut |_, sp| {
+        map_params(d, &mut |_, sp| {
             if sp.v.is_finite() {
                 out.push((sp.at.path.to_string(), sp.v));
             }

@@ -339,7 +339,10 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
                     .iter()
                     .chain(c.buy.iter().flatten().filter_map(|b| b.delay.as_ref()))
             }))
-            .chain(funding_d.iter().filter_map(|f| f.delay.as_ref())),
+            .chain(funding_d.iter().filter_map(|f| f.delay.as_ref()))
+            .map(|l| &l.law)
+            .chain(cons_d.iter().filter_map(|c| c.daily.as_ref()))
+            .chain(threat_d.iter().filter_map(|t| t.daily.as_ref())),
     );
     scenario.correlations = correlation::compile(ctx, &corr_d, &scenario, &numbers)?;
     plausibility::check(ctx, &scenario, &line_d, &funding_d, &channel_d);

@@ -235,6 +235,22 @@ fn a_fixed_draw_drops_its_correlation_with_a_warning() {
 }
 
 #[test]
+fn a_daily_parameter_fixed_by_a_variant_drops_its_correlation_with_a_warning() {
+    // What `--set consumption.x.daily.mean=3` or a sensitivity analysis leaves of a drawn mean.
+    let text = base(
+        "\n[[correlation]]\nbetween = [\"consumption.x.daily.mean\", \"factor.mood.level\"]\nrank = 0.3\n",
+    );
+    let loaded = porcupine::scenario::check_str(&text, std::path::Path::new("w.toml"))
+        .expect("a fixed daily parameter is a warning, not an error");
+    let shown = loaded.render_warnings(std::path::Path::new("w.toml"), &text);
+    assert!(
+        shown.contains("correlation[0].between[0]: \"consumption.x.daily.mean\" is a fixed number in this scenario, so this correlation is ignored"),
+        "{shown}"
+    );
+    assert!(loaded.scenario.correlations.is_empty());
+}
+
+#[test]
 fn bad_correlations_are_refused_with_a_reason() {
     let pair = |a: &str, b: &str, rank: &str| {
         base(&format!(
