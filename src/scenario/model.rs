@@ -339,7 +339,9 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
                     .iter()
                     .chain(c.buy.iter().flatten().filter_map(|b| b.delay.as_ref()))
             }))
-            .chain(funding_d.iter().filter_map(|f| f.delay.as_ref())),
+            .chain(funding_d.iter().filter_map(|f| f.delay.as_ref()))
+            .chain(event_d.iter().filter_map(|e| e.duration.as_ref()))
+            .chain(factor_d.iter().filter_map(|f| f.fatigued_days.as_ref())),
     );
     scenario.correlations = correlation::compile(ctx, &corr_d, &scenario, &numbers)?;
     plausibility::check(ctx, &scenario, &line_d, &funding_d, &channel_d);
