@@ -114,7 +114,8 @@ impl Worker {
             }
             return;
         }
-        let days = whole_days(e.duration.sample(&mut d.duration[k]));
+        let law = self.draws.duration(k).unwrap_or(&e.duration);
+        let days = whole_days(law.sample(&mut d.duration[k]));
         let end = day.0.saturating_add(days);
         let last = s.horizon.saturating_add(1);
         led.days += end

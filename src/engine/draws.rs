@@ -8,11 +8,13 @@
 //! list empty and pays one emptiness check per future (and per delay drawn, one bounds check).
 //!
 //! A delay whose parameters are drawn gets this future's law once, when the future starts: its
-//! whole-day sampler is the direct one (no table is built per future).
+//! whole-day sampler is the direct one (no table is built per future). An event's durations and
+//! a regime factor's fatigued spells keep this future's law itself, sampled as their fixed laws
+//! are.
 
 use super::{stretches, DemandStretch, Simulator, Tables, Worker};
 use crate::sampling::{stream, Dist, StreamKey, WholeDays};
-use crate::scenario::{Scenario, Site, UncertainLaw};
+use crate::scenario::{FactorKind, Scenario, Site, UncertainLaw};
 
 /// Per-future state, reused run after run.
 #[derive(Debug, Default)]
@@ -31,6 +33,10 @@ pub(super) struct State {
     delays: Vec<Option<WholeDays>>,
     /// Per channel and buy: this future's contract delay, likewise.
     contract: Vec<Vec<Option<WholeDays>>>,
+    /// Per event: this future's law of its occurrences' durations, likewise.
+    durations: Vec<Option<Dist>>,
+    /// Per factor: this future's law of its fatigued spells' lengths, likewise.
+    fatigued: Vec<Option<Dist>>,
 }
 
 impl State {
@@ -72,16 +78,33 @@ impl State {
         self.contract.get(c)?.get(b)?.as_ref()
     }
 
+    /// Event `k`'s law of durations in this future when its parameters are drawn.
+    #[inline]
+    pub(super) fn duration(&self, k: usize) -> Option<&Dist> {
+        self.durations.get(k)?.as_ref()
+    }
+
+    /// Factor `f`'s law of fatigued spells in this future when its parameters are drawn.
+    #[inline]
+    pub(super) fn fatigued(&self, f: usize) -> Option<&Dist> {
+        self.fatigued.get(f)?.as_ref()
+    }
+
     /// This future's whole-day sampler of `law`.
     fn law(&mut self, s: &Scenario, law: &UncertainLaw, at: (u64, u64)) -> WholeDays {
+        WholeDays::direct(&self.dist(s, law, at))
+    }
+
+    /// This future's law of `law`.
+    fn dist(&mut self, s: &Scenario, law: &UncertainLaw, at: (u64, u64)) -> Dist {
         let mut params = std::mem::take(&mut self.params);
         params.clear();
         for p in &law.params {
             params.push(self.value(s, Site::Law(p.key), &p.dist, at, p.key));
         }
-        let days = WholeDays::direct(&law.law_with(&params));
+        let d = law.law_with(&params);
         self.params = params;
-        days
+        d
     }
 
     /// This item's stretches of daily use when they are drawn per future.
@@ -106,6 +129,8 @@ impl Worker {
         }
         st.lags.clear();
         st.delays.clear();
+        st.durations.clear();
+        st.fatigued.clear();
         if sim.drawn_laws {
             let at = (seed, run);
             for l in &s.lines {
@@ -125,6 +150,20 @@ impl Worker {
                 }
             }
             st.contract = contract;
+            for e in &s.events {
+                let d = e.duration_drawn.as_deref().map(|u| st.dist(s, u, at));
+                st.durations.push(d);
+            }
+            for f in &s.factors {
+                let d = match &f.kind {
+                    FactorKind::Regime {
+                        fatigued_days_drawn: Some(u),
+                        ..
+                    } => Some(st.dist(s, u, at)),
+                    _ => None,
+                };
+                st.fatigued.push(d);
+            }
         }
         st.daily.clear();
         if !s

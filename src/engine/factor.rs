@@ -39,7 +39,7 @@ impl Worker {
         let st = &mut self.factors;
         st.level.clear();
         st.spells.resize_with(s.factors.len(), Vec::new);
-        for (f, spells) in s.factors.iter().zip(st.spells.iter_mut()) {
+        for (n, (f, spells)) in s.factors.iter().zip(st.spells.iter_mut()).enumerate() {
             spells.clear();
             match &f.kind {
                 FactorKind::Level(d) => {
@@ -50,11 +50,13 @@ impl Worker {
                 FactorKind::Regime {
                     per_day,
                     fatigued_days,
+                    ..
                 } => {
                     st.level.push(1.0);
                     if *per_day <= 0.0 {
                         continue;
                     }
+                    let fatigued_days = self.draws.fatigued(n).unwrap_or(fatigued_days);
                     let mut rng = stream(seed, run, f.key_regime);
                     let mut t = 0.0f64;
                     loop {

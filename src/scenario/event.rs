@@ -57,7 +57,7 @@ pub(super) struct EventDoc {
     pub rate: Option<Sp<f64>>,
     pub date: Option<Sp<Datetime>>,
     pub window: Option<WindowDoc>,
-    pub duration: Option<DistDoc>,
+    pub duration: Option<super::law::LawDoc>,
     pub multiplier: Option<DistDoc>,
     pub loss: Option<DistDoc>,
 }
@@ -97,7 +97,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> EventDoc {
         rate: t.opt(ctx, "rate_per_year", num),
         date: t.opt(ctx, "date", date),
         window,
-        duration: t.opt(ctx, "duration_days", general),
+        duration: t.opt(ctx, "duration_days", super::law::read),
         multiplier: t.opt(ctx, "capacity_multiplier", general),
         loss: t.opt(ctx, "stock_loss", general),
     }
@@ -244,21 +244,22 @@ pub(super) fn compile(
         }
     };
     let lasting = !matches!(e, "stock_loss");
+    let entity = d.name.as_ref().map_or("", |n| n.v.as_str());
     let duration = match (&d.duration, lasting) {
-        (Some(x), true) => dist(ctx, x, DELAY),
+        (Some(x), true) => super::law::compile(ctx, x, DELAY, ("event", entity, "duration_days")),
         (None, true) => {
             ctx.err(&d.at, format!("an event with effect = \"{e}\" needs duration_days"), Some("say how long it lasts, e.g. duration_days = { dist = \"lognormal\", median = 21, p90 = 90 }".into()));
             None
         }
         (Some(x), false) => {
             ctx.err(
-                &x.at,
+                &x.law.at,
                 "duration_days does not apply to a stock loss",
                 Some("a stock loss happens on its start day; remove duration_days".into()),
             );
             None
         }
-        (None, false) => Some(Dist::Fixed(0.0)),
+        (None, false) => Some((Dist::Fixed(0.0), None)),
     };
     let mut size =
         |ctx: &mut Ctx, doc: &Option<DistDoc>, key: &str, wanted: bool| match (doc, wanted) {
@@ -297,6 +298,7 @@ pub(super) fn compile(
     if !ok || d.applies.is_none() {
         return None;
     }
+    let duration = duration?;
     let [channels, lines, items] = ids;
     Some(Disruption {
         label: d
@@ -308,7 +310,8 @@ pub(super) fn compile(
         lines: lines.into_iter().map(LineId).collect(),
         items: items.into_iter().map(ItemId).collect(),
         start: start?,
-        duration: duration?,
+        duration: duration.0,
+        duration_drawn: duration.1,
         key_starts: StreamKey::new("event", &name, "starts"),
         key_duration: StreamKey::new("event", &name, "duration"),
         key_size: StreamKey::new("event", &name, "size"),

@@ -35,7 +35,7 @@ pub(super) struct FactorDoc {
     pub kind: Option<Sp<String>>,
     pub level: Option<DistDoc>,
     pub rate: Option<Sp<f64>>,
-    pub fatigued_days: Option<DistDoc>,
+    pub fatigued_days: Option<super::law::LawDoc>,
 }
 
 /// A funding source's `factor = { name, fatigued_multiplier }` as written.
@@ -57,7 +57,7 @@ pub(super) fn read(ctx: &mut Ctx, t: &Tbl<'_>) -> FactorDoc {
         kind: t.req(ctx, "kind", string),
         level: t.opt(ctx, "level", general),
         rate: t.opt(ctx, "to_fatigued_per_year", num),
-        fatigued_days: t.opt(ctx, "fatigued_days", general),
+        fatigued_days: t.opt(ctx, "fatigued_days", super::law::read),
     }
 }
 
@@ -91,7 +91,7 @@ pub(super) fn compile(ctx: &mut Ctx, d: &FactorDoc) -> Option<Factor> {
                 "level",
             ) & misplaced(
                 ctx,
-                d.fatigued_days.as_ref().map(|r| &r.at),
+                d.fatigued_days.as_ref().map(|r| &r.law.at),
                 "fatigued_days",
                 "level",
             );
@@ -109,13 +109,16 @@ pub(super) fn compile(ctx: &mut Ctx, d: &FactorDoc) -> Option<Factor> {
                 return None;
             };
             let rate = number(ctx, &rate.at, rate.v, 0.0, 365.0, "entries a year");
-            let days = dist(ctx, days, DELAY);
+            let entity = d.name.as_ref().map_or("", |n| n.v.as_str());
+            let days = super::law::compile(ctx, days, DELAY, ("factor", entity, "fatigued_days"));
             if !ok {
                 return None;
             }
+            let (fatigued_days, fatigued_days_drawn) = days?;
             FactorKind::Regime {
                 per_day: rate? / 365.25,
-                fatigued_days: days?,
+                fatigued_days,
+                fatigued_days_drawn,
             }
         }
         other => {

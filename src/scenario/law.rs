@@ -1,5 +1,6 @@
 //! Delays whose parameters are drawn once per future: a `delivery_lag_days`,
-//! `payment_delay_days` or `contract_delay_days` distribution whose `median`, `min`, `max`, …
+//! `payment_delay_days`, `contract_delay_days`, event `duration_days` or factor `fatigued_days`
+//! distribution whose `median`, `min`, `max`, …
 //! is itself a distribution, e.g. `delivery_lag_days = { dist = "lognormal", median = { dist =
 //! "uniform", min = 60, max = 120 }, p90 = 200 }`. Each future draws the parameter once, from its
 //! own stream (the entity and "KEY PARAM", e.g. ("line", NAME, "delivery_lag_days median")), and
@@ -375,7 +376,8 @@ fn map_params(doc: &DistDoc, f: &mut dyn FnMut(&str, &Sp<f64>) -> Sp<f64>) -> Di
 }
 
 /// Every delay of `s` with drawn parameters, each once (a channel's contract delay, shared by
-/// the buys that inherit it, once): payment delays, contract delays, then delivery lags.
+/// the buys that inherit it, once): payment delays, contract delays, delivery lags, events'
+/// durations, then regime factors' fatigued spells.
 #[must_use]
 pub fn drawn_laws(s: &super::Scenario) -> Vec<&UncertainLaw> {
     let mut out: Vec<&UncertainLaw> = Vec::new();
@@ -389,7 +391,15 @@ pub fn drawn_laws(s: &super::Scenario) -> Vec<&UncertainLaw> {
                 .flat_map(|c| &c.buys)
                 .filter_map(|b| b.contract_delay_drawn.as_deref()),
         )
-        .chain(s.lines.iter().filter_map(|l| l.lag_drawn.as_deref()));
+        .chain(s.lines.iter().filter_map(|l| l.lag_drawn.as_deref()))
+        .chain(s.events.iter().filter_map(|e| e.duration_drawn.as_deref()))
+        .chain(s.factors.iter().filter_map(|f| match &f.kind {
+            super::FactorKind::Regime {
+                fatigued_days_drawn,
+                ..
+            } => fatigued_days_drawn.as_deref(),
+            super::FactorKind::Level(_) => None,
+        }));
     for law in laws {
         if !out.iter().any(|o| o.params[0].key == law.params[0].key) {
             out.push(law);

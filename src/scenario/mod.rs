@@ -222,6 +222,9 @@ pub enum FactorKind {
         per_day: f64,
         /// Days each fatigued spell lasts.
         fatigued_days: Dist,
+        /// When parameters of `fatigued_days` are drawn once per future: how each future builds
+        /// its law (`fatigued_days` is then the law at the drawn parameters' medians).
+        fatigued_days_drawn: Option<Box<UncertainLaw>>,
     },
 }
 
@@ -473,6 +476,9 @@ pub struct Disruption {
     pub start: Start,
     /// Days each occurrence lasts (0 for a stock loss).
     pub duration: Dist,
+    /// The duration when its parameters are drawn once per future (`duration` is then the law
+    /// at their medians).
+    pub duration_drawn: Option<Box<UncertainLaw>>,
     /// Stream for random starts.
     pub key_starts: StreamKey,
     /// Stream for durations.

@@ -340,6 +340,8 @@ fn check_into(ctx: &mut Ctx, text: &str) -> Option<Scenario> {
                     .chain(c.buy.iter().flatten().filter_map(|b| b.delay.as_ref()))
             }))
             .chain(funding_d.iter().filter_map(|f| f.delay.as_ref()))
+            .chain(event_d.iter().filter_map(|e| e.duration.as_ref()))
+            .chain(factor_d.iter().filter_map(|f| f.fatigued_days.as_ref()))
             .map(|l| &l.law)
             .chain(cons_d.iter().filter_map(|c| c.daily.as_ref()))
             .chain(threat_d.iter().filter_map(|t| t.daily.as_ref())),

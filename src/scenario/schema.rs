@@ -198,7 +198,7 @@ pub(super) fn read_dist_in(
                 ctx.err(
                     &a,
                     format!("`{key}` is a distribution, but here each parameter must be a number"),
-                    Some("a parameter may be drawn once per future only in daily use (`daily`) and in delays (`delivery_lag_days`, `payment_delay_days`, `contract_delay_days`), and its own distribution takes numbers".into()),
+                    Some("a parameter may be drawn once per future only in daily use (`daily`) and in delays (`delivery_lag_days`, `payment_delay_days`, `contract_delay_days`, an event's `duration_days`, a factor's `fatigued_days`), and its own distribution takes numbers".into()),
                 );
                 None
             }

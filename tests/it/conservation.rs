@@ -217,7 +217,7 @@ fn toml(s: &Spec) -> String {
     let _ = writeln!(t, "[[threat]]\nname = \"t\"\ndaily = {}\n", s.threat);
     let _ = writeln!(
         t,
-        "[[factor]]\nname = \"fatigue\"\nkind = \"regime\"\nto_fatigued_per_year = 2\nfatigued_days = {{ dist = \"lognormal\", median = 30, p90 = 90 }}\n"
+        "[[factor]]\nname = \"fatigue\"\nkind = \"regime\"\nto_fatigued_per_year = 2\nfatigued_days = {{ dist = \"lognormal\", median = {{ dist = \"uniform\", min = 20, max = 40 }}, p90 = 90 }}\n"
     );
     for (k, &(effect, rate, median, size)) in s.events.iter().enumerate() {
         let (effect, applies, extra) = match effect {
@@ -241,6 +241,9 @@ fn toml(s: &Spec) -> String {
         };
         let duration = if effect == "stock_loss" {
             String::new()
+        } else if k % 2 == 1 {
+            // A median drawn once per future.
+            format!("duration_days = {{ dist = \"lognormal\", median = {{ dist = \"uniform\", min = {median}, max = {} }}, sigma = 0.8 }}\n", 2 * median)
         } else {
             format!("duration_days = {{ dist = \"lognormal\", median = {median}, sigma = 0.8 }}\n")
         };

@@ -2,8 +2,9 @@
 //! median = { dist = "uniform", … }, p90 = 200 }`, likewise payment and contract delays): each
 //! future draws its law with the value `runs.csv` reports (matched exactly on a line's
 //! deliveries), or the copula's value when it is correlated; across futures the deliveries
-//! follow the closed form of the mixed law; a
-//! parameter written as a single number keeps the old draws; the results do not depend on the
+//! follow the closed form of the mixed law; an event's `duration_days` and a regime factor's
+//! `fatigued_days` are drawn likewise (a dated pause lasts exactly the drawn days; every
+//! occurrence and spell of a future uses its law); a parameter written as a single number keeps the old draws; the results do not depend on the
 //! thread count; and a law that some future could draw invalid is refused at load time.
 
 use crate::bad_input::{case, check};
@@ -243,6 +244,7 @@ fn uncertain_lags_are_reproducible_and_thread_independent() {
     assert!(s.lines[0].lag_drawn.is_some());
     assert!(s.funding[0].delay_drawn.is_some());
     assert!(s.channels[0].buys[0].contract_delay_drawn.is_some());
+    assert!(s.events[0].duration_drawn.is_some());
     let batch = records(&s, 42, 0..6);
     let alone = records(&s, 42, 4..5);
     assert_eq!(batch[4].items, alone[0].items);
@@ -297,8 +299,105 @@ fn bad_uncertain_delays() {
             "line.shell-line.ramp_slip_days.min: `min` is a distribution, but here each parameter must be a number",
             "help: a parameter may be drawn once per future only in daily use",
         ]),
+        case("event duration drawn past its max", LINE, &format!("{LINE}\n\n[[event]]\nname = \"strike\"\napplies_to = {{ lines = [\"shell-line\"] }}\neffect = \"pause_deliveries\"\nrate_per_year = 1\nduration_days = {{ dist = \"triangular\", min = 0, mode = {{ dist = \"uniform\", min = 5, max = 50 }}, max = 40 }}"), &[
+            "event.strike.duration_days.mode: some futures would draw an invalid law: with mode = 50 (ends of the drawn ranges)",
+            "help: the law must be valid for every value",
+        ]),
+        case("factor fatigued_days median drawn above p90", LINE, &format!("{LINE}\n\n[[factor]]\nname = \"fatigue\"\nkind = \"regime\"\nto_fatigued_per_year = 1\nfatigued_days = {{ dist = \"lognormal\", median = {{ dist = \"uniform\", min = 30, max = 120 }}, p90 = 90 }}"), &[
+            "factor.fatigue.fatigued_days.median: some futures would draw an invalid law: with median = 120",
+            "p90 (90) must be greater than median (120)",
+        ]),
         case("a drawn parameter's own parameter drawn", LINE, &lag("{ dist = \"uniform\", min = 0, max = { dist = \"uniform\", min = 5, max = { dist = \"uniform\", min = 10, max = 20 } } }"), &[
             "line.shell-line.delivery_lag_days.max.max: `max` is a distribution, but here each parameter must be a number",
         ]),
     ]);
+}
+
+/// [`line`] with a delivery pause on line `l` and a regime factor the donor loads on.
+fn disrupted(duration: &str, start: &str, fatigued: &str) -> String {
+    format!(
+        "{}\n[[event]]\nname = \"strike\"\napplies_to = {{ lines = [\"l\"] }}\neffect = \"pause_deliveries\"\n{start}\nduration_days = {duration}\n\n\
+         [[factor]]\nname = \"fatigue\"\nkind = \"regime\"\nto_fatigued_per_year = 20\nfatigued_days = {fatigued}\n",
+        line("0", "0", "0").replace("payment_delay_days = 0", "payment_delay_days = 0\nfactor = { name = \"fatigue\", fatigued_multiplier = 0.3 }\n[[funding.recurring]]\nevery_days = 7\namount_usd = 100_000")
+    )
+}
+
+#[test]
+fn a_dated_events_duration_is_the_drawn_value() {
+    // One occurrence on day 20, lasting ⌈v⌉ whole days (v its drawn value, 5 to 60, all within
+    // the horizon): the event's days in effect are exactly ⌈v⌉, v as runs.csv reports it.
+    let text = disrupted(
+        "{ dist = \"fixed\", value = { dist = \"uniform\", min = 5, max = 60 } }",
+        "date = 2025-01-21",
+        "30",
+    );
+    let s = scenario(&text);
+    assert!(s.events[0].duration_drawn.is_some());
+    let path = "event.strike.duration_days.value";
+    let mut seen = Vec::new();
+    for (run, r) in records(&s, 4, 0..30).iter().enumerate() {
+        let v = drawn(&s, path, 4, run as u64);
+        assert!((5.0..=60.0).contains(&v), "{v}");
+        assert_eq!(r.events[0].occurrences, 1);
+        assert_eq!(r.events[0].days, v.ceil() as u32, "run {run}: {v}");
+        seen.push(r.events[0].days);
+        assert!(r.conservation_violations(&s).is_empty());
+    }
+    seen.dedup();
+    assert!(seen.len() > 10, "{seen:?}");
+    // runs.csv lists the drawn duration under its key path.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.toml");
+    std::fs::write(&file, &text).unwrap();
+    let out = dir.path().join("r");
+    porcupine()
+        .args(["run", "-q", "--runs", "10", "--seed", "4", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+    let mut rd = csv::Reader::from_path(out.join("runs.csv")).unwrap();
+    let col = rd
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == path)
+        .unwrap();
+    for (n, row) in rd.records().map(Result::unwrap).enumerate() {
+        let v: f64 = row[col].parse().unwrap();
+        assert_eq!(v, drawn(&s, path, 4, n as u64));
+    }
+}
+
+#[test]
+fn every_occurrence_and_spell_of_a_future_uses_its_drawn_law() {
+    // Random occurrences and fatigued spells: each future equals, record for record, the same
+    // scenario with the duration and the spells' length fixed at the whole days it drew (a
+    // fixed law draws nothing, so every other stream is the same), so every occurrence and
+    // every spell of the future lasted exactly that.
+    let uniform = |a, b| {
+        format!("{{ dist = \"fixed\", value = {{ dist = \"uniform\", min = {a}, max = {b} }} }}")
+    };
+    let start = "rate_per_year = 8";
+    let s = scenario(&disrupted(&uniform(2, 30), start, &uniform(5, 40)));
+    assert!(s.events[0].duration_drawn.is_some());
+    let all = records(&s, 6, 0..12);
+    let mut differ = 0;
+    for (run, rec) in all.iter().enumerate() {
+        let run = run as u64;
+        let days = |path: &str| drawn(&s, path, 6, run).ceil().to_string();
+        let fixed = scenario(&disrupted(
+            &days("event.strike.duration_days.value"),
+            start,
+            &days("factor.fatigue.fatigued_days.value"),
+        ));
+        let alone = records(&fixed, 6, run..run + 1);
+        assert_eq!(alone[0].items, rec.items, "run {run}");
+        assert_eq!(alone[0].lines, rec.lines, "run {run}");
+        assert_eq!(alone[0].funding, rec.funding, "run {run}");
+        assert_eq!(alone[0].events, rec.events, "run {run}");
+        differ += usize::from(rec.funding != all[0].funding);
+        assert!(rec.conservation_violations(&s).is_empty());
+    }
+    assert!(differ > 8, "{differ}");
 }
