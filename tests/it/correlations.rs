@@ -5,9 +5,8 @@
 //! breaks them.
 
 use crate::bad_input::{check, raw};
-use crate::util::{experiment, records, scenario};
+use crate::util::{prepared, records, scenario};
 use porcupine::engine::{Simulator, Worker};
-use porcupine::report::{self, Metadata};
 use porcupine::scenario::Scenario;
 
 /// A line with an uncertain ramp slip and two level factors, correlated by `correlations`.
@@ -192,17 +191,7 @@ fn correlated_futures_are_reproducible_alone_and_in_any_number() {
 fn one_and_two_threads_give_identical_results() {
     let s = scenario(&base(TWO));
     let summary = |threads| {
-        let acc = experiment(&s, 300, 9, threads);
-        let meta = Metadata {
-            version: "test".into(),
-            seed: 9,
-            runs: 300,
-            scenario_file: "x".into(),
-            scenario_hash: "0".into(),
-            percentile_method: report::percentile_method(),
-            reproduce: String::new(),
-        };
-        let r = report::prepare(&s, &acc, meta);
+        let r = prepared(&s, 300, 9, threads);
         (
             porcupine::output::summary_json(&r).unwrap(),
             porcupine::output::daily_csv(&r).unwrap(),

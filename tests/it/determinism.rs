@@ -1,22 +1,11 @@
 //! Reproducibility: the same (seed, run) gives the same future, whatever the thread count or the
 //! order runs are simulated in; and adding an entity does not shift another entity's draws.
 
-use crate::util::{bundled, experiment, records, scenario};
+use crate::util::{bundled, prepared, records, scenario};
 use porcupine::output;
-use porcupine::report::{self, Metadata};
 
 fn rendered(s: &porcupine::scenario::Scenario, threads: usize) -> Vec<(String, Vec<u8>)> {
-    let acc = experiment(s, 120, 9, threads);
-    let meta = Metadata {
-        version: "test".into(),
-        seed: 9,
-        runs: 120,
-        scenario_file: "x".into(),
-        scenario_hash: "0".into(),
-        percentile_method: report::percentile_method(),
-        reproduce: String::new(),
-    };
-    let r = report::prepare(s, &acc, meta);
+    let r = prepared(s, 120, 9, threads);
     vec![
         ("daily.csv".into(), output::daily_csv(&r).unwrap()),
         ("funding.csv".into(), output::funding_csv(&r).unwrap()),

@@ -8,9 +8,8 @@
 //! thread count; and a law that some future could draw invalid is refused at load time.
 
 use crate::bad_input::{case, check};
-use crate::util::{experiment, porcupine, records, scenario};
+use crate::util::{porcupine, prepared, records, scenario};
 use porcupine::analysis::sensitivity::inputs;
-use porcupine::report::{self, Metadata};
 
 /// One line making 10 units a day for one large order (money for a million units on day 0, an
 /// order every day), nothing used: the units delivered by day 200 depend only on the delays.
@@ -251,17 +250,7 @@ fn uncertain_lags_are_reproducible_and_thread_independent() {
     assert_eq!(batch[4].lines, alone[0].lines);
     assert_ne!(batch[4].items, batch[5].items);
     let summary = |threads| {
-        let acc = experiment(&s, 200, 9, threads);
-        let meta = Metadata {
-            version: "test".into(),
-            seed: 9,
-            runs: 200,
-            scenario_file: "x".into(),
-            scenario_hash: "0".into(),
-            percentile_method: report::percentile_method(),
-            reproduce: String::new(),
-        };
-        let r = report::prepare(&s, &acc, meta);
+        let r = prepared(&s, 200, 9, threads);
         (
             porcupine::output::summary_json(&r).unwrap(),
             porcupine::output::daily_csv(&r).unwrap(),

@@ -1,6 +1,7 @@
 //! Shared helpers: load scenarios from text, run experiments, find bundled files.
 
 use porcupine::engine::{RunRecord, Simulator, Worker};
+use porcupine::report;
 use porcupine::runner::{self, RunConfig};
 use porcupine::scenario::{self, Scenario};
 use porcupine::stats::Accumulator;
@@ -35,6 +36,22 @@ pub fn experiment(s: &Scenario, runs: u64, seed: u64, threads: usize) -> Accumul
         samples: 5,
     };
     runner::run(s, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run")
+}
+
+/// Runs an experiment and prepares its results, with the metadata the reproducibility tests
+/// share (no file, no version: only the simulated figures can differ).
+pub fn prepared(s: &Scenario, runs: u64, seed: u64, threads: usize) -> report::Results {
+    let acc = experiment(s, runs, seed, threads);
+    let meta = report::Metadata {
+        version: "test".into(),
+        seed,
+        runs,
+        scenario_file: "x".into(),
+        scenario_hash: "0".into(),
+        percentile_method: report::percentile_method(),
+        reproduce: String::new(),
+    };
+    report::prepare(s, &acc, meta)
 }
 
 /// Simulates single runs, returning their records.
