@@ -13,14 +13,11 @@ const SCALE: Font = ROW.in_colour(MUTED);
 
 /// A bar or interval on one row: (from, to, colour, thickness).
 type Piece = (f64, f64, &'static str, f64);
+/// A row: its label, its pieces and a central value marked with a square.
+type Row = (String, Vec<Piece>, Option<f64>);
 
 /// Rows of horizontal pieces over a shared numeric axis, with a reference line.
-fn draw_rows(
-    c: &mut Canvas,
-    rows: &[(String, Vec<Piece>, Option<f64>)],
-    reference: f64,
-    axis_label: &str,
-) {
+fn draw_rows(c: &mut Canvas, rows: &[Row], reference: f64, axis_label: &str) {
     let label_w = rows
         .iter()
         .map(|r| text_width(&r.0, ROW.size))
@@ -76,17 +73,11 @@ pub(crate) fn differences(s: &DifferenceSeries, footer: &str) -> Result<String, 
         "central estimate (square) and 95% interval of the paired difference; zero means no change",
         footer,
     );
-    let rows: Vec<_> = s
-        .rows
-        .iter()
-        .map(|r| {
-            (
-                r.label.clone(),
-                vec![(r.low, r.high, colour(0), 0.3)],
-                Some(r.mid),
-            )
-        })
-        .collect();
+    let row = |r: &IntervalRow| {
+        let interval = (r.low, r.high, colour(0), 0.3);
+        (r.label.clone(), vec![interval], Some(r.mid))
+    };
+    let rows: Vec<_> = s.rows.iter().map(row).collect();
     draw_rows(&mut c, &rows, 0.0, &s.unit);
     Ok(c.finish())
 }
@@ -112,19 +103,12 @@ pub(crate) fn tornado(s: &TornadoSeries, footer: &str) -> Result<String, String>
         }
     };
     sorted.sort_by(|a, b| swing(b).total_cmp(&swing(a)));
-    let rows: Vec<_> = sorted
-        .iter()
-        .map(|r| {
-            (
-                r.parameter.clone(),
-                vec![
-                    (s.base, r.at_low, colour(0), 0.6),
-                    (s.base, r.at_high, colour(1), 0.6),
-                ],
-                None,
-            )
-        })
-        .collect();
+    let row = |r: &&TornadoRow| {
+        let low = (s.base, r.at_low, colour(0), 0.6);
+        let high = (s.base, r.at_high, colour(1), 0.6);
+        (r.parameter.clone(), vec![low, high], None)
+    };
+    let rows: Vec<_> = sorted.iter().map(row).collect();
     draw_rows(&mut c, &rows, s.base, &s.outcome);
     Ok(c.finish())
 }
@@ -150,10 +134,8 @@ fn ramp(t: f64) -> (String, bool) {
     let (a, b) = (STOPS[i], STOPS[i + 1]);
     let mix = |x: f64, y: f64| (x + (y - x) * k).round() as u8;
     let rgb = (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2));
-    (
-        format!("#{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2),
-        t > 0.55,
-    )
+    let hex = format!("#{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2);
+    (hex, t > 0.55)
 }
 
 /// An outcome over a grid of two parameters; each cell shows its value.
