@@ -12,7 +12,7 @@ use super::legend;
 use super::svg::{fit, text_width, Align, Canvas, Dash, Font, Point, HEIGHT, WIDTH};
 
 pub(crate) const INK: &str = "#1e1e1e";
-pub(crate) const MUTED: &str = "#555555";
+const MUTED: &str = "#555555";
 pub(crate) const GRID: &str = "#e3e3e3";
 pub(crate) const AXIS: &str = "#7a7a7a";
 const MARK: &str = "#6b6b6b";
@@ -20,7 +20,8 @@ const MARK: &str = "#6b6b6b";
 const TITLE: Font = Font::new(24.0, INK, Align::Start);
 const SUBTITLE: Font = Font::new(16.0, MUTED, Align::Start);
 const FOOTER: Font = Font::new(12.0, MUTED, Align::Start);
-const TICK: Font = Font::new(14.0, MUTED, Align::Start);
+/// Values along an axis.
+pub(crate) const TICK: Font = Font::new(14.0, MUTED, Align::Start);
 pub(crate) const LABEL: Font = Font::new(15.0, INK, Align::Start);
 pub(super) const LEGEND: Font = Font::new(14.0, INK, Align::Start);
 const MARK_TEXT: Font = Font::new(13.0, MARK, Align::Start);
@@ -34,10 +35,6 @@ const MARGIN: f64 = 24.0;
 /// Days since the common era: the x coordinate of a date.
 pub(crate) fn day_x(d: NaiveDate) -> f64 {
     f64::from(d.num_days_from_ce())
-}
-
-fn x_date(x: f64) -> Option<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
 }
 
 /// What the x axis shows.
@@ -187,17 +184,14 @@ pub(super) struct XAxis {
 fn x_axis(kind: &XKind, (lo, hi): (f64, f64)) -> XAxis {
     match kind {
         XKind::Dates => {
+            let x_date = |x: f64| NaiveDate::from_num_days_from_ce_opt(x.round() as i32);
             let first = x_date(lo).unwrap_or_default();
-            let last = x_date(hi).unwrap_or(first);
-            let a = date_axis(first, last);
+            let a = date_axis(first, x_date(hi).unwrap_or(first));
+            let tick = |d: &NaiveDate| (day_x(*d), d.format(a.format).to_string());
             XAxis {
                 lo: day_x(a.start),
                 hi: day_x(a.end),
-                ticks: a
-                    .ticks
-                    .iter()
-                    .map(|d| (day_x(*d), d.format(a.format).to_string()))
-                    .collect(),
+                ticks: a.ticks.iter().map(tick).collect(),
                 light: a.light.iter().map(|d| day_x(*d)).collect(),
                 label: None,
             }
@@ -238,7 +232,7 @@ impl Layer {
 }
 
 /// Lowest and highest finite value, if there is one.
-fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+pub(super) fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     let finite = values.filter(|v| v.is_finite());
     finite.fold(None, |r, v| {
         Some(r.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))

@@ -255,11 +255,9 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     if !below.is_empty() {
         panels.push(chance_panel(1.0, "chance below safe stock", below));
     }
-    let title = format!("Risk over time — chance of running out, by {}", s.period);
-    let what = format!(
-        "share of simulated futures, averaged over each {}",
-        s.period
-    );
+    let period = &s.period;
+    let title = format!("Risk over time — chance of running out, by {period}");
+    let what = format!("share of simulated futures, averaged over each {period}");
     let subtitle = joined(&s.scenario_title, &what);
     Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }

@@ -270,12 +270,9 @@ pub(crate) fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
         .ok_or_else(|| format!("scale {scale} gives an empty image"))?;
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| format!("{}x{} pixels is too large", size.width(), size.height()))?;
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    // Charts are opaque (white page): RGB, fast deflate. Many PNGs are written per run, and
+    let transform = tiny_skia::Transform::from_scale(scale, scale);
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    // Charts are opaque (white page): 8-bit RGB, fast deflate. Many PNGs are written per run, and
     // fast compression costs a few percent in size for several times the speed.
     let rgb: Vec<u8> = pixmap
         .data()
@@ -285,7 +282,6 @@ pub(crate) fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Fast);
     let fail = |e: png::EncodingError| format!("PNG encoding failed: {e}");
     let mut w = enc.write_header().map_err(fail)?;
