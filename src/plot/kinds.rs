@@ -138,10 +138,6 @@ fn chance_panel(share: f64, y_label: &str, layers: Vec<Layer>) -> Panel {
     }
 }
 
-fn futures(runs: u64) -> String {
-    count_phrase(runs, "simulated future", "simulated futures")
-}
-
 /// "Scenario title  ·  `what` 1,000 simulated futures".
 fn over_futures(scenario: &str, what: &str, runs: u64) -> String {
     joined(scenario, &format!("{what} {}", futures(runs)))

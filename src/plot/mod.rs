@@ -69,14 +69,10 @@ impl Footer {
     /// "Scenario baseline · 1,000 simulated futures · seed 42 · starts 2025-09-01 · steel-porcupine 0.1.0"
     #[must_use]
     pub fn line(&self) -> String {
-        format!(
-            "Scenario {} · {} · seed {} · starts {} · steel-porcupine {}",
-            self.scenario,
-            count_phrase(self.runs, "simulated future", "simulated futures"),
-            self.seed,
-            self.start,
-            self.version
-        )
+        let (scenario, seed, start, version) =
+            (&self.scenario, self.seed, self.start, &self.version);
+        let runs = futures(self.runs);
+        format!("Scenario {scenario} · {runs} · seed {seed} · starts {start} · steel-porcupine {version}")
     }
 }
 
@@ -469,6 +465,11 @@ pub fn render_all(
             png,
         })
     })
+}
+
+/// "1,000 simulated futures".
+pub(crate) fn futures(runs: u64) -> String {
+    count_phrase(runs, "simulated future", "simulated futures")
 }
 
 /// "1 simulated future" / "1,000 simulated futures".
