@@ -23,11 +23,7 @@ fn add_days(d: NaiveDate, n: u64) -> Option<NaiveDate> {
 /// Builds a date axis spanning `first..=last`, with labels on the first of the
 /// month ("Jan 2026") for spans over two months and on days otherwise.
 pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
-    let (mut start, mut end) = if first <= last {
-        (first, last)
-    } else {
-        (last, first)
-    };
+    let (mut start, mut end) = (first.min(last), first.max(last));
     if start == end {
         // A single day is drawn as the block first..first+1 (see `widen_single_day`);
         // give it a day's margin on each side.

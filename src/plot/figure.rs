@@ -9,10 +9,10 @@ use chrono::{Datelike, NaiveDate};
 
 use super::axes::{date_axis, value_axis, ValueAxis};
 use super::legend;
-use super::svg::{fit, text_width, Align, Canvas, Dash, Font, HEIGHT, WIDTH};
+use super::svg::{fit, text_width, Align, Canvas, Dash, Font, Point, HEIGHT, WIDTH};
 
 pub(crate) const INK: &str = "#1e1e1e";
-pub(crate) const MUTED: &str = "#555555";
+const MUTED: &str = "#555555";
 pub(crate) const GRID: &str = "#e3e3e3";
 pub(crate) const AXIS: &str = "#7a7a7a";
 const MARK: &str = "#6b6b6b";
@@ -20,7 +20,8 @@ const MARK: &str = "#6b6b6b";
 const TITLE: Font = Font::new(24.0, INK, Align::Start);
 const SUBTITLE: Font = Font::new(16.0, MUTED, Align::Start);
 const FOOTER: Font = Font::new(12.0, MUTED, Align::Start);
-const TICK: Font = Font::new(14.0, MUTED, Align::Start);
+/// Values along an axis.
+pub(crate) const TICK: Font = Font::new(14.0, MUTED, Align::Start);
 pub(crate) const LABEL: Font = Font::new(15.0, INK, Align::Start);
 pub(super) const LEGEND: Font = Font::new(14.0, INK, Align::Start);
 const MARK_TEXT: Font = Font::new(13.0, MARK, Align::Start);
@@ -34,10 +35,6 @@ const MARGIN: f64 = 24.0;
 /// Days since the common era: the x coordinate of a date.
 pub(crate) fn day_x(d: NaiveDate) -> f64 {
     f64::from(d.num_days_from_ce())
-}
-
-fn x_date(x: f64) -> Option<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
 }
 
 /// What the x axis shows.
@@ -184,20 +181,17 @@ pub(super) struct XAxis {
     label: Option<String>,
 }
 
-fn x_axis(kind: &XKind, lo: f64, hi: f64) -> XAxis {
+fn x_axis(kind: &XKind, (lo, hi): (f64, f64)) -> XAxis {
     match kind {
         XKind::Dates => {
+            let x_date = |x: f64| NaiveDate::from_num_days_from_ce_opt(x.round() as i32);
             let first = x_date(lo).unwrap_or_default();
-            let last = x_date(hi).unwrap_or(first);
-            let a = date_axis(first, last);
+            let a = date_axis(first, x_date(hi).unwrap_or(first));
+            let tick = |d: &NaiveDate| (day_x(*d), d.format(a.format).to_string());
             XAxis {
                 lo: day_x(a.start),
                 hi: day_x(a.end),
-                ticks: a
-                    .ticks
-                    .iter()
-                    .map(|d| (day_x(*d), d.format(a.format).to_string()))
-                    .collect(),
+                ticks: a.ticks.iter().map(tick).collect(),
                 light: a.light.iter().map(|d| day_x(*d)).collect(),
                 label: None,
             }
@@ -215,54 +209,39 @@ fn x_axis(kind: &XKind, lo: f64, hi: f64) -> XAxis {
     }
 }
 
-/// Lowest and highest finite value among the layers of a panel (bars and levels start at 0).
-fn panel_range(p: &Panel) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    let mut see = |v: f64| {
-        if v.is_finite() {
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-    };
-    for l in &p.layers {
-        match l {
-            // A band's lower edge first, then its upper edge or the line.
+impl Layer {
+    /// The x and the y values a layer reaches, for fitting the axes (bars reach down to 0).
+    fn reach(&self) -> (Vec<f64>, Vec<f64>) {
+        match self {
+            // A band's lower edge first, then its upper edge.
             Layer::Trace {
+                xs,
                 ys,
                 pen: Pen::Area(lo, _),
                 ..
-            } => lo.iter().chain(ys).for_each(|v| see(*v)),
-            Layer::Trace { ys, .. } => ys.iter().for_each(|v| see(*v)),
+            } => (xs.clone(), [&lo[..], ys].concat()),
+            Layer::Trace { xs, ys, .. } => (xs.clone(), ys.clone()),
             Layer::Bars { bars, .. } => {
-                see(0.0);
-                bars.iter().for_each(|b| see(b.2));
+                let xs = bars.iter().flat_map(|b| [b.0, b.1]);
+                let ys = [0.0].into_iter().chain(bars.iter().map(|b| b.2));
+                (xs.collect(), ys.collect())
             }
-            Layer::Level { y, .. } => see(*y),
+            Layer::Level { y, .. } => (Vec::new(), vec![*y]),
         }
     }
-    (lo, hi)
+}
+
+/// Lowest and highest finite value, if there is one.
+pub(super) fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let finite = values.filter(|v| v.is_finite());
+    finite.fold(None, |r, v| {
+        Some(r.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+    })
 }
 
 fn x_range(f: &Figure) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for p in &f.panels {
-        for l in &p.layers {
-            let xs: Vec<f64> = match l {
-                Layer::Trace { xs, .. } => xs.clone(),
-                Layer::Bars { bars, .. } => bars.iter().flat_map(|b| [b.0, b.1]).collect(),
-                Layer::Level { .. } => Vec::new(),
-            };
-            for x in xs.into_iter().filter(|x| x.is_finite()) {
-                lo = lo.min(x);
-                hi = hi.max(x);
-            }
-        }
-    }
-    if lo.is_finite() {
-        (lo, hi)
-    } else {
-        (0.0, 1.0)
-    }
+    let layers = f.panels.iter().flat_map(|p| &p.layers);
+    extent(layers.flat_map(|l| l.reach().0)).unwrap_or((0.0, 1.0))
 }
 
 /// Pixel geometry of a panel.
@@ -295,23 +274,6 @@ impl<'a> Map<'a> {
     }
 }
 
-/// Maximal index ranges where `ok` holds.
-fn runs(n: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for i in 0..=n {
-        match (i < n && ok(i), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(s..i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// A single point cannot be a line: it is drawn from x to x + 1.
 fn widen(xs: &[f64]) -> Vec<f64> {
     if xs.len() == 1 {
@@ -339,14 +301,16 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
                 return;
             }
             let wx = widen(&xs[..n]);
-            let ok = |i: usize| at(ys, i).is_finite() && at(lo, i).is_finite();
-            for r in runs(wx.len(), ok) {
-                let mut pts: Vec<(f64, f64)> =
-                    r.clone().map(|i| (m.px(wx[i]), m.py(at(ys, i)))).collect();
+            let ok = |i: &usize| at(ys, *i).is_finite() && at(lo, *i).is_finite();
+            let shown: Vec<usize> = (0..wx.len()).filter(ok).collect();
+            let point = |v: &[f64], i: &usize| (m.px(wx[*i]), m.py(at(v, *i)));
+            // One piece per run of consecutive finite points.
+            for r in shown.chunk_by(|i, j| i + 1 == *j) {
+                let mut pts: Vec<Point> = r.iter().map(|i| point(ys, i)).collect();
                 match pen {
                     Pen::Line(width, dash) => c.polyline(&pts, colour, *width, *dash),
                     Pen::Area(_, opacity) => {
-                        pts.extend(r.rev().map(|i| (m.px(wx[i]), m.py(at(lo, i)))));
+                        pts.extend(r.iter().rev().map(|i| point(lo, i)));
                         c.polygon(&pts, colour, *opacity);
                     }
                 }
@@ -386,8 +350,7 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
 /// Draws `f` with `footer` under it, as an SVG document.
 pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     let mut c = page(&f.title, &f.subtitle, footer);
-    let (xlo, xhi) = x_range(f);
-    let xa = x_axis(&f.x, xlo, xhi);
+    let xa = x_axis(&f.x, x_range(f));
 
     let mark_rows = if f.marks.is_empty() { 0.0 } else { 2.0 };
     let top = 88.0 + mark_rows * 16.0;
@@ -397,14 +360,13 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     let shares = f.panels.iter().map(|p| p.share);
     let total_share = shares.sum::<f64>().max(f64::EPSILON);
     let usable = bottom - top - gap * (f.panels.len().saturating_sub(1)) as f64;
-    let (mut heights, mut ticks, mut y_axes) = (Vec::new(), Vec::new(), Vec::new());
+    // About one labelled tick per 50 units of height.
+    let ticks = |h: f64| ((h / 50.0) as usize).clamp(2, 8);
+    let (mut heights, mut y_axes) = (Vec::new(), Vec::new());
     for p in &f.panels {
         let h = usable * p.share / total_share;
-        // About one labelled tick per 50 units of height.
-        let t = ((h / 50.0) as usize).clamp(2, 8);
         heights.push(h);
-        ticks.push(t);
-        y_axes.push(fitted_axis(p, 1.0, t));
+        y_axes.push(fitted_axis(p, 1.0, ticks(h)));
     }
     let tick_labels = y_axes.iter().zip(&f.panels).flat_map(|(a, p)| {
         let fmt = p.fmt;
@@ -427,7 +389,7 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     // Legend in the first panel: the first corner, with the least headroom, that hides nothing.
     let mut legend_at = None;
     if let (Some(p0), Some(a0)) = (f.panels.first(), areas.first()) {
-        let fit = |headroom| fitted_axis(p0, headroom, ticks[0]);
+        let fit = |headroom| fitted_axis(p0, headroom, ticks(a0.height));
         if let Some((headroom, at)) = legend::place(&f.legend, p0, &xa, *a0, fit) {
             y_axes[0] = fit(headroom);
             legend_at = Some(at);
@@ -449,13 +411,8 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
         }
         for mk in &f.marks {
             let x0 = m.px(mk.x0);
-            match mk.x1 {
-                Some(x1) => c.rect(
-                    (x0, a.top, (m.px(x1) - x0).max(1.0), a.height),
-                    MARK,
-                    0.12,
-                    None,
-                ),
+            match mk.x1.map(|x1| (m.px(x1) - x0).max(1.0)) {
+                Some(w) => c.rect((x0, a.top, w, a.height), MARK, 0.12, None),
                 None => c.line((x0, a.top), (x0, base), MARK, 1.2, Dash::Dashed),
             }
         }
@@ -488,10 +445,8 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     if let Some(a0) = areas.first() {
         draw_mark_labels(&mut c, f, &Map::new(&xa, &y_axes[0], *a0));
     }
-    if let Some(((x, y), size)) = legend_at {
-        if !f.legend.is_empty() {
-            legend::draw(&mut c, &f.legend, x, y, size);
-        }
+    if let Some(at) = legend_at.filter(|_| !f.legend.is_empty()) {
+        legend::draw(&mut c, &f.legend, at);
     }
     c.finish()
 }
@@ -513,10 +468,8 @@ fn draw_mark_labels(c: &mut Canvas, f: &Figure, m: &Map) {
 }
 
 fn fitted_axis(p: &Panel, headroom: f64, max_ticks: usize) -> ValueAxis {
-    let (lo, hi) = p.fixed.unwrap_or_else(|| {
-        let (lo, hi) = panel_range(p);
-        let lo = if lo.is_finite() { lo.min(0.0) } else { 0.0 };
-        (lo, if hi.is_finite() { hi } else { 1.0 })
-    });
+    let ys = p.layers.iter().flat_map(|l| l.reach().1);
+    let data = || extent(ys).map_or((0.0, 1.0), |(lo, hi)| (lo.min(0.0), hi));
+    let (lo, hi) = p.fixed.unwrap_or_else(data);
     value_axis(lo, lo + (hi - lo) * headroom, max_ticks, p.min_step)
 }

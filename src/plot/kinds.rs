@@ -1,6 +1,8 @@
 //! Each chart kind as a [`Figure`]: which panels, layers, marks and legend entries it shows,
 //! and the words of its title. Checks that series agree in length before anything is drawn.
 
+use std::fmt::Display;
+
 use chrono::NaiveDate;
 
 use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Pen, Swatch, XKind, INK};
@@ -34,24 +36,16 @@ pub fn name(c: &Chart) -> String {
     format!("\"{}\"", crate::text::terminal(&what))
 }
 
-fn same_len(n: usize, named: &[(&str, usize)]) -> Result<(), String> {
-    for (name, len) in named {
-        if *len != n {
-            return Err(format!("{name} has {len} values but there are {n} points"));
-        }
+fn same_len(n: usize, named: &[(impl Display, usize)]) -> Result<(), String> {
+    match named.iter().find(|e| e.1 != n) {
+        Some((name, len)) => Err(format!("{name} has {len} values but there are {n} points")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn spread_len(n: usize, what: &str, s: &Spread3) -> Result<(), String> {
-    same_len(
-        n,
-        &[
-            (&format!("{what} p5"), s.p5.len()),
-            (&format!("{what} p50"), s.p50.len()),
-            (&format!("{what} p95"), s.p95.len()),
-        ],
-    )
+    let named = [("p5", &s.p5), ("p50", &s.p50), ("p95", &s.p95)];
+    same_len(n, &named.map(|(p, v)| (format!("{what} {p}"), v.len())))
 }
 
 fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
@@ -59,20 +53,18 @@ fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
 }
 
 fn line(xs: &[f64], ys: &[f64], colour: &'static str, width: f64, dash: Dash) -> Layer {
-    let pen = Pen::Line(width, dash);
-    Layer::Trace {
-        xs: xs.to_vec(),
-        ys: ys.to_vec(),
-        colour,
-        pen,
-    }
+    trace(xs, ys, colour, Pen::Line(width, dash))
 }
 
 fn band(xs: &[f64], lo: &[f64], hi: &[f64], colour: &'static str, opacity: f64) -> Layer {
-    let pen = Pen::Area(lo.to_vec(), opacity);
+    trace(xs, hi, colour, Pen::Area(lo.to_vec(), opacity))
+}
+
+fn trace(xs: &[f64], ys: &[f64], colour: &'static str, pen: Pen) -> Layer {
+    let (xs, ys) = (xs.to_vec(), ys.to_vec());
     Layer::Trace {
-        xs: xs.to_vec(),
-        ys: hi.to_vec(),
+        xs,
+        ys,
         colour,
         pen,
     }
@@ -146,10 +138,6 @@ fn chance_panel(share: f64, y_label: &str, layers: Vec<Layer>) -> Panel {
     }
 }
 
-fn futures(runs: u64) -> String {
-    count_phrase(runs, "simulated future", "simulated futures")
-}
-
 /// "Scenario title  ·  `what` 1,000 simulated futures".
 fn over_futures(scenario: &str, what: &str, runs: u64) -> String {
     joined(scenario, &format!("{what} {}", futures(runs)))
@@ -201,14 +189,14 @@ pub(crate) fn draw(c: &Chart, footer: &str) -> Result<String, String> {
 
 fn fan(s: &FanSeries) -> Result<Figure, String> {
     let n = s.dates.len();
-    let zero = (!s.p_zero.is_empty()).then_some(("p_zero", s.p_zero.len()));
-    let (lows, highs) = ([&s.p5, &s.p25, &s.p50], [&s.p75, &s.p95]);
-    let named = ["p5", "p25", "p50", "p75", "p95"].into_iter();
-    let lens = named.zip(lows.into_iter().chain(highs).map(Vec::len));
-    same_len(n, &lens.chain(zero).collect::<Vec<_>>())?;
-    for (i, smp) in s.samples.iter().enumerate() {
-        same_len(n, &[(&format!("sample future {}", i + 1), smp.len())])?;
-    }
+    let zero = (!s.p_zero.is_empty()).then_some(&s.p_zero);
+    let spread = [&s.p5, &s.p25, &s.p50, &s.p75, &s.p95];
+    let named = ["p5", "p25", "p50", "p75", "p95", "p_zero"].into_iter();
+    let lens = spread.into_iter().chain(zero).map(Vec::len);
+    same_len(n, &named.zip(lens).collect::<Vec<_>>())?;
+    let samples = s.samples.iter().enumerate();
+    let lens = samples.map(|(i, v)| (format!("sample future {}", i + 1), v.len()));
+    same_len(n, &lens.collect::<Vec<_>>())?;
     let xs = xs_of(&s.dates);
     let c = colour(s.colour);
     let mut layers = vec![
@@ -245,20 +233,16 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
 
 fn risk(s: &RiskSeries) -> Result<Figure, String> {
     let n = s.dates.len();
-    for it in &s.items {
-        same_len(n, &[(&format!("{} p_zero", it.label), it.p_zero.len())])?;
-        if let Some(b) = &it.p_below_safe {
-            same_len(n, &[(&format!("{} p_below_safe", it.label), b.len())])?;
-        }
-    }
     let xs = xs_of(&s.dates);
     let mut zero = Vec::new();
     let mut below = Vec::new();
     let mut legend = Vec::new();
     for it in &s.items {
+        same_len(n, &[(format!("{} p_zero", it.label), it.p_zero.len())])?;
         let (c, d) = (colour(it.colour), dash(it.colour));
         zero.push(line(&xs, &it.p_zero, c, 2.5, d));
         if let Some(b) = &it.p_below_safe {
+            same_len(n, &[(format!("{} p_below_safe", it.label), b.len())])?;
             below.push(line(&xs, b, c, 2.5, d));
         }
         legend.push(line_key(it.label.clone(), c, d));
@@ -267,11 +251,9 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     if !below.is_empty() {
         panels.push(chance_panel(1.0, "chance below safe stock", below));
     }
-    let title = format!("Risk over time — chance of running out, by {}", s.period);
-    let what = format!(
-        "share of simulated futures, averaged over each {}",
-        s.period
-    );
+    let period = &s.period;
+    let title = format!("Risk over time — chance of running out, by {period}");
+    let what = format!("share of simulated futures, averaged over each {period}");
     let subtitle = joined(&s.scenario_title, &what);
     Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
 }
@@ -292,36 +274,34 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
     let nothing = vec![f64::NAN; reach.len()];
     layers.push(line(&reach, &nothing, c, 1.0, Dash::Solid));
+    let title = format!("{} — units in stock on {}", s.item_label, s.date);
+    let runs = futures(s.runs);
+    let what = format!("distribution over {runs}, P5, median and P95 marked");
+    let subtitle = joined(&s.scenario_title, &what);
+    let panels = vec![panel(1.0, "share of simulated futures", PERCENT, layers)];
     let label = "share of futures ending in each range";
+    let legend = vec![key(label, c, Swatch::Band(0.8))];
+    let x = XKind::Numbers(format!("units in stock on {}", s.date), format_units);
     Ok(Figure {
-        title: format!("{} — units in stock on {}", s.item_label, s.date),
-        subtitle: joined(
-            &s.scenario_title,
-            &format!(
-                "distribution over {}, P5, median and P95 marked",
-                futures(s.runs)
-            ),
-        ),
-        x: XKind::Numbers(format!("units in stock on {}", s.date), format_units),
-        panels: vec![panel(1.0, "share of simulated futures", PERCENT, layers)],
-        marks,
-        legend: vec![key(label, c, Swatch::Band(0.8))],
+        x,
+        ..Figure::dated(title, subtitle, panels, legend, marks)
     })
 }
 
-fn money_style(k: MoneyKind) -> (&'static str, Dash) {
+/// A kind of money's legend label, colour and line pattern.
+fn money_style(k: MoneyKind) -> (&'static str, &'static str, Dash) {
     match k {
-        MoneyKind::Pledged => ("#56B4E9", Dash::Dashed),
-        MoneyKind::Paid => ("#0072B2", Dash::Solid),
-        MoneyKind::Committed => ("#E69F00", Dash::Solid),
-        MoneyKind::Delivered => ("#009E73", Dash::LongShort),
-        MoneyKind::Idle => ("#CC79A7", Dash::Dotted),
+        MoneyKind::Pledged => ("pledged", "#56B4E9", Dash::Dashed),
+        MoneyKind::Paid => ("paid", "#0072B2", Dash::Solid),
+        MoneyKind::Committed => ("committed to orders", "#E69F00", Dash::Solid),
+        MoneyKind::Delivered => ("delivered value", "#009E73", Dash::LongShort),
+        MoneyKind::Idle => ("idle in channels", "#CC79A7", Dash::Dotted),
     }
 }
 
 /// "pledged, paid and committed to orders".
 fn words(lines: &[MoneyLine]) -> String {
-    let w: Vec<&str> = lines.iter().map(|l| l.kind.label()).collect();
+    let w: Vec<&str> = lines.iter().map(|l| money_style(l.kind).0).collect();
     match w.split_last() {
         Some((last, [])) => (*last).to_string(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
@@ -335,14 +315,14 @@ fn money(s: &MoneySeries) -> Result<Figure, String> {
     let mut layers = Vec::new();
     let mut legend = Vec::new();
     for l in &s.lines {
-        same_len(n, &[(l.kind.label(), l.centre.len())])?;
-        let (c, d) = money_style(l.kind);
+        let (label, c, d) = money_style(l.kind);
+        same_len(n, &[(label, l.centre.len())])?;
         if let Some((lo, hi)) = &l.band {
             same_len(n, &[("band low", lo.len()), ("band high", hi.len())])?;
             layers.push(band(&xs, lo, hi, c, 0.18));
         }
         layers.push(line(&xs, &l.centre, c, 2.5, d));
-        legend.push(line_key(l.kind.label(), c, d));
+        legend.push(line_key(label, c, d));
     }
     let title = format!("Money — US dollars {}", words(&s.lines));
     let subtitle = over_futures(&s.scenario_title, "medians and 90% bands of", s.runs);
@@ -429,18 +409,17 @@ fn sweep(s: &SweepSeries) -> Result<Figure, String> {
     spread_len(s.xs.len(), "outcome", &s.outcome_spread)?;
     let c = colour(0);
     let layers = spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into();
+    let title = format!("{} against {}", s.outcome, s.parameter);
+    let what = "mean and its 95% interval at each value, on common random numbers";
+    let subtitle = joined(&s.scenario_title, what);
+    let panels = vec![panel(1.0, s.outcome.clone(), NUMBER, layers)];
+    let legend = vec![
+        line_key("mean over simulated futures", c, Dash::Solid),
+        key("its 95% interval", c, Swatch::Band(0.22)),
+    ];
+    let x = XKind::Numbers(s.parameter.clone(), format_number);
     Ok(Figure {
-        title: format!("{} against {}", s.outcome, s.parameter),
-        subtitle: joined(
-            &s.scenario_title,
-            "mean and its 95% interval at each value, on common random numbers",
-        ),
-        x: XKind::Numbers(s.parameter.clone(), format_number),
-        panels: vec![panel(1.0, s.outcome.clone(), NUMBER, layers)],
-        marks: Vec::new(),
-        legend: vec![
-            line_key("mean over simulated futures", c, Dash::Solid),
-            key("its 95% interval", c, Swatch::Band(0.22)),
-        ],
+        x,
+        ..Figure::dated(title, subtitle, panels, legend, Vec::new())
     })
 }

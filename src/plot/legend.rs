@@ -28,11 +28,9 @@ pub(super) fn place(
             occupied(&m, l, &mut pts);
         }
         let inset = 10.0;
-        let (right, bottom) = (
-            a0.left + a0.width - size.0 - inset,
-            a0.top + a0.height - size.1 - inset,
-        );
         let (left, top) = (a0.left + inset, a0.top + inset);
+        let right = a0.left + a0.width - size.0 - inset;
+        let bottom = a0.top + a0.height - size.1 - inset;
         for (x, y) in [(right, top), (left, top), (right, bottom), (left, bottom)] {
             let hits = pts
                 .iter()
@@ -105,7 +103,7 @@ fn legend_size(keys: &[Key], max_w: f64) -> (f64, f64) {
     (w, keys.len() as f64 * KEY_ROW + 2.0 * KEY_PAD - 4.0)
 }
 
-pub(super) fn draw(c: &mut Canvas, keys: &[Key], x: f64, y: f64, (w, h): (f64, f64)) {
+pub(super) fn draw(c: &mut Canvas, keys: &[Key], ((x, y), (w, h)): Placed) {
     c.rect((x, y, w, h), "white", 0.92, Some(GRID));
     for (i, k) in keys.iter().enumerate() {
         let cy = y + KEY_PAD + KEY_ROW * i as f64 + KEY_ROW / 2.0 - 2.0;

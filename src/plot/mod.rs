@@ -69,14 +69,10 @@ impl Footer {
     /// "Scenario baseline · 1,000 simulated futures · seed 42 · starts 2025-09-01 · steel-porcupine 0.1.0"
     #[must_use]
     pub fn line(&self) -> String {
-        format!(
-            "Scenario {} · {} · seed {} · starts {} · steel-porcupine {}",
-            self.scenario,
-            count_phrase(self.runs, "simulated future", "simulated futures"),
-            self.seed,
-            self.start,
-            self.version
-        )
+        let (scenario, seed, start, version) =
+            (&self.scenario, self.seed, self.start, &self.version);
+        let runs = futures(self.runs);
+        format!("Scenario {scenario} · {runs} · seed {seed} · starts {start} · steel-porcupine {version}")
     }
 }
 
@@ -210,20 +206,6 @@ pub enum MoneyKind {
     Delivered,
     /// Money received by buying channels and not yet committed.
     Idle,
-}
-
-impl MoneyKind {
-    /// The legend label.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            MoneyKind::Pledged => "pledged",
-            MoneyKind::Paid => "paid",
-            MoneyKind::Committed => "committed to orders",
-            MoneyKind::Delivered => "delivered value",
-            MoneyKind::Idle => "idle in channels",
-        }
-    }
 }
 
 /// One kind of money over time (US dollars, cumulative where the kind accumulates).
@@ -427,21 +409,18 @@ pub enum Chart {
 
 /// A chart could not be drawn (inconsistent input, or a rasterising failure).
 #[derive(Debug, thiserror::Error)]
-pub enum PlotError {
-    /// What went wrong, for which chart.
-    #[error("could not draw the chart {chart}: {message}")]
-    Draw {
-        /// Which chart.
-        chart: String,
-        /// Why.
-        message: String,
-    },
+#[error("could not draw the chart {chart}: {message}")]
+pub struct PlotError {
+    /// Which chart.
+    pub chart: String,
+    /// Why.
+    pub message: String,
 }
 
 impl Chart {
     /// The chart as an SVG document with `footer` at its foot.
     pub fn svg(&self, footer: &Footer) -> Result<String, PlotError> {
-        kinds::draw(self, &footer.line()).map_err(|message| PlotError::Draw {
+        kinds::draw(self, &footer.line()).map_err(|message| PlotError {
             chart: kinds::name(self),
             message,
         })
@@ -454,9 +433,9 @@ pub fn png(svg: &str, options: &ChartOptions) -> Result<Vec<u8>, PlotError> {
     let chart = "(PNG)".to_string();
     if !(0.25..=8.0).contains(&scale) {
         let message = format!("PNG scale {scale} is outside 0.25 to 8");
-        return Err(PlotError::Draw { chart, message });
+        return Err(PlotError { chart, message });
     }
-    svg::rasterize(svg, scale).map_err(|message| PlotError::Draw { chart, message })
+    svg::rasterize(svg, scale).map_err(|message| PlotError { chart, message })
 }
 
 /// One chart drawn both ways.
@@ -486,6 +465,11 @@ pub fn render_all(
             png,
         })
     })
+}
+
+/// "1,000 simulated futures".
+pub(crate) fn futures(runs: u64) -> String {
+    count_phrase(runs, "simulated future", "simulated futures")
 }
 
 /// "1 simulated future" / "1,000 simulated futures".

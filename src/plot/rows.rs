@@ -2,25 +2,20 @@
 //! the tornado chart of sensitivities, and the heat map of an outcome over two parameters.
 
 use super::axes::value_axis;
-use super::figure::{page, AXIS, GRID, INK, LABEL, MUTED, UPWARDS};
+use super::figure::{extent, page, AXIS, GRID, INK, LABEL, TICK, UPWARDS};
 use super::svg::{text_width, Align, Canvas, Dash, Font, HEIGHT, WIDTH};
 use super::*;
 
 const ROW: Font = Font::new(14.0, INK, Align::Start);
 const CELL: Font = Font::new(13.0, INK, Align::Middle);
-/// Values along an axis.
-const SCALE: Font = ROW.in_colour(MUTED);
 
 /// A bar or interval on one row: (from, to, colour, thickness).
 type Piece = (f64, f64, &'static str, f64);
+/// A row: its label, its pieces and a central value marked with a square.
+type Row = (String, Vec<Piece>, Option<f64>);
 
 /// Rows of horizontal pieces over a shared numeric axis, with a reference line.
-fn draw_rows(
-    c: &mut Canvas,
-    rows: &[(String, Vec<Piece>, Option<f64>)],
-    reference: f64,
-    axis_label: &str,
-) {
+fn draw_rows(c: &mut Canvas, rows: &[Row], reference: f64, axis_label: &str) {
     let label_w = rows
         .iter()
         .map(|r| text_width(&r.0, ROW.size))
@@ -44,7 +39,7 @@ fn draw_rows(
     for t in &a.ticks {
         c.rule((px(*t), top), (px(*t), bottom), GRID);
         let at = (px(*t), bottom + 22.0);
-        c.label(at, SCALE.at(Align::Middle), &format_number(*t));
+        c.label(at, TICK.at(Align::Middle), &format_number(*t));
     }
     c.rule((left, bottom), (right, bottom), AXIS);
     let middle = ((left + right) / 2.0, bottom + 46.0);
@@ -76,32 +71,23 @@ pub(crate) fn differences(s: &DifferenceSeries, footer: &str) -> Result<String, 
         "central estimate (square) and 95% interval of the paired difference; zero means no change",
         footer,
     );
-    let rows: Vec<_> = s
-        .rows
-        .iter()
-        .map(|r| {
-            (
-                r.label.clone(),
-                vec![(r.low, r.high, colour(0), 0.3)],
-                Some(r.mid),
-            )
-        })
-        .collect();
+    let row = |r: &IntervalRow| {
+        let interval = (r.low, r.high, colour(0), 0.3);
+        (r.label.clone(), vec![interval], Some(r.mid))
+    };
+    let rows: Vec<_> = s.rows.iter().map(row).collect();
     draw_rows(&mut c, &rows, 0.0, &s.unit);
     Ok(c.finish())
 }
 
 /// Sensitivity: the outcome at each parameter's low and high value, widest swing first.
 pub(crate) fn tornado(s: &TornadoSeries, footer: &str) -> Result<String, String> {
-    let mut c = page(
-        &format!("Sensitivity — what moves the {} most", s.outcome),
-        &format!(
-            "{}  ·  outcome with each parameter at its low (blue) and high (orange) value; line: base {}",
-            s.scenario_title.trim(),
-            format_number(s.base)
-        ),
-        footer,
+    let title = format!("Sensitivity — what moves the {} most", s.outcome);
+    let (scenario, base) = (s.scenario_title.trim(), format_number(s.base));
+    let subtitle = format!(
+        "{scenario}  ·  outcome with each parameter at its low (blue) and high (orange) value; line: base {base}"
     );
+    let mut c = page(&title, &subtitle, footer);
     let mut sorted: Vec<&TornadoRow> = s.rows.iter().collect();
     let swing = |r: &TornadoRow| {
         let w = (r.at_high - r.at_low).abs();
@@ -112,19 +98,12 @@ pub(crate) fn tornado(s: &TornadoSeries, footer: &str) -> Result<String, String>
         }
     };
     sorted.sort_by(|a, b| swing(b).total_cmp(&swing(a)));
-    let rows: Vec<_> = sorted
-        .iter()
-        .map(|r| {
-            (
-                r.parameter.clone(),
-                vec![
-                    (s.base, r.at_low, colour(0), 0.6),
-                    (s.base, r.at_high, colour(1), 0.6),
-                ],
-                None,
-            )
-        })
-        .collect();
+    let row = |r: &&TornadoRow| {
+        let low = (s.base, r.at_low, colour(0), 0.6);
+        let high = (s.base, r.at_high, colour(1), 0.6);
+        (r.parameter.clone(), vec![low, high], None)
+    };
+    let rows: Vec<_> = sorted.iter().map(row).collect();
     draw_rows(&mut c, &rows, s.base, &s.outcome);
     Ok(c.finish())
 }
@@ -150,42 +129,30 @@ fn ramp(t: f64) -> (String, bool) {
     let (a, b) = (STOPS[i], STOPS[i + 1]);
     let mix = |x: f64, y: f64| (x + (y - x) * k).round() as u8;
     let rgb = (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2));
-    (
-        format!("#{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2),
-        t > 0.55,
-    )
+    let hex = format!("#{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2);
+    (hex, t > 0.55)
 }
 
 /// An outcome over a grid of two parameters; each cell shows its value.
 pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String> {
-    if s.values.len() != s.ys.len() || s.values.iter().any(|r| r.len() != s.xs.len()) {
+    let (columns, rows) = (s.xs.len(), s.ys.len());
+    if s.values.len() != rows || s.values.iter().any(|r| r.len() != columns) {
         return Err(format!(
-            "values must be {} rows of {} (one per y, then x)",
-            s.ys.len(),
-            s.xs.len()
+            "values must be {rows} rows of {columns} (one per y, then x)"
         ));
     }
-    let mut c = page(
-        &capitalised(&format!("{} by {} and {}", s.outcome, s.x_label, s.y_label)),
-        &format!(
-            "{}  ·  median over simulated futures at each pair",
-            s.scenario_title.trim()
-        ),
-        footer,
-    );
-    let fmt = |v: f64| {
-        if s.percent {
-            format_percent(v)
-        } else {
-            format_number(v)
-        }
+    let title = capitalised(&format!("{} by {} and {}", s.outcome, s.x_label, s.y_label));
+    let scenario = s.scenario_title.trim();
+    let subtitle = format!("{scenario}  ·  median over simulated futures at each pair");
+    let mut c = page(&title, &subtitle, footer);
+    let fmt = if s.percent {
+        format_percent
+    } else {
+        format_number
     };
-    let finite = s.values.iter().flatten().copied().filter(|v| v.is_finite());
-    let lo = finite.clone().fold(f64::INFINITY, f64::min);
-    let hi = finite.fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let (lo, hi) = extent(s.values.iter().flatten().copied()).unwrap_or((0.0, 1.0));
     let (left, top, right, bottom) = (150.0, 90.0, WIDTH - 170.0, HEIGHT - 110.0);
-    let (nx, ny) = (s.xs.len().max(1) as f64, s.ys.len().max(1) as f64);
+    let (nx, ny) = (columns.max(1) as f64, rows.max(1) as f64);
     let (cw, ch) = ((right - left) / nx, (bottom - top) / ny);
     for (j, row) in s.values.iter().enumerate() {
         // First y value at the bottom.
@@ -206,11 +173,11 @@ pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String>
     }
     for (i, x) in s.xs.iter().enumerate() {
         let at = (left + cw * (i as f64 + 0.5), bottom + 22.0);
-        c.text(at, SCALE.at(Align::Middle), &format_number(*x), cw);
+        c.text(at, TICK.at(Align::Middle), &format_number(*x), cw);
     }
     for (j, y) in s.ys.iter().enumerate() {
         let at = (left - 10.0, bottom - ch * (j as f64 + 0.5) + 5.0);
-        c.text(at, SCALE.at(Align::End), &format_number(*y), left - 60.0);
+        c.text(at, TICK.at(Align::End), &format_number(*y), left - 60.0);
     }
     let middle = ((left + right) / 2.0, bottom + 48.0);
     c.text(middle, LABEL.at(Align::Middle), &s.x_label, right - left);
@@ -224,8 +191,8 @@ pub(crate) fn heatmap(s: &HeatmapSeries, footer: &str) -> Result<String, String>
         let fill = ramp(f64::from(k) / 49.0).0;
         c.rect((sx, y, 24.0, cell + 0.5), &fill, 1.0, None);
     }
-    c.label((sx + 30.0, bottom), SCALE, &fmt(lo));
-    c.label((sx + 30.0, top + 12.0), SCALE, &fmt(hi));
+    c.label((sx + 30.0, bottom), TICK, &fmt(lo));
+    c.label((sx + 30.0, top + 12.0), TICK, &fmt(hi));
     Ok(c.finish())
 }
 

@@ -123,6 +123,8 @@ impl Dash {
 
 /// A rectangle: left, top, width, height.
 pub(crate) type Rect = (f64, f64, f64, f64);
+/// A point: x, y.
+pub(crate) type Point = (f64, f64);
 
 /// An SVG document under construction.
 pub(crate) struct Canvas {
@@ -135,9 +137,7 @@ impl Canvas {
         let mut out = String::with_capacity(64 * 1024);
         let _ = write!(
             out,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FAMILY}"><rect width="{w}" height="{h}" fill="white"/>"#,
-            w = WIDTH,
-            h = HEIGHT
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FAMILY}"><rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>"#
         );
         Canvas { out }
     }
@@ -170,13 +170,8 @@ impl Canvas {
     }
 
     /// A filled rectangle, optionally outlined.
-    pub(crate) fn rect(
-        &mut self,
-        (x, y, w, h): Rect,
-        fill: &str,
-        opacity: f64,
-        outline: Option<&str>,
-    ) {
+    pub(crate) fn rect(&mut self, r: Rect, fill: &str, opacity: f64, outline: Option<&str>) {
+        let (x, y, w, h) = r;
         let stroke = outline.map_or(String::new(), |c| format!(r#" stroke="{c}""#));
         let _ = write!(
             self.out,
@@ -187,14 +182,8 @@ impl Canvas {
     }
 
     /// A straight line segment.
-    pub(crate) fn line(
-        &mut self,
-        (x1, y1): (f64, f64),
-        (x2, y2): (f64, f64),
-        colour: &str,
-        width: f64,
-        dash: Dash,
-    ) {
+    pub(crate) fn line(&mut self, from: Point, to: Point, colour: &str, width: f64, dash: Dash) {
+        let ((x1, y1), (x2, y2)) = (from, to);
         let _ = write!(
             self.out,
             r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{colour}" stroke-width="{width}"{}/>"#,
@@ -203,7 +192,7 @@ impl Canvas {
     }
 
     /// A thin solid line (grid lines, axes, ticks).
-    pub(crate) fn rule(&mut self, from: (f64, f64), to: (f64, f64), colour: &str) {
+    pub(crate) fn rule(&mut self, from: Point, to: Point, colour: &str) {
         self.line(from, to, colour, 1.0, Dash::Solid);
     }
 
@@ -281,12 +270,9 @@ pub(crate) fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
         .ok_or_else(|| format!("scale {scale} gives an empty image"))?;
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| format!("{}x{} pixels is too large", size.width(), size.height()))?;
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    // Charts are opaque (white page): RGB, fast deflate. Many PNGs are written per run, and
+    let transform = tiny_skia::Transform::from_scale(scale, scale);
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    // Charts are opaque (white page): 8-bit RGB, fast deflate. Many PNGs are written per run, and
     // fast compression costs a few percent in size for several times the speed.
     let rgb: Vec<u8> = pixmap
         .data()
@@ -296,7 +282,6 @@ pub(crate) fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Fast);
     let fail = |e: png::EncodingError| format!("PNG encoding failed: {e}");
     let mut w = enc.write_header().map_err(fail)?;

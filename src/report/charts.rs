@@ -71,9 +71,16 @@ pub struct PeriodTables {
 pub fn tables(st: &SeriesStats) -> PeriodTables {
     let sh: &Shape = &st.shape;
     let [items, lines, channels, sources] = sh.counts;
-    let cell = |k: usize, d: f64| PeriodRow::of(&st.cells[k], d);
-    let months = 0..sh.months;
-    let steps = 0..sh.steps;
+    // A quantity by month or by step: the cell of each period and the divisor of its values.
+    let by = |periods: usize, f: &dyn Fn(usize) -> (usize, f64)| -> PeriodSeries {
+        (0..periods)
+            .map(|p| {
+                let (k, d) = f(p);
+                PeriodRow::of(&st.cells[k], d)
+            })
+            .collect()
+    };
+    let (months, steps) = (sh.months, sh.steps);
     let mdays = |m: usize| sh.month_days(m).0 as f64;
     let wdays = |w: usize| sh.step_days(w);
     PeriodTables {
@@ -83,87 +90,37 @@ pub fn tables(st: &SeriesStats) -> PeriodTables {
         items: (0..items)
             .map(|i| {
                 [
-                    months
-                        .clone()
-                        .map(|m| cell(sh.item(i, 0, m), 1.0))
-                        .collect(),
-                    months
-                        .clone()
-                        .map(|m| cell(sh.item(i, 1, m), 1.0))
-                        .collect(),
-                    months
-                        .clone()
-                        .map(|m| cell(sh.item(i, 2, m), mdays(m)))
-                        .collect(),
+                    by(months, &|m| (sh.item(i, 0, m), 1.0)),
+                    by(months, &|m| (sh.item(i, 1, m), 1.0)),
+                    by(months, &|m| (sh.item(i, 2, m), mdays(m))),
                 ]
             })
             .collect(),
         lines: (0..lines)
             .map(|n| {
                 [
-                    steps
-                        .clone()
-                        .clone()
-                        .map(|w| cell(sh.line(n, 0, w), 1000.0 * wdays(w).1 as f64))
-                        .collect(),
-                    steps
-                        .clone()
-                        .clone()
-                        .map(|w| cell(sh.line(n, 1, w), wdays(w).0 as f64))
-                        .collect(),
-                    steps
-                        .clone()
-                        .clone()
-                        .map(|w| cell(sh.line(n, 2, w), wdays(w).0 as f64))
-                        .collect(),
-                    steps
-                        .clone()
-                        .clone()
-                        .map(|w| cell(sh.line(n, 3, w), wdays(w).0 as f64))
-                        .collect(),
+                    by(steps, &|w| (sh.line(n, 0, w), 1000.0 * wdays(w).1 as f64)),
+                    by(steps, &|w| (sh.line(n, 1, w), wdays(w).0 as f64)),
+                    by(steps, &|w| (sh.line(n, 2, w), wdays(w).0 as f64)),
+                    by(steps, &|w| (sh.line(n, 3, w), wdays(w).0 as f64)),
                 ]
             })
             .collect(),
         channels: (0..channels)
             .map(|c| {
                 [
-                    steps
-                        .clone()
-                        .clone()
-                        .map(|w| cell(sh.channel(c, 0, w), 100.0 * wdays(w).0 as f64))
-                        .collect(),
-                    steps
-                        .clone()
-                        .clone()
-                        .map(|w| cell(sh.channel(c, 1, w), 100.0))
-                        .collect(),
+                    by(steps, &|w| (sh.channel(c, 0, w), 100.0 * wdays(w).0 as f64)),
+                    by(steps, &|w| (sh.channel(c, 1, w), 100.0)),
                 ]
             })
             .collect(),
         sources: (0..sources)
-            .map(|f| {
-                [
-                    months
-                        .clone()
-                        .map(|m| cell(sh.source(f, 0, m), 100.0))
-                        .collect(),
-                    months
-                        .clone()
-                        .map(|m| cell(sh.source(f, 1, m), 100.0))
-                        .collect(),
-                ]
-            })
+            .map(|f| [0, 1].map(|k| by(months, &|m| (sh.source(f, k, m), 100.0))))
             .collect(),
+        // The idle balance is a mean over the month's days.
         totals: std::array::from_fn(|k| {
-            months
-                .clone()
-                .map(|m| {
-                    cell(
-                        sh.total(k, m),
-                        if k == 4 { 100.0 * mdays(m) } else { 100.0 },
-                    )
-                })
-                .collect()
+            let d = |m| if k == 4 { 100.0 * mdays(m) } else { 100.0 };
+            by(months, &|m| (sh.total(k, m), d(m)))
         }),
     }
 }
@@ -197,13 +154,10 @@ fn line_marks(s: &Scenario, lines: impl Iterator<Item = usize>) -> Vec<DateMark>
         // The first point is where the line starts; later points are planned changes.
         for (day, rate) in l.ramp.iter().skip(1) {
             if *day >= 0.0 && *day <= last {
+                let rate = crate::plot::format_number(*rate);
                 marks.push(DateMark {
                     date: s.date(Day(*day as u32)),
-                    label: format!(
-                        "{}: {}/day planned",
-                        l.label,
-                        crate::plot::format_number(*rate)
-                    ),
+                    label: format!("{}: {rate}/day planned", l.label),
                 });
             }
         }
@@ -321,15 +275,10 @@ impl Results {
             let mut keys = Vec::new();
             for group in rows.chunk_by(|a, b| key(a.date) == key(b.date)) {
                 let n = group.len() as f64;
+                let mean = |f: fn(&DailyRow) -> f64| group.iter().map(|r| f(r)).sum::<f64>() / n;
                 keys.push(key(group[0].date).max(s.start));
-                zero.push(group.iter().map(|r| r.prob_zero).sum::<f64>() / n);
-                below.push(
-                    group
-                        .iter()
-                        .map(|r| r.prob_below_safe.unwrap_or(0.0))
-                        .sum::<f64>()
-                        / n,
-                );
+                zero.push(mean(|r| r.prob_zero));
+                below.push(mean(|r| r.prob_below_safe.unwrap_or(0.0)));
             }
             dates = keys;
             items.push(RiskLine {
