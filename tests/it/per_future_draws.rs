@@ -1,30 +1,8 @@
 //! `runs.csv` lists every per-future draw as a column named by its key path, with the value that
 //! future used: the engine's own prices and correlated draws agree with the columns, run by run.
 
-use crate::util::{bundled, porcupine, records};
+use crate::util::{bundled, column, porcupine, records, runs_csv};
 use porcupine::engine::{Simulator, Worker};
-
-/// The header and rows of a `runs.csv`.
-fn runs_csv(file: &str, runs: u64, seed: u64) -> (Vec<String>, Vec<csv::StringRecord>) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r");
-    porcupine()
-        .args(["run", file, "-q", "--runs", &runs.to_string()])
-        .args(["--seed", &seed.to_string(), "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let mut rd = csv::Reader::from_path(out.join("runs.csv")).unwrap();
-    let header = rd.headers().unwrap().iter().map(str::to_owned).collect();
-    (header, rd.records().map(Result::unwrap).collect())
-}
-
-fn column(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
-}
 
 #[test]
 fn prices_and_rates_are_the_ones_each_future_paid() {

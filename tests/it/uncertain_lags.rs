@@ -8,7 +8,7 @@
 //! thread count; and a law that some future could draw invalid is refused at load time.
 
 use crate::bad_input::{case, check};
-use crate::util::{porcupine, prepared, records, scenario};
+use crate::util::{column, prepared, records, runs_csv_of, scenario};
 use porcupine::analysis::sensitivity::inputs;
 
 /// One line making 10 units a day for one large order (money for a million units on day 0, an
@@ -82,29 +82,16 @@ fn each_future_ships_with_the_lag_it_drew() {
         );
     }
     // runs.csv reports that value: its column gives each future's deliveries by the same rule.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("lags.toml");
-    std::fs::write(&file, &text).unwrap();
-    let out = dir.path().join("r");
-    porcupine()
-        .args(["run", "-q", "--runs", "25", "--seed", "5", "--out"])
-        .arg(&out)
-        .arg(&file)
-        .assert()
-        .success();
-    let mut rd = csv::Reader::from_path(out.join("runs.csv")).unwrap();
-    let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_owned).collect();
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (value, delivered) = (col("line.l.delivery_lag_days.value"), col("x.delivered"));
-    let mut n = 0;
-    for row in rd.records().map(Result::unwrap) {
+    let (header, rows) = runs_csv_of(&text, 25, 5);
+    let value = column(&header, "line.l.delivery_lag_days.value");
+    let delivered = column(&header, "x.delivered");
+    for (n, row) in rows.iter().enumerate() {
         let v: f64 = row[value].parse().unwrap();
-        assert_eq!(v, drawn(&s, "line.l.delivery_lag_days.value", 5, n));
+        assert_eq!(v, drawn(&s, "line.l.delivery_lag_days.value", 5, n as u64));
         let d: u64 = row[delivered].parse().unwrap();
         assert_eq!(d, none - 10 * v.ceil() as u64, "run {n}");
-        n += 1;
     }
-    assert_eq!(n, 25);
+    assert_eq!(rows.len(), 25);
 }
 
 #[test]
@@ -335,27 +322,13 @@ fn a_dated_events_duration_is_the_drawn_value() {
     seen.dedup();
     assert!(seen.len() > 10, "{seen:?}");
     // runs.csv lists the drawn duration under its key path.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("d.toml");
-    std::fs::write(&file, &text).unwrap();
-    let out = dir.path().join("r");
-    porcupine()
-        .args(["run", "-q", "--runs", "10", "--seed", "4", "--out"])
-        .arg(&out)
-        .arg(&file)
-        .assert()
-        .success();
-    let mut rd = csv::Reader::from_path(out.join("runs.csv")).unwrap();
-    let col = rd
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == path)
-        .unwrap();
-    for (n, row) in rd.records().map(Result::unwrap).enumerate() {
+    let (header, rows) = runs_csv_of(&text, 10, 4);
+    let col = column(&header, path);
+    for (n, row) in rows.iter().enumerate() {
         let v: f64 = row[col].parse().unwrap();
         assert_eq!(v, drawn(&s, path, 4, n as u64));
     }
+    assert_eq!(rows.len(), 10);
 }
 
 #[test]

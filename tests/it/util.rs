@@ -73,6 +73,43 @@ pub fn porcupine() -> assert_cmd::Command {
     c
 }
 
+/// The header and rows of the `runs.csv` that `porcupine run` writes for the scenario `file`.
+pub fn runs_csv(
+    file: impl AsRef<Path>,
+    runs: u64,
+    seed: u64,
+) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    porcupine()
+        .arg("run")
+        .arg(file.as_ref())
+        .args(["-q", "--runs", &runs.to_string()])
+        .args(["--seed", &seed.to_string(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut rd = csv::Reader::from_path(out.join("runs.csv")).unwrap();
+    let header = rd.headers().unwrap().iter().map(str::to_owned).collect();
+    (header, rd.records().map(Result::unwrap).collect())
+}
+
+/// [`runs_csv`] of a scenario given as text.
+pub fn runs_csv_of(toml: &str, runs: u64, seed: u64) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scenario.toml");
+    std::fs::write(&file, toml).unwrap();
+    runs_csv(&file, runs, seed)
+}
+
+/// The index of the column `name` of a CSV header.
+pub fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
 /// The names in a folder, sorted.
 pub fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
