@@ -75,8 +75,6 @@ pub enum Event {
         /// Units.
         units: u64,
     },
-    /// Every line produces one day's output.
-    DailyProduction,
     /// A batch from `line` arrives.
     ShipmentArrived {
         /// Line index.
@@ -84,13 +82,6 @@ pub enum Event {
         /// Units.
         units: u64,
     },
-    /// The day's shipments from the lines whose arrivals are kept in the arrivals calendar
-    /// rather than as events of their own arrive.
-    DailyArrivals,
-    /// Every item is used for one day.
-    DailyConsumption,
-    /// End-of-day snapshot of stock.
-    ReportTick,
     /// Contract `contract` (index in the scenario's contracts) is signed.
     ContractSigned {
         /// Contract index.
@@ -127,12 +118,7 @@ impl Event {
             Event::InstallmentPaid { .. } => Phase::Paid,
             Event::OrderPlaced { .. } | Event::ContractSigned { .. } => Phase::Order,
             Event::ContractStart { .. } => Phase::Contract,
-            Event::DailyProduction => Phase::Production,
-            Event::ShipmentArrived { .. }
-            | Event::DailyArrivals
-            | Event::ContractDelivery { .. } => Phase::Arrival,
-            Event::DailyConsumption => Phase::Consumption,
-            Event::ReportTick => Phase::Report,
+            Event::ShipmentArrived { .. } | Event::ContractDelivery { .. } => Phase::Arrival,
             Event::DisruptionStart { .. } | Event::DisruptionEnd { .. } => Phase::Disruption,
         }
     }

@@ -30,12 +30,8 @@ pub mod record;
 mod stretch;
 mod substitution;
 
-pub use event::Event;
-#[cfg(any(test, feature = "internals"))]
-pub use event::Phase;
+pub use event::{Event, Phase};
 pub use queue::EventQueue;
-#[cfg(any(test, feature = "internals"))]
-pub use queue::EventTime;
 pub use record::{
     ChannelLedger, ContractLedger, CustomerLedger, EventLedger, ExpansionLedger, FundingLedger,
     ItemLedger, LineLedger, RunRecord,
@@ -351,15 +347,29 @@ impl Worker {
         out.reset(s);
         out.run = run;
         self.start(sim, seed, run, out);
-        let mut today = Day(0);
-        while let Some((t, ev)) = self.queue.pop() {
-            if t.day != today {
-                today = t.day;
-                if cancel.load(Ordering::Relaxed) {
-                    return false;
-                }
+        // The day loop: each phase's scheduled events, with what happens every day (from day 1)
+        // at the start of its phase.
+        for d in 0..self.queue.days() as u32 {
+            if cancel.load(Ordering::Relaxed) {
+                return false;
             }
-            self.handle(sim, t.day, ev, out);
+            let day = Day(d);
+            self.queue.begin_day(day);
+            self.events_before(sim, day, Some(Phase::Production), out);
+            if d > 0 {
+                self.produce(sim, day, out);
+            }
+            self.events_before(sim, day, Some(Phase::Arrival), out);
+            if d > 0 && sim.arrival_columns > 0 {
+                self.calendar_arrivals(sim, day, out);
+            }
+            self.events_before(sim, day, Some(Phase::Consumption), out);
+            if d > 0 {
+                self.consume(sim, day, out);
+            }
+            self.events_before(sim, day, Some(Phase::Report), out);
+            self.report(s, day, out);
+            self.events_before(sim, day, None, out);
         }
         self.finish(s, out);
         true
@@ -493,11 +503,50 @@ impl Worker {
         if sim.arrival_columns > 0 {
             self.arrivals.clear();
             self.arrivals.resize(s.days() * sim.arrival_columns, 0);
-            self.queue.schedule_daily(Day(1), Event::DailyArrivals);
         }
-        self.queue.schedule_daily(Day(0), Event::ReportTick);
-        self.queue.schedule_daily(Day(1), Event::DailyProduction);
-        self.queue.schedule_daily(Day(1), Event::DailyConsumption);
+    }
+
+    /// Handles today's events of the phases before `limit` (`None`: all).
+    #[inline(always)]
+    fn events_before(
+        &mut self,
+        sim: &Simulator<'_>,
+        day: Day,
+        limit: Option<Phase>,
+        out: &mut RunRecord,
+    ) {
+        while let Some(ev) = self.queue.next_before(limit) {
+            self.handle(sim, day, ev, out);
+        }
+    }
+
+    /// The day's shipments from the lines kept in the arrivals calendar arrive.
+    #[inline]
+    fn calendar_arrivals(&mut self, sim: &Simulator<'_>, day: Day, out: &mut RunRecord) {
+        let m = sim.arrival_columns;
+        for (n, column) in sim.arrival_column.iter().enumerate() {
+            if let Some(c) = column {
+                let units = std::mem::take(&mut self.arrivals[day.index() * m + *c as usize]);
+                if units > 0 {
+                    self.arrive(sim, n, units, day, out);
+                }
+            }
+        }
+    }
+
+    /// The daily report: the day's supply and money series and every item's closing stock.
+    #[inline]
+    fn report(&mut self, s: &Scenario, day: Day, out: &mut RunRecord) {
+        crate::stats::series::record_day(out, day.index());
+        let days = s.days();
+        for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
+            out.stock[i * days + day.index()] = st.stock;
+            if it.safe_stock.is_some_and(|safe| st.stock < safe) {
+                let led = &mut out.items[i];
+                led.days_below_safe += 1;
+                led.first_below_safe.get_or_insert(day.0);
+            }
+        }
     }
 
     #[inline(always)]
@@ -590,40 +639,14 @@ impl Worker {
             Event::ContractDelivery { contract, units } => {
                 self.contract_delivery(sim, day, contract as usize, units, out);
             }
-            Event::DailyProduction => self.produce(sim, day, out),
             Event::ShipmentArrived { line, units } => {
                 self.arrive(sim, line as usize, units, day, out)
             }
-            Event::DailyArrivals => {
-                let m = sim.arrival_columns;
-                for (n, column) in sim.arrival_column.iter().enumerate() {
-                    if let Some(c) = column {
-                        let units =
-                            std::mem::take(&mut self.arrivals[day.index() * m + *c as usize]);
-                        if units > 0 {
-                            self.arrive(sim, n, units, day, out);
-                        }
-                    }
-                }
-            }
-            Event::DailyConsumption => self.consume(sim, day, out),
             Event::DisruptionStart { event } => {
                 self.disruption_starts(s, day, event as usize, out);
             }
             Event::DisruptionEnd { event, multiplier } => {
                 self.disruption_ends(sim, day, event as usize, Fixed(multiplier));
-            }
-            Event::ReportTick => {
-                crate::stats::series::record_day(out, day.index());
-                let days = s.days();
-                for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
-                    out.stock[i * days + day.index()] = st.stock;
-                    if it.safe_stock.is_some_and(|safe| st.stock < safe) {
-                        let led = &mut out.items[i];
-                        led.days_below_safe += 1;
-                        led.first_below_safe.get_or_insert(day.0);
-                    }
-                }
             }
         }
     }

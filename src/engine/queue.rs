@@ -11,21 +11,14 @@
 //! scenario: a binary heap was 2× slower; one `Vec` per day and phase, and an arena with a
 //! linked list per day, spent most of their time on cache misses.)
 //!
-//! Events that happen every day (production, consumption, the daily report) are registered once
-//! as *daily* events: the queue yields them at the start of their phase on each day, before the
-//! events scheduled into that phase, without a push and pop per day.
+//! The queue holds only the events that happen on some days. What happens every day
+//! (production, the calendar's arrivals, consumption, the daily report) is not queued: the
+//! engine's day loop does it at the start of its phase, before the events scheduled into that
+//! phase, by draining the day's events phase by phase ([`EventQueue::begin_day`],
+//! [`EventQueue::next_before`]).
 
 use super::event::{Event, Phase};
 use crate::units::Day;
-
-/// When an event happens: the day, then the phase within the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct EventTime {
-    /// The day.
-    pub day: Day,
-    /// The phase within the day.
-    pub phase: Phase,
-}
 
 /// Events stored inline per day before a day overflows into its own list.
 const INLINE: usize = 6;
@@ -40,17 +33,13 @@ pub struct EventQueue {
     overflow: Vec<Vec<Event>>,
     /// Today's events, sorted by phase from `next` on.
     today: Vec<Event>,
-    /// Daily events by phase, with their first day.
-    daily: [Option<(Event, u32)>; Phase::COUNT],
     /// The day being processed.
     day: usize,
     /// Whether today's events have been gathered (the day has begun).
     started: bool,
     /// Next index in `today`.
     next: usize,
-    /// Next phase whose daily event has not been considered today.
-    daily_phase: usize,
-    /// Phase of the last event yielded today.
+    /// The phase the day has reached (events of earlier phases can no longer be scheduled).
     phase: usize,
     len: usize,
 }
@@ -61,15 +50,13 @@ impl EventQueue {
     pub fn new(horizon: u32) -> EventQueue {
         let days = horizon as usize + 1;
         EventQueue {
-            inline: vec![Event::ReportTick; days * INLINE],
+            inline: vec![Event::OrderPlaced { channel: 0 }; days * INLINE],
             used: vec![0; days],
             overflow: vec![Vec::new(); days],
             today: Vec::new(),
-            daily: [None; Phase::COUNT],
             day: 0,
             started: false,
             next: 0,
-            daily_phase: 0,
             phase: 0,
             len: 0,
         }
@@ -82,19 +69,17 @@ impl EventQueue {
             o.clear();
         }
         self.today.clear();
-        self.daily = [None; Phase::COUNT];
         self.day = 0;
         self.started = false;
         self.next = 0;
-        self.daily_phase = 0;
         self.phase = 0;
         self.len = 0;
     }
 
-    /// Registers `event` to happen every day from `first` to the horizon, first in its phase.
-    /// At most one daily event per phase.
-    pub fn schedule_daily(&mut self, first: Day, event: Event) {
-        self.daily[event.phase() as usize] = Some((event, first.0));
+    /// Days the queue covers (0 to the horizon).
+    #[must_use]
+    pub fn days(&self) -> usize {
+        self.used.len()
     }
 
     /// Schedules `event` at `day` in its phase. Returns false (and schedules nothing) when the
@@ -160,71 +145,50 @@ impl EventQueue {
         true
     }
 
-    /// The next event in (day, phase, sequence) order.
+    /// Begins `day` (days are begun in increasing order, each once): its events, in (phase,
+    /// sequence) order, are then drained by [`Self::next_before`].
+    pub fn begin_day(&mut self, day: Day) {
+        let d = day.index();
+        debug_assert!(d < self.used.len() && (d > self.day || !self.started));
+        self.day = d;
+        self.today.clear();
+        self.today
+            .extend_from_slice(&self.inline[d * INLINE..d * INLINE + self.used[d] as usize]);
+        self.today.append(&mut self.overflow[d]);
+        sort_by_phase(&mut self.today);
+        self.started = true;
+        self.next = 0;
+        self.phase = 0;
+    }
+
+    /// Today's next event if its phase is before `limit` (`None`: every phase). Once there is
+    /// none, the day has reached `limit`: what happens every day in that phase comes next,
+    /// before the events scheduled into it.
     #[inline]
-    pub fn pop(&mut self) -> Option<(EventTime, Event)> {
-        loop {
-            if self.day >= self.used.len() {
-                return None;
-            }
-            if !self.started {
-                let d = self.day;
-                self.today.clear();
-                self.today.extend_from_slice(
-                    &self.inline[d * INLINE..d * INLINE + self.used[d] as usize],
-                );
-                self.today.append(&mut self.overflow[d]);
-                sort_by_phase(&mut self.today);
-                self.started = true;
-                self.next = 0;
-                self.daily_phase = 0;
-                self.phase = 0;
-            }
-            let waiting = self
-                .today
-                .get(self.next)
-                .map_or(Phase::COUNT, |e| e.phase() as usize);
-            while self.daily_phase < Phase::COUNT && self.daily_phase <= waiting {
-                let p = self.daily_phase;
-                self.daily_phase += 1;
-                if let Some((ev, first)) = self.daily[p] {
-                    if self.day as u32 >= first {
-                        self.phase = p;
-                        return Some((
-                            EventTime {
-                                day: Day(self.day as u32),
-                                phase: ev.phase(),
-                            },
-                            ev,
-                        ));
-                    }
-                }
-            }
-            if let Some(&ev) = self.today.get(self.next) {
+    pub fn next_before(&mut self, limit: Option<Phase>) -> Option<Event> {
+        let limit = limit.map_or(Phase::COUNT, |p| p as usize);
+        match self.today.get(self.next) {
+            Some(&ev) if (ev.phase() as usize) < limit => {
                 self.next += 1;
                 self.len -= 1;
                 self.phase = ev.phase() as usize;
-                return Some((
-                    EventTime {
-                        day: Day(self.day as u32),
-                        phase: ev.phase(),
-                    },
-                    ev,
-                ));
+                Some(ev)
             }
-            self.day += 1;
-            self.started = false;
+            _ => {
+                self.phase = self.phase.max(limit.min(Phase::COUNT - 1));
+                None
+            }
         }
     }
 
-    /// Events waiting (daily events not counted).
+    /// Events waiting.
     #[must_use]
     #[cfg(any(test, feature = "internals"))]
     pub fn len(&self) -> usize {
         self.len
     }
 
-    /// True when no event is waiting (daily events not counted).
+    /// True when no event is waiting.
     #[must_use]
     #[cfg(any(test, feature = "internals"))]
     pub fn is_empty(&self) -> bool {
@@ -267,6 +231,18 @@ mod tests {
         }
     }
 
+    /// Every event of every day, in the order the day loop meets them.
+    fn drain(q: &mut EventQueue) -> Vec<(Day, Event)> {
+        let mut got = Vec::new();
+        for d in 0..q.days() {
+            q.begin_day(Day(d as u32));
+            while let Some(e) = q.next_before(None) {
+                got.push((Day(d as u32), e));
+            }
+        }
+        got
+    }
+
     proptest! {
         /// The queue yields exactly a stable sort by (day, phase): ties keep scheduling order.
         #[test]
@@ -282,38 +258,38 @@ mod tests {
                 }
             }
             expected.sort_by_key(|x| (x.0, x.1, x.2));
-            let got: Vec<(Day, Event)> = std::iter::from_fn(|| q.pop()).map(|(t, e)| (t.day, e)).collect();
             let want: Vec<(Day, Event)> = expected.iter().map(|x| (x.0, x.3)).collect();
-            prop_assert_eq!(got, want);
+            prop_assert_eq!(drain(&mut q), want);
             prop_assert!(q.is_empty());
         }
     }
 
     #[test]
-    fn daily_events_come_first_in_their_phase_every_day() {
-        let mut q = EventQueue::new(3);
-        q.schedule(Day(2), Event::ShipmentArrived { line: 7, units: 5 });
-        q.schedule(Day(2), Event::DailyConsumption);
-        q.schedule_daily(Day(1), Event::DailyProduction);
-        q.schedule_daily(Day(0), Event::ReportTick);
-        let got: Vec<(u32, Event)> = std::iter::from_fn(|| q.pop())
-            .map(|(t, e)| (t.day.0, e))
-            .collect();
+    fn a_day_is_drained_phase_by_phase() {
         use Event::*;
+        let mut q = EventQueue::new(3);
+        let arrival = |units| ShipmentArrived { line: 7, units };
+        q.schedule(Day(2), arrival(5));
+        q.schedule(Day(2), OrderPlaced { channel: 1 });
+        q.schedule(Day(2), InstallmentDue { source: 0, index: 0 });
+        q.begin_day(Day(2));
+        // Up to production: the payment, then the order.
         assert_eq!(
-            got,
-            vec![
-                (0, ReportTick),
-                (1, DailyProduction),
-                (1, ReportTick),
-                (2, DailyProduction),
-                (2, ShipmentArrived { line: 7, units: 5 }),
-                (2, DailyConsumption),
-                (2, ReportTick),
-                (3, DailyProduction),
-                (3, ReportTick),
-            ]
+            q.next_before(Some(Phase::Production)),
+            Some(InstallmentDue { source: 0, index: 0 })
         );
+        assert_eq!(
+            q.next_before(Some(Phase::Production)),
+            Some(OrderPlaced { channel: 1 })
+        );
+        assert_eq!(q.next_before(Some(Phase::Production)), None);
+        // Scheduled during production, for today: after the arrival already waiting.
+        assert!(q.schedule(Day(2), arrival(6)));
+        assert_eq!(q.next_before(Some(Phase::Arrival)), None);
+        assert_eq!(q.next_before(Some(Phase::Consumption)), Some(arrival(5)));
+        assert_eq!(q.next_before(Some(Phase::Consumption)), Some(arrival(6)));
+        assert_eq!(q.next_before(None), None);
+        assert!(q.is_empty());
     }
 
     #[test]
@@ -321,10 +297,11 @@ mod tests {
         let mut q = EventQueue::new(5);
         q.schedule(Day(4), Event::OrderPlaced { channel: 1 });
         q.schedule(Day(1), Event::OrderPlaced { channel: 2 });
-        assert_eq!(q.pop().map(|(t, _)| t.day), Some(Day(1)));
+        q.begin_day(Day(1));
+        assert_eq!(q.next_before(None), Some(Event::OrderPlaced { channel: 2 }));
         q.reset();
         assert!(q.is_empty());
-        assert_eq!(q.pop(), None);
+        assert_eq!(drain(&mut q), vec![]);
         assert!(!q.schedule(Day(6), Event::OrderPlaced { channel: 3 }));
     }
 }

@@ -38,11 +38,16 @@ pub struct IntTable {
     lo: u64,
     /// `thresholds[i]` = ⌈P(X ≤ lo + i)·2⁵³⌉; the last entry is 2⁵³.
     thresholds: Box<[u64]>,
-    /// `guide[j]` = the smallest `i` with P(X ≤ lo + i) > j / guide.len().
+    /// `guide[j]` = the smallest `i` with P(X ≤ lo + i) > j / guide.len(), with [`SETTLED`]
+    /// set when every uniform draw of entry j has that same answer (no comparison needed).
     guide: Box<[u32]>,
     /// 64 − log₂ guide.len().
     shift: u32,
 }
+
+/// The guide-entry flag of an entry whose whole range of draws falls below one threshold: the
+/// entry is then the answer itself. Table indices stay below 2¹³, so the bit is free.
+const SETTLED: u32 = 1 << 31;
 
 /// 2⁵³, the number of values of a 53-bit uniform draw.
 const TWO_53: f64 = 9_007_199_254_740_992.0;
@@ -88,7 +93,10 @@ impl IntTable {
             while thresholds[i] <= start {
                 i += 1;
             }
-            guide.push(u32::try_from(i).ok()?);
+            // Every v of the entry is at least start ≥ thresholds[i − 1]; when the next
+            // entry's start is also at most thresholds[i], every v is below it, so i answers.
+            let settled = thresholds[i] >= (j + 1) << (53 - bits);
+            guide.push(u32::try_from(i).ok()? | if settled { SETTLED } else { 0 });
         }
         Some(IntTable {
             lo,
@@ -150,8 +158,13 @@ impl IntTable {
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         let x = rng.next_u64();
+        let g = self.guide[(x >> self.shift) as usize];
+        // Most draws fall in an entry that lies below one threshold: one lookup decides them.
+        if g & SETTLED != 0 {
+            return self.lo + u64::from(g & !SETTLED);
+        }
         let v = x >> 11;
-        let mut i = self.guide[(x >> self.shift) as usize] as usize;
+        let mut i = g as usize;
         // The last threshold is 2⁵³ > v, so the search stops within the table.
         while self.thresholds[i] <= v {
             i += 1;
@@ -410,6 +423,54 @@ mod tests {
             assert!(p > 1e-6, "{name}: chi-square p = {p}");
             let p = chi_square_p(&counts(&t, name), |k| t.probability(k));
             assert!(p > 1e-6, "{name} table draws: chi-square p = {p}");
+        }
+    }
+
+    /// A "random" source that returns one chosen number.
+    struct Once(u64);
+
+    impl rand::RngCore for Once {
+        fn next_u32(&mut self) -> u32 {
+            self.0 as u32
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.0
+        }
+        fn fill_bytes(&mut self, _: &mut [u8]) {
+            unreachable!("table draws take one 64-bit number")
+        }
+    }
+
+    /// The smallest k with v < F(k) by a plain search from the start of the table.
+    fn plain_search(t: &IntTable, x: u64) -> u64 {
+        let v = x >> 11;
+        t.lo + t.thresholds.iter().position(|&th| v < th).expect("last is 2^53") as u64
+    }
+
+    /// Draws settled by their guide entry alone are the draws of a plain search, for random
+    /// numbers and for those at every entry's edges.
+    #[test]
+    fn settled_guide_entries_give_the_searched_value() {
+        let lognormal = Dist::lognormal(120f64.ln(), 0.35, 1e6).unwrap();
+        let tables = [
+            IntTable::poisson(0.4).unwrap(),
+            IntTable::poisson(1500.0).unwrap(),
+            IntTable::negative_binomial(1.2, 0.8).unwrap(),
+            IntTable::whole_days(&lognormal).unwrap(),
+            IntTable::whole_days(&Dist::uniform(0.0, 20.0).unwrap()).unwrap(),
+        ];
+        let mut rng = stream(5, 0, StreamKey::new("test", "guide", "edges"));
+        for t in &tables {
+            let settled = t.guide.iter().filter(|&&g| g & SETTLED != 0).count();
+            assert!(5 * settled >= 2 * t.guide.len(), "{settled} of {}", t.guide.len());
+            let edges = (0..t.guide.len() as u64).flat_map(|j| {
+                let start = j << t.shift;
+                [start, start | ((1u64 << t.shift) - 1)]
+            });
+            let random: Vec<u64> = (0..100_000).map(|_| rng.random::<u64>()).collect();
+            for x in edges.chain(random) {
+                assert_eq!(t.sample(&mut Once(x)), plain_search(t, x), "x = {x:#x}");
+            }
         }
     }
 
