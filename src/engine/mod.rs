@@ -351,6 +351,7 @@ impl Worker {
         // at the start of its phase.
         for d in 0..self.queue.days() as u32 {
             if cancel.load(Ordering::Relaxed) {
+                self.arrivals.fill(0);
                 return false;
             }
             let day = Day(d);
@@ -500,10 +501,9 @@ impl Worker {
             self.queue
                 .schedule(ch.first, Event::OrderPlaced { channel: c as u32 });
         }
-        if sim.arrival_columns > 0 {
-            self.arrivals.clear();
-            self.arrivals.resize(s.days() * sim.arrival_columns, 0);
-        }
+        // A finished run leaves the calendar empty (every day's cells are taken when read, and
+        // nothing arrives on day 0), so it is only sized here, not cleared.
+        self.arrivals.resize(s.days() * sim.arrival_columns, 0);
     }
 
     /// Handles today's events of the phases before `limit` (`None`: all).
@@ -685,6 +685,7 @@ impl Worker {
                 led.stock_end = sh.stock();
             }
         }
+        debug_assert!(self.arrivals.iter().all(|&u| u == 0));
         debug_assert!(
             out.conservation_violations(s).is_empty(),
             "{:?}",

@@ -82,26 +82,22 @@ impl IntTable {
             .map(|f| (f.clamp(0.0, 1.0) * TWO_53).ceil() as u64)
             .collect();
         thresholds[n - 1] = 1 << 53;
-        let m = n.next_power_of_two().max(2);
-        let bits = m.trailing_zeros();
-        let mut guide = Vec::with_capacity(m);
-        let mut i = 0usize;
-        for j in 0..m as u64 {
-            // Entry j covers v in [j·2⁵³/m, (j+1)·2⁵³/m): skip the i whose threshold is at or
-            // below the start (those never hold a draw of this entry).
-            let start = j << (53 - bits);
-            while thresholds[i] <= start {
-                i += 1;
+        // The smallest guide that settles at least three draws in four by itself: a table's
+        // far tail (hundreds of entries of negligible mass) needs no guide entries of its own,
+        // and a small guide stays in the first-level cache.
+        let largest = n.next_power_of_two().max(2);
+        let mut m = 2;
+        let (guide, bits) = loop {
+            let (guide, settled) = guide_of(&thresholds, m)?;
+            if 4 * settled >= 3 * m || m == largest {
+                break (guide, m.trailing_zeros());
             }
-            // Every v of the entry is at least start ≥ thresholds[i − 1]; when the next
-            // entry's start is also at most thresholds[i], every v is below it, so i answers.
-            let settled = thresholds[i] >= (j + 1) << (53 - bits);
-            guide.push(u32::try_from(i).ok()? | if settled { SETTLED } else { 0 });
-        }
+            m *= 2;
+        };
         Some(IntTable {
             lo,
             thresholds: thresholds.into_boxed_slice(),
-            guide: guide.into_boxed_slice(),
+            guide,
             shift: 64 - bits,
         })
     }
@@ -193,6 +189,33 @@ impl IntTable {
             _ => 0.0,
         }
     }
+}
+
+/// The guide of `m` entries (a power of two) for `thresholds`, and how many of its entries are
+/// settled; `None` when an index does not fit the guide's 31 bits.
+fn guide_of(thresholds: &[u64], m: usize) -> Option<(Box<[u32]>, usize)> {
+    let bits = m.trailing_zeros();
+    let mut guide = Vec::with_capacity(m);
+    let mut settled = 0;
+    let mut i = 0usize;
+    for j in 0..m as u64 {
+        // Entry j covers v in [j·2⁵³/m, (j+1)·2⁵³/m): skip the i whose threshold is at or
+        // below the start (those never hold a draw of this entry).
+        let start = j << (53 - bits);
+        while thresholds[i] <= start {
+            i += 1;
+        }
+        // Every v of the entry is at least start ≥ thresholds[i − 1]; when the next entry's
+        // start is also at most thresholds[i], every v is below it, so i answers.
+        let index = u32::try_from(i).ok().filter(|&i| i < SETTLED)?;
+        if thresholds[i] >= (j + 1) << (53 - bits) {
+            settled += 1;
+            guide.push(index | SETTLED);
+        } else {
+            guide.push(index);
+        }
+    }
+    Some((guide.into_boxed_slice(), settled))
 }
 
 /// The table of a unimodal count law from its mode, `ratio(k)` = p(k+1)/p(k) and an upper

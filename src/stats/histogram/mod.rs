@@ -98,14 +98,16 @@ impl LogHistogram {
     }
 
     /// Counts every value of `values`: the same result as adding them one by one, with the
-    /// window checked once for the whole slice (the statistics fold a batch of runs per cell).
+    /// window checked, and widened if need be, once for the whole slice (the statistics fold a
+    /// batch of runs per cell).
     #[inline]
     pub fn add_all(&mut self, values: &[u64]) {
         let (Some(&lo), Some(&hi)) = (values.iter().min(), values.iter().max()) else {
             return;
         };
         let inside = |v: u64| bucket_of(v).wrapping_sub(self.base) < self.buckets.len();
-        if self.total == 0 || self.level != 0 || !inside(lo) || !inside(hi) {
+        let ready = self.total != 0 && self.level == 0 && inside(lo) && inside(hi);
+        if !ready && !self.widen_to(lo, hi) {
             for &v in values {
                 self.add(v);
             }
@@ -123,6 +125,38 @@ impl LogHistogram {
         self.total += values.len() as u64;
         self.min = self.min.min(lo);
         self.max = self.max.max(hi);
+    }
+
+    /// Widens the window of fine buckets to hold `lo..=hi` as well, when that keeps level 0 (the
+    /// window a histogram reaches depends only on its smallest and largest value, so widening
+    /// first and counting after gives the same buckets as counting one by one). False, and
+    /// nothing changed, when the histogram is or would become coarser.
+    #[cold]
+    #[inline(never)]
+    fn widen_to(&mut self, lo: u64, hi: u64) -> bool {
+        let (lo, hi) = if self.total == 0 {
+            (lo, hi)
+        } else {
+            (lo.min(self.min), hi.max(self.max))
+        };
+        let (first, last) = (bucket_of(lo), bucket_of(hi));
+        if self.level != 0 || level_for(first, last) != 0 {
+            return false;
+        }
+        if self.total == 0 {
+            *self = LogHistogram {
+                buckets: Vec::with_capacity(last - first + 1),
+                base: first,
+                level: 0,
+                total: 0,
+                min: lo,
+                max: hi,
+            };
+            self.buckets.resize(last - first + 1, Bucket::default());
+        } else {
+            self.set_window(0, first, last);
+        }
+        true
     }
 
     /// Counts one value outside the window or in a coarsened histogram.
@@ -449,6 +483,14 @@ mod tests {
             prop_assert_eq!((&one.buckets, one.base, one.level), (&all.buckets, all.base, all.level));
             prop_assert_eq!((one.total, one.min, one.max), (all.total, all.min, all.max));
             prop_assert_eq!(m1, mall);
+            // And from empty, slices only.
+            let (mut one, mut all) = (LogHistogram::new(), LogHistogram::new());
+            for c in &chunks {
+                for &v in c { one.add(v); }
+                all.add_all(c);
+            }
+            prop_assert_eq!((&one.buckets, one.base, one.level), (&all.buckets, all.base, all.level));
+            prop_assert_eq!((one.total, one.min, one.max), (all.total, all.min, all.max));
         }
     }
 
