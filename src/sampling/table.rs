@@ -299,8 +299,8 @@ impl WholeDays {
         }
     }
 
-    /// One draw.
-    #[inline]
+    /// One draw (inlined: it is the engine's most frequent call, once per line and day).
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u32 {
         match self {
             WholeDays::Fixed(v) => *v,

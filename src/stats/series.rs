@@ -342,15 +342,17 @@ pub fn record_day(rec: &mut RunRecord, day: usize) {
     let se = &mut rec.series;
     let sh = &se.shape;
     let sums = &mut se.sums;
-    for (n, l) in rec.lines.iter().enumerate() {
+    let lines = rec.lines.iter().zip(&sh.line_item).zip(&se.capacity_today);
+    let line_sums = sums.line_waiting.iter_mut().zip(&mut sums.line_capacity);
+    for (((l, &item), &capacity), (waiting_sum, capacity_sum)) in lines.zip(line_sums) {
         let waiting = l.pending + l.backlog;
-        sums.item_waiting[sh.line_item[n]] += waiting;
-        sums.line_waiting[n] += waiting;
-        sums.line_capacity[n] += se.capacity_today[n];
+        sums.item_waiting[item] += waiting;
+        *waiting_sum += waiting;
+        *capacity_sum += capacity;
     }
-    for (c, l) in rec.channels.iter().enumerate() {
+    for (l, idle_sum) in rec.channels.iter().zip(&mut sums.channel_idle) {
         let idle = (l.received - l.spent - l.capacity - l.lost).max(0) as u64;
-        sums.channel_idle[c] += idle;
+        *idle_sum += idle;
         sums.idle += idle;
     }
     let m = sh.month_of_day[day] as usize;
