@@ -258,6 +258,20 @@ struct LineState {
     /// Capacity added by finished projects for this scenario's orders only, and its carry.
     dedicated: Fixed,
     dedicated_carry: Fixed,
+    /// The line's next delivery lag, drawn one shipment ahead (see [`LineState::next_lag`]).
+    lag_ahead: u32,
+}
+
+impl LineState {
+    /// The delivery lag of the line's next shipment. The lags of a line's shipments are the
+    /// successive draws of its lag stream `rng` from `law`, in the order the shipments leave;
+    /// each is drawn one shipment ahead, so that the table lookup is done while the day goes on
+    /// rather than on the path of the shipment it delays (the same lag goes to the same
+    /// shipment as when drawn on the spot).
+    #[inline(always)]
+    fn next_lag(&mut self, law: &WholeDays, rng: &mut StreamRng) -> u32 {
+        std::mem::replace(&mut self.lag_ahead, law.sample(rng))
+    }
 }
 
 /// Per-item state within a run.
@@ -406,6 +420,10 @@ impl Worker {
         );
 
         self.start_draws(sim, seed, run);
+        for (n, ls) in self.lines.iter_mut().enumerate() {
+            let law = self.draws.lag(n).unwrap_or(&sim.lags[n]);
+            ls.lag_ahead = law.sample(&mut self.streams.lag[n]);
+        }
         let mut first_customer = 0;
         for (n, ((ls, line), written)) in self
             .lines

@@ -84,7 +84,8 @@ impl Worker {
                 self.disrupt.held[n] += good;
                 continue;
             }
-            let lag = (self.draws.lag(n).unwrap_or(&sim.lags[n])).sample(&mut self.streams.lag[n]);
+            let law = self.draws.lag(n).unwrap_or(&sim.lags[n]);
+            let lag = ls.next_lag(law, &mut self.streams.lag[n]);
             // A shipment arriving after the horizon stays in transit.
             let at = day.plus(lag);
             if let Some(c) = sim.arrival_column[n] {
