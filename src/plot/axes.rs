@@ -66,24 +66,13 @@ pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
     };
     let mut ticks = Vec::new();
     let mut light = Vec::new();
-    if step <= 12 {
-        // Every month start gets a grid line; every `step`-th a label.
-        for m in first_month..=last_month {
-            match month_start(m) {
-                Some(d) if m.rem_euclid(step) == 0 => ticks.push(d),
-                Some(d) => light.push(d),
-                None => {}
-            }
-        }
-    } else {
-        // Labels every few years, on January.
-        let mut m = first_month.div_euclid(step) * step;
-        if m < first_month {
-            m += step;
-        }
-        while m <= last_month {
+    // Every `step`-th month start gets a label (on January for steps of years); for steps up to
+    // a year every other month start gets a grid line.
+    for m in first_month..=last_month {
+        if m.rem_euclid(step) == 0 {
             ticks.extend(month_start(m));
-            m += step;
+        } else if step <= 12 {
+            light.extend(month_start(m));
         }
     }
     if ticks.is_empty() {

@@ -296,11 +296,10 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
             pen,
         } => {
             let lo = pen.edge(ys);
-            let n = xs.len().min(ys.len()).min(lo.len());
-            if n == 0 {
+            if xs.is_empty() {
                 return;
             }
-            let wx = widen(&xs[..n]);
+            let wx = widen(xs);
             let ok = |i: &usize| at(ys, *i).is_finite() && at(lo, *i).is_finite();
             let shown: Vec<usize> = (0..wx.len()).filter(ok).collect();
             let point = |v: &[f64], i: &usize| (m.px(wx[*i]), m.py(at(v, *i)));
@@ -347,8 +346,17 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
     }
 }
 
-/// Draws `f` with `footer` under it, as an SVG document.
-pub(crate) fn draw(f: &Figure, footer: &str) -> String {
+/// Draws `f` with `footer` under it, as an SVG document; a line or band with more or fewer
+/// values than points is an error.
+pub(crate) fn draw(f: &Figure, footer: &str) -> Result<String, String> {
+    for (k, l) in f.panels.iter().flat_map(|p| &p.layers).enumerate() {
+        if let Layer::Trace { xs, ys, pen, .. } = l {
+            let n = xs.len();
+            if let Some(m) = [ys.len(), pen.edge(ys).len()].into_iter().find(|m| *m != n) {
+                return Err(format!("series {} has {m} values but there are {n} points", k + 1));
+            }
+        }
+    }
     let mut c = page(&f.title, &f.subtitle, footer);
     let xa = x_axis(&f.x, x_range(f));
 
@@ -448,7 +456,7 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
     if let Some(at) = legend_at.filter(|_| !f.legend.is_empty()) {
         legend::draw(&mut c, &f.legend, at);
     }
-    c.finish()
+    Ok(c.finish())
 }
 
 /// Mark labels in two rows above the first panel; a label that would overlap is left out.

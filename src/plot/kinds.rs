@@ -1,7 +1,5 @@
 //! Each chart kind as a [`Figure`]: which panels, layers, marks and legend entries it shows,
-//! and the words of its title. Checks that series agree in length before anything is drawn.
-
-use std::fmt::Display;
+//! and the words of its title.
 
 use chrono::NaiveDate;
 
@@ -34,18 +32,6 @@ pub fn name(c: &Chart) -> String {
         Chart::Tornado(s) => format!("sensitivity of {}", s.outcome),
     };
     format!("\"{}\"", crate::text::terminal(&what))
-}
-
-fn same_len(n: usize, named: &[(impl Display, usize)]) -> Result<(), String> {
-    match named.iter().find(|e| e.1 != n) {
-        Some((name, len)) => Err(format!("{name} has {len} values but there are {n} points")),
-        None => Ok(()),
-    }
-}
-
-fn spread_len(n: usize, what: &str, s: &Spread3) -> Result<(), String> {
-    let named = [("p5", &s.p5), ("p50", &s.p50), ("p95", &s.p95)];
-    same_len(n, &named.map(|(p, v)| (format!("{what} {p}"), v.len())))
 }
 
 fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
@@ -140,7 +126,7 @@ fn chance_panel(share: f64, y_label: &str, layers: Vec<Layer>) -> Panel {
 
 /// "Scenario title  ·  `what` 1,000 simulated futures".
 fn over_futures(scenario: &str, what: &str, runs: u64) -> String {
-    joined(scenario, &format!("{what} {}", futures(runs)))
+    joined(scenario, &format!("{what} {}", plural(runs, "simulated future")))
 }
 
 fn joined(scenario: &str, rest: &str) -> String {
@@ -151,15 +137,9 @@ fn joined(scenario: &str, rest: &str) -> String {
     }
 }
 
-fn span_marks(periods: &[DateSpan], milestones: &[DateMark]) -> Vec<Mark> {
-    let spans = periods.iter().map(|p| {
-        let to = Some(day_x(p.to) + 1.0);
-        (day_x(p.from), to, p.label.clone())
-    });
-    let dates = milestones
-        .iter()
-        .map(|m| (day_x(m.date), None, m.label.clone()));
-    sorted_marks(spans.chain(dates))
+fn date_marks(marks: &[DateMark]) -> Vec<Mark> {
+    let end = |m: &DateMark| m.until.map(|d| day_x(d) + 1.0);
+    sorted_marks(marks.iter().map(|m| (day_x(m.date), end(m), m.label.clone())))
 }
 
 /// Marks from (x, end of a span, label), in order of x.
@@ -169,34 +149,27 @@ fn sorted_marks(each: impl Iterator<Item = (f64, Option<f64>, String)>) -> Vec<M
     marks
 }
 
-/// Draws any chart as SVG.
-pub(crate) fn draw(c: &Chart, footer: &str) -> Result<String, String> {
+/// Draws any chart as SVG, with `footer` under it.
+pub(crate) fn draw(c: &Chart, footer: &Footer) -> Result<String, String> {
+    let (line, runs) = (&footer.line(), footer.runs);
     let f = match c {
-        Chart::Fan(s) => fan(s)?,
-        Chart::Risk(s) => risk(s)?,
-        Chart::EndStock(s) => end_stock(s)?,
-        Chart::Money(s) => money(s)?,
-        Chart::Flows(s) => flows(s)?,
-        Chart::Production(s) => production(s)?,
-        Chart::Comparison(s) => comparison(s)?,
-        Chart::Sweep(s) => sweep(s)?,
-        Chart::Differences(s) => return rows::differences(s, footer),
-        Chart::Tornado(s) => return rows::tornado(s, footer),
-        Chart::Heatmap(s) => return rows::heatmap(s, footer),
+        Chart::Fan(s) => fan(s, runs),
+        Chart::Risk(s) => risk(s),
+        Chart::EndStock(s) => end_stock(s, runs),
+        Chart::Money(s) => money(s, runs),
+        Chart::Flows(s) => flows(s, runs),
+        Chart::Production(s) => production(s, runs),
+        Chart::Comparison(s) => comparison(s),
+        Chart::Sweep(s) => sweep(s),
+        Chart::Differences(s) => return rows::differences(s, line),
+        Chart::Tornado(s) => return rows::tornado(s, line),
+        Chart::Heatmap(s) => return rows::heatmap(s, line),
     };
-    Ok(figure::draw(&f, footer))
+    figure::draw(&f, line)
 }
 
-fn fan(s: &FanSeries) -> Result<Figure, String> {
+fn fan(s: &FanSeries, runs: u64) -> Figure {
     let n = s.dates.len();
-    let zero = (!s.p_zero.is_empty()).then_some(&s.p_zero);
-    let spread = [&s.p5, &s.p25, &s.p50, &s.p75, &s.p95];
-    let named = ["p5", "p25", "p50", "p75", "p95", "p_zero"].into_iter();
-    let lens = spread.into_iter().chain(zero).map(Vec::len);
-    same_len(n, &named.zip(lens).collect::<Vec<_>>())?;
-    let samples = s.samples.iter().enumerate();
-    let lens = samples.map(|(i, v)| (format!("sample future {}", i + 1), v.len()));
-    same_len(n, &lens.collect::<Vec<_>>())?;
     let xs = xs_of(&s.dates);
     let c = colour(s.colour);
     let mut layers = vec![
@@ -214,7 +187,7 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
         key("90% of futures (P5–P95)", c, Swatch::Band(0.2)),
     ];
     if !s.samples.is_empty() {
-        let label = count_phrase(s.samples.len() as u64, "sample future", "sample futures");
+        let label = plural(s.samples.len() as u64, "sample future");
         legend.push(key(label, SAMPLE_GREY, Swatch::Line(1.0, Dash::Solid)));
     }
     layers.extend(s.safe_stock.map(safe_level));
@@ -226,23 +199,19 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
         legend.push(key(label, ZERO_RED, Swatch::Band(0.75)));
     }
     let title = format!("{} — units in stock", s.item_label);
-    let subtitle = over_futures(&s.scenario_title, "median and spread of", s.runs);
-    let marks = span_marks(&s.periods, &s.milestones);
-    Ok(Figure::dated(title, subtitle, panels, legend, marks))
+    let subtitle = over_futures(&s.scenario_title, "median and spread of", runs);
+    Figure::dated(title, subtitle, panels, legend, date_marks(&s.marks))
 }
 
-fn risk(s: &RiskSeries) -> Result<Figure, String> {
-    let n = s.dates.len();
+fn risk(s: &RiskSeries) -> Figure {
     let xs = xs_of(&s.dates);
     let mut zero = Vec::new();
     let mut below = Vec::new();
     let mut legend = Vec::new();
     for it in &s.items {
-        same_len(n, &[(format!("{} p_zero", it.label), it.p_zero.len())])?;
         let (c, d) = (colour(it.colour), dash(it.colour));
         zero.push(line(&xs, &it.p_zero, c, 2.5, d));
         if let Some(b) = &it.p_below_safe {
-            same_len(n, &[(format!("{} p_below_safe", it.label), b.len())])?;
             below.push(line(&xs, b, c, 2.5, d));
         }
         legend.push(line_key(it.label.clone(), c, d));
@@ -255,10 +224,10 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     let title = format!("Risk over time — chance of running out, by {period}");
     let what = format!("share of simulated futures, averaged over each {period}");
     let subtitle = joined(&s.scenario_title, &what);
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
+fn end_stock(s: &EndStockSeries, runs: u64) -> Figure {
     let c = colour(s.colour);
     let safe = s.safe_stock.map(|v| ("safe stock", v as f64));
     let ends = [("P5", s.p5), ("median", s.p50), ("P95", s.p95)];
@@ -275,17 +244,17 @@ fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
     let nothing = vec![f64::NAN; reach.len()];
     layers.push(line(&reach, &nothing, c, 1.0, Dash::Solid));
     let title = format!("{} — units in stock on {}", s.item_label, s.date);
-    let runs = futures(s.runs);
+    let runs = plural(runs, "simulated future");
     let what = format!("distribution over {runs}, P5, median and P95 marked");
     let subtitle = joined(&s.scenario_title, &what);
     let panels = vec![panel(1.0, "share of simulated futures", PERCENT, layers)];
     let label = "share of futures ending in each range";
     let legend = vec![key(label, c, Swatch::Band(0.8))];
     let x = XKind::Numbers(format!("units in stock on {}", s.date), format_units);
-    Ok(Figure {
+    Figure {
         x,
         ..Figure::dated(title, subtitle, panels, legend, marks)
-    })
+    }
 }
 
 /// A kind of money's legend label, colour and line pattern.
@@ -309,37 +278,24 @@ fn words(lines: &[MoneyLine]) -> String {
     }
 }
 
-fn money(s: &MoneySeries) -> Result<Figure, String> {
-    let n = s.dates.len();
+fn money(s: &MoneySeries, runs: u64) -> Figure {
     let xs = xs_of(&s.dates);
     let mut layers = Vec::new();
     let mut legend = Vec::new();
-    for l in &s.lines {
-        let (label, c, d) = money_style(l.kind);
-        same_len(n, &[(label, l.centre.len())])?;
-        if let Some((lo, hi)) = &l.band {
-            same_len(n, &[("band low", lo.len()), ("band high", hi.len())])?;
-            layers.push(band(&xs, lo, hi, c, 0.18));
-        }
-        layers.push(line(&xs, &l.centre, c, 2.5, d));
+    for MoneyLine { kind, spread } in &s.lines {
+        let (label, c, d) = money_style(*kind);
+        layers.push(band(&xs, &spread.p5, &spread.p95, c, 0.18));
+        layers.push(line(&xs, &spread.p50, c, 2.5, d));
         legend.push(line_key(label, c, d));
     }
     let title = format!("Money — US dollars {}", words(&s.lines));
-    let subtitle = over_futures(&s.scenario_title, "medians and 90% bands of", s.runs);
-    let panels = vec![panel(
-        1.0,
-        "US dollars so far (idle: mean balance)",
-        USD,
-        layers,
-    )];
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    let subtitle = over_futures(&s.scenario_title, "medians and 90% bands of", runs);
+    let y_label = "US dollars so far (idle: mean balance)";
+    let panels = vec![panel(1.0, y_label, USD, layers)];
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn flows(s: &FlowSeries) -> Result<Figure, String> {
-    let n = s.months.len();
-    spread_len(n, "delivered", &s.delivered)?;
-    spread_len(n, "used", &s.used)?;
-    spread_len(n, "backlog", &s.backlog)?;
+fn flows(s: &FlowSeries, runs: u64) -> Figure {
     let xs = xs_of(&s.months);
     let c = colour(s.colour);
     let mut top: Vec<Layer> = spread_layers(&xs, &s.delivered, c, Dash::Solid).into();
@@ -357,14 +313,11 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
         key("90% of futures (P5–P95)", c, Swatch::Band(0.22)),
     ];
     let title = format!("{} — units delivered and used per month", s.item_label);
-    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", runs);
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn production(s: &ProductionSeries) -> Result<Figure, String> {
-    let n = s.dates.len();
-    spread_len(n, "capacity", &s.capacity)?;
-    spread_len(n, "ours", &s.ours)?;
+fn production(s: &ProductionSeries, runs: u64) -> Figure {
     let xs = xs_of(&s.dates);
     let (a, b) = (colour(0), colour(1));
     let mut layers: Vec<Layer> = spread_layers(&xs, &s.capacity, a, Dash::Solid).into();
@@ -376,19 +329,16 @@ fn production(s: &ProductionSeries) -> Result<Figure, String> {
         key(spread, a, Swatch::Band(0.22)),
     ];
     let title = format!("{} — units made per day", s.line_label);
-    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", runs);
     let panels = vec![panel(1.0, "units per day", NUMBER, layers)];
-    let marks = span_marks(&[], &s.milestones);
-    Ok(Figure::dated(title, subtitle, panels, legend, marks))
+    Figure::dated(title, subtitle, panels, legend, date_marks(&s.milestones))
 }
 
-fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
-    let n = s.dates.len();
+fn comparison(s: &ComparisonSeries) -> Figure {
     let xs = xs_of(&s.dates);
     let mut layers = Vec::new();
     let mut legend = Vec::new();
     for sc in &s.scenarios {
-        spread_len(n, &sc.label, &sc.stock)?;
         let (c, d) = (colour(sc.colour), dash(sc.colour));
         layers.extend(spread_layers(&xs, &sc.stock, c, d));
         // Thin edges keep each band readable where bands overlap.
@@ -402,11 +352,10 @@ fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
     let title = format!("{} — units in stock, scenarios compared", s.item_label);
     let subtitle = "median and 90% of simulated futures for each scenario".into();
     let panels = vec![panel(1.0, "units in stock", UNITS, layers)];
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn sweep(s: &SweepSeries) -> Result<Figure, String> {
-    spread_len(s.xs.len(), "outcome", &s.outcome_spread)?;
+fn sweep(s: &SweepSeries) -> Figure {
     let c = colour(0);
     let layers = spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into();
     let title = format!("{} against {}", s.outcome, s.parameter);
@@ -418,8 +367,8 @@ fn sweep(s: &SweepSeries) -> Result<Figure, String> {
         key("its 95% interval", c, Swatch::Band(0.22)),
     ];
     let x = XKind::Numbers(s.parameter.clone(), format_number);
-    Ok(Figure {
+    Figure {
         x,
         ..Figure::dated(title, subtitle, panels, legend, Vec::new())
-    })
+    }
 }

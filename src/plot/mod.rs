@@ -71,27 +71,19 @@ impl Footer {
     pub fn line(&self) -> String {
         let (scenario, seed, start, version) =
             (&self.scenario, self.seed, self.start, &self.version);
-        let runs = futures(self.runs);
+        let runs = plural(self.runs, "simulated future");
         format!("Scenario {scenario} · {runs} · seed {seed} · starts {start} · steel-porcupine {version}")
     }
 }
 
-/// A span of dates marked on time charts (e.g. a period of heavier use).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DateSpan {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// Label shown above the chart.
-    pub label: String,
-}
-
-/// A date marked on time charts (e.g. a planned production milestone).
+/// A date (e.g. a planned production milestone, drawn as a dashed line) or a span of dates (e.g.
+/// a period of heavier use, shaded) marked on time charts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DateMark {
-    /// The date.
+    /// The date, or the first day of the span.
     pub date: NaiveDate,
+    /// The last day of a span; `None` for a single date.
+    pub until: Option<NaiveDate>,
     /// Label shown above the chart.
     pub label: String,
 }
@@ -134,12 +126,8 @@ pub struct FanSeries {
     pub safe_stock: Option<u64>,
     /// A few whole sample futures (each as long as `dates`), drawn as thin grey lines.
     pub samples: Vec<Vec<u64>>,
-    /// Periods of changed use, shaded.
-    pub periods: Vec<DateSpan>,
-    /// Production milestones, marked with a dashed line.
-    pub milestones: Vec<DateMark>,
-    /// Number of simulated futures.
-    pub runs: u64,
+    /// Periods of changed use and production milestones.
+    pub marks: Vec<DateMark>,
 }
 
 /// One item's line on the risk chart.
@@ -189,8 +177,6 @@ pub struct EndStockSeries {
     pub p95: f64,
     /// Safe stock, marked if set.
     pub safe_stock: Option<u64>,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// Kinds of money on the money chart, in words a news reader understands.
@@ -213,10 +199,8 @@ pub enum MoneyKind {
 pub struct MoneyLine {
     /// Which kind.
     pub kind: MoneyKind,
-    /// Mean (or median) per day.
-    pub centre: Vec<f64>,
-    /// P5–P95 band, where known.
-    pub band: Option<(Vec<f64>, Vec<f64>)>,
+    /// Median and P5–P95 band per point.
+    pub spread: Spread3,
 }
 
 /// Money over time.
@@ -228,8 +212,6 @@ pub struct MoneySeries {
     pub dates: Vec<NaiveDate>,
     /// The kinds known.
     pub lines: Vec<MoneyLine>,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// Deliveries against use of one item, per month, with the backlog.
@@ -249,8 +231,6 @@ pub struct FlowSeries {
     pub used: Spread3,
     /// Units ordered and not yet delivered, at each month's end.
     pub backlog: Spread3,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// One production line over time.
@@ -268,8 +248,6 @@ pub struct ProductionSeries {
     pub ours: Spread3,
     /// Planned milestones.
     pub milestones: Vec<DateMark>,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// One scenario on a comparison chart.
@@ -376,7 +354,7 @@ pub struct TornadoSeries {
     pub outcome: String,
     /// The outcome with every parameter at its base value.
     pub base: f64,
-    /// Parameters (drawn widest swing first).
+    /// Parameters, drawn in order (the caller ranks them, widest swing first).
     pub rows: Vec<TornadoRow>,
 }
 
@@ -418,9 +396,9 @@ pub struct PlotError {
 }
 
 impl Chart {
-    /// The chart as an SVG document with `footer` at its foot.
+    /// The chart as an SVG document with `footer` at its foot (its runs are the chart's too).
     pub fn svg(&self, footer: &Footer) -> Result<String, PlotError> {
-        kinds::draw(self, &footer.line()).map_err(|message| PlotError {
+        kinds::draw(self, footer).map_err(|message| PlotError {
             chart: kinds::name(self),
             message,
         })
@@ -467,16 +445,8 @@ pub fn render_all(
     })
 }
 
-/// "1,000 simulated futures".
-pub(crate) fn futures(runs: u64) -> String {
-    count_phrase(runs, "simulated future", "simulated futures")
-}
-
-/// "1 simulated future" / "1,000 simulated futures".
-pub(crate) fn count_phrase(n: u64, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        format_units(n as f64),
-        if n == 1 { one } else { many }
-    )
+/// `n` and `thing`, with an "s" unless `n` is 1: "1 simulated future", "1,000 sample futures".
+pub(crate) fn plural(n: u64, thing: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {thing}{s}", format_units(n as f64))
 }

@@ -73,16 +73,18 @@ fn fan(label: &str, title: &str, colour: usize) -> FanSeries {
             .iter()
             .map(|v| *v as u64)
             .collect()],
-        periods: vec![DateSpan {
-            from: day(2026, 1, 1),
-            to: day(2026, 3, 31),
-            label: format!("{label} campaign"),
-        }],
-        milestones: vec![DateMark {
-            date: day(2026, 10, 1),
-            label: format!("{label} line: 5/day planned"),
-        }],
-        runs: 500,
+        marks: vec![
+            DateMark {
+                date: day(2026, 1, 1),
+                until: Some(day(2026, 3, 31)),
+                label: format!("{label} campaign"),
+            },
+            DateMark {
+                date: day(2026, 10, 1),
+                until: None,
+                label: format!("{label} line: 5/day planned"),
+            },
+        ],
     }
 }
 
@@ -120,7 +122,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         p50: 85.0,
         p95: 170.0,
         safe_stock: Some(60),
-        runs: 500,
     };
     let days = 730;
     let money = MoneySeries {
@@ -137,11 +138,9 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         .enumerate()
         .map(|(k, kind)| MoneyLine {
             kind: *kind,
-            centre: curve(days, |t| t * 1e6 * (5 - k) as f64),
-            band: (k == 1).then(|| (curve(days, |t| t * 3e6), curve(days, |t| t * 5e6))),
+            spread: spread(days, |t| t * 1e6 * (5 - k) as f64, 1e6),
         })
         .collect(),
-        runs: 500,
     };
     let flows = FlowSeries {
         scenario_title: title.into(),
@@ -151,7 +150,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         delivered: spread(n, |t| 20.0 + t * 3.0, 10.0),
         used: spread(n, |_| 60.0, 15.0),
         backlog: spread(n, |t| 500.0 - t * 10.0, 60.0),
-        runs: 500,
     };
     let production = ProductionSeries {
         scenario_title: title.into(),
@@ -161,9 +159,9 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         ours: spread(days, |t| (t / 200.0).min(3.0), 0.5),
         milestones: vec![DateMark {
             date: day(2026, 6, 1),
+            until: None,
             label: "expansion planned".into(),
         }],
-        runs: 500,
     };
     let comparison = ComparisonSeries {
         item_label: label.into(),
