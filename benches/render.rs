@@ -126,7 +126,6 @@ fn charts() -> Vec<(String, Chart)> {
             items: (0..ITEMS)
                 .map(|i| RiskLine {
                     label: format!("Item {i}"),
-                    colour: i,
                     p_zero: curve(months.len(), |t| ((t + i as f64) / 60.0).min(1.0)),
                     p_below_safe: Some(curve(months.len(), |t| ((t + i as f64) / 40.0).min(1.0))),
                 })

@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Pen, Swatch, XKind, INK};
-use super::svg::Dash;
+use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Pen, Swatch, XKind};
+use super::figure::{AXIS, INK, TICK};
+use super::svg::{fit, Dash, WIDTH};
 use super::*;
 
 const DASHES: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::LongShort];
@@ -47,30 +48,17 @@ fn band(xs: &[f64], lo: &[f64], hi: &[f64], colour: &'static str, opacity: f64) 
 }
 
 fn trace(xs: &[f64], ys: &[f64], colour: &'static str, pen: Pen) -> Layer {
-    let (xs, ys) = (xs.to_vec(), ys.to_vec());
-    Layer::Trace {
-        xs,
-        ys,
-        colour,
-        pen,
-    }
+    Layer::Trace(xs.to_vec(), ys.to_vec(), colour, pen)
 }
 
 /// P5–P95 band plus median line, in one colour.
 fn spread_layers(xs: &[f64], s: &Spread3, colour: &'static str, d: Dash) -> [Layer; 2] {
+    // Black bands would drown the others: lighter.
+    let opacity = if colour == INK { 0.1 } else { 0.22 };
     [
-        band(xs, &s.p5, &s.p95, colour, spread_opacity(colour)),
+        band(xs, &s.p5, &s.p95, colour, opacity),
         line(xs, &s.p50, colour, 2.5, d),
     ]
-}
-
-/// Black bands would drown the others: lighter.
-fn spread_opacity(colour: &str) -> f64 {
-    if colour == INK {
-        0.1
-    } else {
-        0.22
-    }
 }
 
 fn key(label: impl Into<String>, colour: &'static str, swatch: Swatch) -> Key {
@@ -88,12 +76,8 @@ fn line_key(label: impl Into<String>, colour: &'static str, d: Dash) -> Key {
 
 /// The safe stock as a dashed level.
 fn safe_level(v: u64) -> Layer {
-    Layer::Level {
-        y: v as f64,
-        colour: INK,
-        dash: Dash::Dashed,
-        label: format!("safe stock ({})", format_units(v as f64)),
-    }
+    let label = format!("safe stock ({})", format_units(v as f64));
+    Layer::Level(v as f64, INK, Dash::Dashed, label)
 }
 
 /// A tick format with its smallest step (whole units and dollars tick on whole numbers).
@@ -111,6 +95,7 @@ fn panel(share: f64, y_label: impl Into<String>, ticks: Ticks, layers: Vec<Layer
         fmt,
         min_step,
         fixed: None,
+        ticks: Vec::new(),
         layers,
     }
 }
@@ -126,7 +111,8 @@ fn chance_panel(share: f64, y_label: &str, layers: Vec<Layer>) -> Panel {
 
 /// "Scenario title  ·  `what` 1,000 simulated futures".
 fn over_futures(scenario: &str, what: &str, runs: u64) -> String {
-    joined(scenario, &format!("{what} {}", plural(runs, "simulated future")))
+    let futures = plural(runs, "simulated future");
+    joined(scenario, &format!("{what} {futures}"))
 }
 
 fn joined(scenario: &str, rest: &str) -> String {
@@ -139,7 +125,10 @@ fn joined(scenario: &str, rest: &str) -> String {
 
 fn date_marks(marks: &[DateMark]) -> Vec<Mark> {
     let end = |m: &DateMark| m.until.map(|d| day_x(d) + 1.0);
-    sorted_marks(marks.iter().map(|m| (day_x(m.date), end(m), m.label.clone())))
+    let each = marks
+        .iter()
+        .map(|m| (day_x(m.date), end(m), m.label.clone()));
+    sorted_marks(each)
 }
 
 /// Marks from (x, end of a span, label), in order of x.
@@ -161,9 +150,9 @@ pub(crate) fn draw(c: &Chart, footer: &Footer) -> Result<String, String> {
         Chart::Production(s) => production(s, runs),
         Chart::Comparison(s) => comparison(s),
         Chart::Sweep(s) => sweep(s),
-        Chart::Differences(s) => return rows::differences(s, line),
-        Chart::Tornado(s) => return rows::tornado(s, line),
-        Chart::Heatmap(s) => return rows::heatmap(s, line),
+        Chart::Differences(s) => differences(s),
+        Chart::Tornado(s) => tornado(s),
+        Chart::Heatmap(s) => return heatmap::draw(s, line),
     };
     figure::draw(&f, line)
 }
@@ -208,8 +197,8 @@ fn risk(s: &RiskSeries) -> Figure {
     let mut zero = Vec::new();
     let mut below = Vec::new();
     let mut legend = Vec::new();
-    for it in &s.items {
-        let (c, d) = (colour(it.colour), dash(it.colour));
+    for (i, it) in s.items.iter().enumerate() {
+        let (c, d) = (colour(i), dash(i));
         zero.push(line(&xs, &it.p_zero, c, 2.5, d));
         if let Some(b) = &it.p_below_safe {
             below.push(line(&xs, b, c, 2.5, d));
@@ -234,11 +223,8 @@ fn end_stock(s: &EndStockSeries, runs: u64) -> Figure {
     let ends = ends.into_iter().chain(safe).filter(|e| e.1.is_finite());
     let marks =
         sorted_marks(ends.map(|(what, x)| (x, None, format!("{what} {}", format_units(x)))));
-    let mut layers = vec![Layer::Bars {
-        bars: s.bins.clone(),
-        colour: c,
-        opacity: 0.8,
-    }];
+    let bars = s.bins.iter().map(|b| (b.0, b.1, 0.0, b.2)).collect();
+    let mut layers = vec![Layer::Bars(bars, c, 0.8)];
     // Keep the marks on the axis even where no future ended.
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
     let nothing = vec![f64::NAN; reach.len()];
@@ -272,9 +258,8 @@ fn money_style(k: MoneyKind) -> (&'static str, &'static str, Dash) {
 fn words(lines: &[MoneyLine]) -> String {
     let w: Vec<&str> = lines.iter().map(|l| money_style(l.kind).0).collect();
     match w.split_last() {
-        Some((last, [])) => (*last).to_string(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => String::new(),
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => w.concat(),
     }
 }
 
@@ -338,15 +323,15 @@ fn comparison(s: &ComparisonSeries) -> Figure {
     let xs = xs_of(&s.dates);
     let mut layers = Vec::new();
     let mut legend = Vec::new();
-    for sc in &s.scenarios {
-        let (c, d) = (colour(sc.colour), dash(sc.colour));
+    for (k, sc) in s.scenarios.iter().enumerate() {
+        let (c, d) = (colour(k), dash(k));
         layers.extend(spread_layers(&xs, &sc.stock, c, d));
         // Thin edges keep each band readable where bands overlap.
         for edge in [&sc.stock.p5, &sc.stock.p95] {
             layers.push(line(&xs, edge, c, 1.0, d));
         }
         let label = format!("{} (median, P5–P95 band)", sc.label);
-        legend.push(key(label, c, Swatch::Spread(spread_opacity(c), d)));
+        legend.push(key(label, c, Swatch::Spread(0.22, d)));
     }
     layers.extend(s.safe_stock.map(safe_level));
     let title = format!("{} — units in stock, scenarios compared", s.item_label);
@@ -371,4 +356,91 @@ fn sweep(s: &SweepSeries) -> Figure {
         x,
         ..Figure::dated(title, subtitle, panels, legend, Vec::new())
     }
+}
+
+/// Rows of bars over a numeric x axis (`x`), one per label, the first at the top (see
+/// [`row_bars`]).
+fn rows(
+    title: String,
+    subtitle: String,
+    x: &str,
+    labels: Vec<String>,
+    layers: Vec<Layer>,
+    legend: Vec<Key>,
+) -> Figure {
+    let n = labels.len() as f64;
+    let label = |(i, l): (usize, String)| (n - i as f64 - 0.5, fit(&l, TICK.size, WIDTH / 3.0));
+    let ticks = labels.into_iter().enumerate().map(label).collect();
+    let fixed = Some((0.0, n));
+    let panel = Panel {
+        fixed,
+        ticks,
+        ..panel(1.0, "", NUMBER, layers)
+    };
+    let x = XKind::Numbers(x.to_string(), format_number);
+    Figure {
+        x,
+        ..Figure::dated(title, subtitle, vec![panel], legend, Vec::new())
+    }
+}
+
+/// A bar per row from each (from x, to x), `thick` rows high: row `i` of `n` is centred at
+/// y = n - i - 0.5, so the first is at the top.
+fn row_bars(ends: Vec<(f64, f64)>, thick: f64, c: &'static str) -> Layer {
+    let (n, h) = (ends.len() as f64, thick / 2.0);
+    let bar = |(i, (a, b))| (a, b, n - i as f64 - 0.5 - h, n - i as f64 - 0.5 + h);
+    Layer::Bars(ends.into_iter().enumerate().map(bar).collect(), c, 0.85)
+}
+
+/// A line at `x` across `n` rows, behind the bars.
+fn across(x: f64, n: usize) -> Layer {
+    Layer::Bars(vec![(x, x, 0.0, n as f64)], AXIS, 1.0)
+}
+
+fn differences(s: &DifferenceSeries) -> Figure {
+    let c = colour(0);
+    let layers = vec![
+        across(0.0, s.rows.len()),
+        row_bars(s.rows.iter().map(|r| (r.low, r.high)).collect(), 0.3, c),
+        row_bars(s.rows.iter().map(|r| (r.mid, r.mid)).collect(), 0.5, INK),
+    ];
+    let what = "paired difference over simulated futures; zero means no change";
+    let labels = s.rows.iter().map(|r| r.label.clone()).collect();
+    let legend = vec![
+        key("central estimate", INK, Swatch::Band(0.85)),
+        key("its 95% interval", c, Swatch::Band(0.85)),
+    ];
+    rows(
+        s.title.clone(),
+        what.into(),
+        &s.unit,
+        labels,
+        layers,
+        legend,
+    )
+}
+
+fn tornado(s: &TornadoSeries) -> Figure {
+    let (band, (lo, hi)) = (Swatch::Band(0.85), (colour(0), colour(1)));
+    let ends = |end: fn(&IntervalRow) -> f64| s.rows.iter().map(|r| (r.mid, end(r))).collect();
+    let layers = vec![
+        row_bars(s.rows.iter().map(|r| (r.mid, r.mid)).collect(), 1.0, AXIS),
+        row_bars(ends(|r| r.low), 0.6, lo),
+        row_bars(ends(|r| r.high), 0.6, hi),
+    ];
+    let base = s.rows.first().map_or(f64::NAN, |r| r.mid);
+    let legend = vec![
+        key("the parameter at its low value", lo, band),
+        key("the parameter at its high value", hi, band),
+        key(
+            format!("base {}", format_number(base)),
+            AXIS,
+            Swatch::Band(1.0),
+        ),
+    ];
+    let title = format!("Sensitivity — what moves the {} most", s.outcome);
+    let what = "the outcome with each parameter at its low and at its high value";
+    let subtitle = joined(&s.scenario_title, what);
+    let labels = s.rows.iter().map(|r| r.label.clone()).collect();
+    rows(title, subtitle, &s.outcome, labels, layers, legend)
 }

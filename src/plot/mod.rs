@@ -13,9 +13,9 @@ use chrono::NaiveDate;
 #[doc(hidden)]
 pub mod axes;
 mod figure;
+mod heatmap;
 mod kinds;
 mod legend;
-mod rows;
 mod svg;
 
 pub use crate::numbers::{format_number, format_percent, format_units, format_usd};
@@ -135,8 +135,6 @@ pub struct FanSeries {
 pub struct RiskLine {
     /// Item label.
     pub label: String,
-    /// The item's index: its colour.
-    pub colour: usize,
     /// Share of futures with no stock, averaged over each period.
     pub p_zero: Vec<f64>,
     /// Share of futures below the safe stock, averaged over each period (items with a safe stock).
@@ -152,7 +150,7 @@ pub struct RiskSeries {
     pub period: String,
     /// First day of each period.
     pub dates: Vec<NaiveDate>,
-    /// One per item.
+    /// One per item, in order (an item's index is its colour).
     pub items: Vec<RiskLine>,
 }
 
@@ -255,8 +253,6 @@ pub struct ProductionSeries {
 pub struct ScenarioBand {
     /// Scenario label.
     pub label: String,
-    /// The scenario's index: its colour.
-    pub colour: usize,
     /// Stock percentiles per day.
     pub stock: Spread3,
 }
@@ -268,22 +264,23 @@ pub struct ComparisonSeries {
     pub item_label: String,
     /// One per day.
     pub dates: Vec<NaiveDate>,
-    /// The scenarios.
+    /// The scenarios, in order (a scenario's index is its colour).
     pub scenarios: Vec<ScenarioBand>,
     /// Safe stock, if any.
     pub safe_stock: Option<u64>,
 }
 
-/// A row of the paired-differences chart.
+/// A row of the paired-differences or the tornado chart: an outcome at the low end, the centre
+/// and the high end of an interval, or of a parameter's range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalRow {
-    /// What differs (an item and outcome).
+    /// What differs (an item and outcome), or the parameter that moves.
     pub label: String,
-    /// Lower end of the interval.
+    /// Lower end of the interval, or the outcome with the parameter at its low value.
     pub low: f64,
-    /// Central estimate.
+    /// Central estimate, or the outcome with every parameter at its base value.
     pub mid: f64,
-    /// Upper end of the interval.
+    /// Upper end of the interval, or the outcome with the parameter at its high value.
     pub high: f64,
 }
 
@@ -334,17 +331,6 @@ pub struct HeatmapSeries {
     pub percent: bool,
 }
 
-/// A parameter on a tornado chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TornadoRow {
-    /// Parameter.
-    pub parameter: String,
-    /// The outcome with the parameter at its low value.
-    pub at_low: f64,
-    /// The outcome with the parameter at its high value.
-    pub at_high: f64,
-}
-
 /// Sensitivity of an outcome to each parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TornadoSeries {
@@ -352,10 +338,8 @@ pub struct TornadoSeries {
     pub scenario_title: String,
     /// The outcome, with its unit.
     pub outcome: String,
-    /// The outcome with every parameter at its base value.
-    pub base: f64,
     /// Parameters, drawn in order (the caller ranks them, widest swing first).
-    pub rows: Vec<TornadoRow>,
+    pub rows: Vec<IntervalRow>,
 }
 
 /// Any chart.
@@ -385,35 +369,26 @@ pub enum Chart {
     Tornado(TornadoSeries),
 }
 
-/// A chart could not be drawn (inconsistent input, or a rasterising failure).
+/// A chart could not be drawn (inconsistent input, or a rasterising failure): which, and why.
 #[derive(Debug, thiserror::Error)]
-#[error("could not draw the chart {chart}: {message}")]
-pub struct PlotError {
-    /// Which chart.
-    pub chart: String,
-    /// Why.
-    pub message: String,
-}
+#[error("could not draw the chart {0}")]
+pub struct PlotError(pub String);
 
 impl Chart {
     /// The chart as an SVG document with `footer` at its foot (its runs are the chart's too).
     pub fn svg(&self, footer: &Footer) -> Result<String, PlotError> {
-        kinds::draw(self, footer).map_err(|message| PlotError {
-            chart: kinds::name(self),
-            message,
-        })
+        kinds::draw(self, footer).map_err(|why| PlotError(format!("{}: {why}", kinds::name(self))))
     }
 }
 
 /// Rasterises an SVG document written by [`Chart::svg`] to PNG.
 pub fn png(svg: &str, options: &ChartOptions) -> Result<Vec<u8>, PlotError> {
     let scale = options.png_scale;
-    let chart = "(PNG)".to_string();
     if !(0.25..=8.0).contains(&scale) {
-        let message = format!("PNG scale {scale} is outside 0.25 to 8");
-        return Err(PlotError { chart, message });
+        let why = format!("(PNG): scale {scale} is outside 0.25 to 8");
+        return Err(PlotError(why));
     }
-    svg::rasterize(svg, scale).map_err(|message| PlotError { chart, message })
+    svg::rasterize(svg, scale).map_err(|why| PlotError(format!("(PNG): {why}")))
 }
 
 /// One chart drawn both ways.
@@ -436,12 +411,8 @@ pub fn render_all(
 ) -> Result<Vec<Rendered>, PlotError> {
     crate::runner::parallel_map(charts, |(name, chart)| {
         let svg = chart.svg(footer)?;
-        let png = png(&svg, options)?;
-        Ok(Rendered {
-            name: name.clone(),
-            svg,
-            png,
-        })
+        let (name, png) = (name.clone(), png(&svg, options)?);
+        Ok(Rendered { name, svg, png })
     })
 }
 

@@ -277,7 +277,6 @@ impl Results {
             dates = keys;
             items.push(RiskLine {
                 label: it.label.clone(),
-                colour: i,
                 p_zero: zero,
                 p_below_safe: it.safe_stock.map(|_| below),
             });

@@ -98,7 +98,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         items: (0..3)
             .map(|i| RiskLine {
                 label: format!("{label} {i}"),
-                colour: i,
                 p_zero: curve(n, |t| ((t + i as f64 * 3.0) / 30.0).min(1.0)),
                 p_below_safe: Some(curve(n, |t| ((t + i as f64 * 5.0) / 25.0).min(1.0))),
             })
@@ -169,7 +168,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         scenarios: (0..3)
             .map(|i| ScenarioBand {
                 label: format!("{title} {i}"),
-                colour: i,
                 stock: spread(days, |t| 300.0 + t * (i as f64 - 1.0) * 0.3, 50.0),
             })
             .collect(),
@@ -213,12 +211,12 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
     let tornado = TornadoSeries {
         scenario_title: title.into(),
         outcome: "median end stock, units".into(),
-        base: 120.0,
         rows: (0..6)
-            .map(|i| TornadoRow {
-                parameter: format!("{label} parameter {i}"),
-                at_low: 120.0 - 10.0 * i as f64,
-                at_high: 120.0 + 7.0 * i as f64,
+            .map(|i| IntervalRow {
+                label: format!("{label} parameter {i}"),
+                low: 120.0 - 10.0 * i as f64,
+                mid: 120.0,
+                high: 120.0 + 7.0 * i as f64,
             })
             .collect(),
     };
@@ -256,11 +254,17 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         (
             "differences".into(),
             Chart::Differences(differences),
-            vec![],
+            vec!["#2687BE" /* the intervals: colour 0 at 85% */],
         ),
         ("sweep".into(), Chart::Sweep(sweep), vec![plot::colour(0)]),
         ("heatmap".into(), Chart::Heatmap(heatmap), vec![]),
-        ("tornado".into(), Chart::Tornado(tornado), vec![]),
+        (
+            "tornado".into(),
+            Chart::Tornado(tornado),
+            vec![
+                "#2687BE", "#EAAD26", /* low and high: colours 0 and 1 at 85% */
+            ],
+        ),
     ]
 }
 
@@ -831,6 +835,37 @@ fn legend_avoids_data() {
     // The flat line at 95 sits near the top of the 0–100 axis; the legend is not drawn across it.
     let y = legend_box_y(&svg);
     assert!(y > 140.0, "legend at {y} overlaps the line at the top");
+}
+
+#[test]
+fn legend_avoids_a_bar_as_wide_as_the_chart() {
+    // Every future ends with no stock: one bar across the whole histogram, reaching 100%.
+    let end = EndStockSeries {
+        scenario_title: String::new(),
+        item_label: "A".into(),
+        colour: 0,
+        date: day(2027, 8, 31),
+        bins: vec![(0.0, 1.0, 1.0)],
+        p5: 0.0,
+        p50: 0.0,
+        p95: 0.0,
+        safe_stock: None,
+    };
+    let svg = Chart::EndStock(end).svg(&footer("t")).unwrap();
+    let doc = parse_svg(&svg);
+    let rect_y = |opacity: &str| -> (f64, f64) {
+        let r = doc
+            .descendants()
+            .find(|n| n.has_tag_name("rect") && n.attribute("fill-opacity") == Some(opacity))
+            .expect("rect");
+        let v = |a: &str| r.attribute(a).unwrap().parse::<f64>().unwrap();
+        (v("y"), v("y") + v("height"))
+    };
+    let (bar_top, legend_bottom) = (rect_y("0.8").0, rect_y("0.92").1);
+    assert!(
+        legend_bottom <= bar_top,
+        "legend down to {legend_bottom}, bar from {bar_top}"
+    );
 }
 
 /// The hand-computed scenario of `hand_computed.rs`: $1,000 arrive on day 0; 10 shells at $100
