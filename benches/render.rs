@@ -57,16 +57,18 @@ fn charts() -> Vec<(String, Chart)> {
                             .collect()
                     })
                     .collect(),
-                periods: vec![DateSpan {
-                    from: dates[100],
-                    to: dates[250],
-                    label: "use ×1.6".into(),
-                }],
-                milestones: vec![DateMark {
-                    date: dates[400],
-                    label: "line: 5/day planned".into(),
-                }],
-                runs: 10_000,
+                marks: vec![
+                    DateMark {
+                        date: dates[100],
+                        until: Some(dates[250]),
+                        label: "use ×1.6".into(),
+                    },
+                    DateMark {
+                        date: dates[400],
+                        until: None,
+                        label: "line: 5/day planned".into(),
+                    },
+                ],
             }),
         ));
         out.push((
@@ -89,7 +91,6 @@ fn charts() -> Vec<(String, Chart)> {
                 p50: 150.0,
                 p95: 280.0,
                 safe_stock: Some(100),
-                runs: 10_000,
             }),
         ));
         out.push((
@@ -102,7 +103,6 @@ fn charts() -> Vec<(String, Chart)> {
                 delivered: spread(months.len(), |t| 100.0 + 3.0 * t, 30.0),
                 used: spread(months.len(), |t| 140.0 - t, 25.0),
                 backlog: spread(months.len(), |t| 600.0 - 10.0 * t, 80.0),
-                runs: 10_000,
             }),
         ));
         out.push((
@@ -114,7 +114,6 @@ fn charts() -> Vec<(String, Chart)> {
                 capacity: spread(weeks.len(), |t| 5.0 + t / 30.0, 1.0),
                 ours: spread(weeks.len(), |t| 2.0 + t / 60.0, 0.8),
                 milestones: Vec::new(),
-                runs: 10_000,
             }),
         ));
     }
@@ -127,7 +126,6 @@ fn charts() -> Vec<(String, Chart)> {
             items: (0..ITEMS)
                 .map(|i| RiskLine {
                     label: format!("Item {i}"),
-                    colour: i,
                     p_zero: curve(months.len(), |t| ((t + i as f64) / 60.0).min(1.0)),
                     p_below_safe: Some(curve(months.len(), |t| ((t + i as f64) / 40.0).min(1.0))),
                 })
@@ -149,16 +147,11 @@ fn charts() -> Vec<(String, Chart)> {
             lines: kinds
                 .iter()
                 .enumerate()
-                .map(|(k, kind)| {
-                    let s = spread(months.len(), move |t| 1e8 * (t + 1.0) / (k + 1) as f64, 2e7);
-                    MoneyLine {
-                        kind: *kind,
-                        centre: s.p50,
-                        band: Some((s.p5, s.p95)),
-                    }
+                .map(|(k, kind)| MoneyLine {
+                    kind: *kind,
+                    spread: spread(months.len(), move |t| 1e8 * (t + 1.0) / (k + 1) as f64, 2e7),
                 })
                 .collect(),
-            runs: 10_000,
         }),
     ));
     out

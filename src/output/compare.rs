@@ -125,7 +125,6 @@ pub fn band_charts(
                 let [p5, p50, p95] = bands.percentiles(k, j);
                 ScenarioBand {
                     label: s.name.clone(),
-                    colour: k,
                     stock: Spread3 {
                         p5: on_first_days(k, &p5),
                         p50: on_first_days(k, &p50),

@@ -4,7 +4,7 @@
 use super::csv_rows::{write_csv, Fixed};
 use super::{OutFile, OutputError};
 use crate::analysis::sensitivity::SensitivityRow;
-use crate::plot::{Chart, TornadoRow, TornadoSeries};
+use crate::plot::{Chart, IntervalRow, TornadoSeries};
 use crate::scenario::fmt_num;
 use serde::Serialize;
 
@@ -99,19 +99,14 @@ pub fn charts(rows: &[SensitivityRow], title: &str) -> Vec<(String, Chart)> {
             Chart::Tornado(TornadoSeries {
                 scenario_title: title.to_owned(),
                 outcome: format!("{}: mean end stock (units)", first.label),
-                base: first.base,
                 rows: mine
                     .iter()
                     .take(TORNADO_ROWS)
-                    .map(|r| TornadoRow {
-                        parameter: format!(
-                            "{} ({} → {})",
-                            r.key_path,
-                            fmt_num(r.p10),
-                            fmt_num(r.p90)
-                        ),
-                        at_low: r.at_p10,
-                        at_high: r.at_p90,
+                    .map(|r| IntervalRow {
+                        label: format!("{} ({} → {})", r.key_path, fmt_num(r.p10), fmt_num(r.p90)),
+                        low: r.at_p10,
+                        mid: r.base,
+                        high: r.at_p90,
                     })
                     .collect(),
             }),

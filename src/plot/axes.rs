@@ -27,28 +27,27 @@ pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
     if start == end {
         // A single day is drawn as the block first..first+1 (see `widen_single_day`);
         // give it a day's margin on each side.
+        // (At the ends of the calendar one side is missing, never both.)
         start = start.pred_opt().unwrap_or(start);
         end = add_days(end, 2).unwrap_or(end);
-        if start == end {
-            // Cannot happen for real calendars, but never leave an empty range.
-            end = add_days(start, 1).unwrap_or(start);
-        }
     }
     let span_days = (end - start).num_days().max(1);
+    let mut axis = DateAxis {
+        start,
+        end,
+        ticks: Vec::new(),
+        light: Vec::new(),
+        format: "%b %Y",
+    };
     if span_days <= 62 {
         let step = [1u64, 2, 7, 14, 28]
             .into_iter()
             .find(|s| span_days as u64 / s < 7)
             .unwrap_or(28);
         let days = std::iter::successors(Some(start), |d| add_days(*d, step));
-        let ticks = days.take_while(|d| *d <= end).collect();
-        return DateAxis {
-            start,
-            end,
-            ticks,
-            light: Vec::new(),
-            format: "%-d %b %Y",
-        };
+        axis.ticks = days.take_while(|d| *d <= end).collect();
+        axis.format = "%-d %b %Y";
+        return axis;
     }
 
     // Month ticks, aligned so that January is always a candidate.
@@ -64,38 +63,19 @@ pub fn date_axis(first: NaiveDate, last: NaiveDate) -> DateAxis {
         let year = i32::try_from(m.div_euclid(12)).ok()?;
         NaiveDate::from_ymd_opt(year, m.rem_euclid(12) as u32 + 1, 1)
     };
-    let mut ticks = Vec::new();
-    let mut light = Vec::new();
-    if step <= 12 {
-        // Every month start gets a grid line; every `step`-th a label.
-        for m in first_month..=last_month {
-            match month_start(m) {
-                Some(d) if m.rem_euclid(step) == 0 => ticks.push(d),
-                Some(d) => light.push(d),
-                None => {}
-            }
-        }
-    } else {
-        // Labels every few years, on January.
-        let mut m = first_month.div_euclid(step) * step;
-        if m < first_month {
-            m += step;
-        }
-        while m <= last_month {
-            ticks.extend(month_start(m));
-            m += step;
+    // Every `step`-th month start gets a label (on January for steps of years); for steps up to
+    // a year every other month start gets a grid line.
+    for m in first_month..=last_month {
+        if m.rem_euclid(step) == 0 {
+            axis.ticks.extend(month_start(m));
+        } else if step <= 12 {
+            axis.light.extend(month_start(m));
         }
     }
-    if ticks.is_empty() {
-        ticks.push(start);
+    if axis.ticks.is_empty() {
+        axis.ticks.push(start);
     }
-    DateAxis {
-        start,
-        end,
-        ticks,
-        light,
-        format: "%b %Y",
-    }
+    axis
 }
 
 /// A numeric y axis with "nice" round ticks (1, 2, 2.5, 5 × 10^k).
@@ -106,21 +86,6 @@ pub struct ValueAxis {
     pub high: f64,
     /// Ticks.
     pub ticks: Vec<f64>,
-}
-
-/// Round tick step for a range of `span` cut into at most `max_ticks` pieces.
-fn nice_step(span: f64, max_ticks: usize, min_step: f64) -> f64 {
-    let raw = span / max_ticks.max(1) as f64;
-    if !raw.is_finite() || raw <= 0.0 {
-        return min_step.max(1.0);
-    }
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw * (1.0 - 1e-9))
-        .unwrap_or(10.0 * magnitude);
-    step.max(min_step)
 }
 
 /// An axis covering `data_low..=data_high` (which may be equal, or not finite)
@@ -144,7 +109,14 @@ pub fn value_axis(data_low: f64, data_high: f64, max_ticks: usize, min_step: f64
         lo /= 2.0;
         hi /= 2.0;
     }
-    let step = nice_step(hi - lo, max_ticks, min_step);
+    // A round step cutting the span (now finite and above 0) into at most `max_ticks` pieces.
+    let raw = (hi - lo) / max_ticks.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let mut nice = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude);
+    let step = nice.find(|s| *s >= raw * (1.0 - 1e-9));
+    let step = step.unwrap_or(10.0 * magnitude).max(min_step);
     let mut low = (lo / step).floor() * step;
     let mut high = (hi / step).ceil() * step;
     if !low.is_finite() {

@@ -55,27 +55,14 @@ pub(crate) enum Pen {
 
 /// Something drawn inside a panel.
 pub(crate) enum Layer {
-    /// A series over x, broken where a value is not finite: a line, or a band (a line with a
-    /// second edge and a fill instead of a stroke).
-    Trace {
-        xs: Vec<f64>,
-        ys: Vec<f64>,
-        colour: &'static str,
-        pen: Pen,
-    },
-    /// Bars from the panel's floor: (left x, right x, height).
-    Bars {
-        bars: Vec<(f64, f64, f64)>,
-        colour: &'static str,
-        opacity: f64,
-    },
-    /// A horizontal level across the panel, labelled at its right end.
-    Level {
-        y: f64,
-        colour: &'static str,
-        dash: Dash,
-        label: String,
-    },
+    /// A series (xs, ys, colour, pen) broken where a value is not finite: a line, or a band (a
+    /// line with a second edge and a fill instead of a stroke).
+    Trace(Vec<f64>, Vec<f64>, &'static str, Pen),
+    /// Boxes (left x, right x, bottom y, top y), in a colour at an opacity; at least 3 units
+    /// wide, so that one of no width shows as a tick.
+    Bars(Vec<(f64, f64, f64, f64)>, &'static str, f64),
+    /// A horizontal level (y, colour, pattern) across the panel, labelled at its right end.
+    Level(f64, &'static str, Dash, String),
 }
 
 impl Pen {
@@ -101,6 +88,8 @@ pub(crate) struct Panel {
     pub min_step: f64,
     /// A fixed range instead of one fitted to the data (e.g. 0–100% for probabilities).
     pub fixed: Option<(f64, f64)>,
+    /// Labelled y ticks instead of round values (e.g. one per row of a chart of categories).
+    pub ticks: Vec<(f64, String)>,
     /// Drawn in order, first at the back.
     pub layers: Vec<Layer>,
 }
@@ -182,51 +171,43 @@ pub(super) struct XAxis {
 }
 
 fn x_axis(kind: &XKind, (lo, hi): (f64, f64)) -> XAxis {
-    match kind {
+    let (lo, hi, ticks, light, label) = match kind {
         XKind::Dates => {
             let x_date = |x: f64| NaiveDate::from_num_days_from_ce_opt(x.round() as i32);
             let first = x_date(lo).unwrap_or_default();
             let a = date_axis(first, x_date(hi).unwrap_or(first));
             let tick = |d: &NaiveDate| (day_x(*d), d.format(a.format).to_string());
-            XAxis {
-                lo: day_x(a.start),
-                hi: day_x(a.end),
-                ticks: a.ticks.iter().map(tick).collect(),
-                light: a.light.iter().map(|d| day_x(*d)).collect(),
-                label: None,
-            }
+            let light = a.light.iter().map(|d| day_x(*d)).collect();
+            let ticks = a.ticks.iter().map(tick).collect();
+            (day_x(a.start), day_x(a.end), ticks, light, None)
         }
         XKind::Numbers(label, fmt) => {
             let a = value_axis(lo, hi, 10, 0.0);
-            XAxis {
-                lo: a.low,
-                hi: a.high,
-                ticks: a.ticks.iter().map(|t| (*t, fmt(*t))).collect(),
-                light: Vec::new(),
-                label: Some(label.clone()),
-            }
+            let ticks = a.ticks.iter().map(|t| (*t, fmt(*t))).collect();
+            (a.low, a.high, ticks, Vec::new(), Some(label.clone()))
         }
+    };
+    XAxis {
+        lo,
+        hi,
+        ticks,
+        light,
+        label,
     }
 }
 
 impl Layer {
-    /// The x and the y values a layer reaches, for fitting the axes (bars reach down to 0).
+    /// The x and the y values a layer reaches, for fitting the axes.
     fn reach(&self) -> (Vec<f64>, Vec<f64>) {
         match self {
             // A band's lower edge first, then its upper edge.
-            Layer::Trace {
-                xs,
-                ys,
-                pen: Pen::Area(lo, _),
-                ..
-            } => (xs.clone(), [&lo[..], ys].concat()),
-            Layer::Trace { xs, ys, .. } => (xs.clone(), ys.clone()),
-            Layer::Bars { bars, .. } => {
+            Layer::Trace(xs, ys, _, Pen::Area(lo, _)) => (xs.clone(), [&lo[..], ys].concat()),
+            Layer::Trace(xs, ys, ..) => (xs.clone(), ys.clone()),
+            Layer::Bars(bars, ..) => {
                 let xs = bars.iter().flat_map(|b| [b.0, b.1]);
-                let ys = [0.0].into_iter().chain(bars.iter().map(|b| b.2));
-                (xs.collect(), ys.collect())
+                (xs.collect(), bars.iter().flat_map(|b| [b.2, b.3]).collect())
             }
-            Layer::Level { y, .. } => (Vec::new(), vec![*y]),
+            Layer::Level(y, ..) => (Vec::new(), vec![*y]),
         }
     }
 }
@@ -237,11 +218,6 @@ pub(super) fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     finite.fold(None, |r, v| {
         Some(r.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
     })
-}
-
-fn x_range(f: &Figure) -> (f64, f64) {
-    let layers = f.panels.iter().flat_map(|p| &p.layers);
-    extent(layers.flat_map(|l| l.reach().0)).unwrap_or((0.0, 1.0))
 }
 
 /// Pixel geometry of a panel.
@@ -274,33 +250,21 @@ impl<'a> Map<'a> {
     }
 }
 
-/// A single point cannot be a line: it is drawn from x to x + 1.
-fn widen(xs: &[f64]) -> Vec<f64> {
-    if xs.len() == 1 {
-        vec![xs[0], xs[0] + 1.0]
-    } else {
-        xs.to_vec()
-    }
-}
-
 pub(super) fn at<T: Copy>(v: &[T], i: usize) -> T {
     v[i.min(v.len() - 1)]
 }
 
 fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
     match l {
-        Layer::Trace {
-            xs,
-            ys,
-            colour,
-            pen,
-        } => {
+        Layer::Trace(xs, ys, colour, pen) => {
             let lo = pen.edge(ys);
-            let n = xs.len().min(ys.len()).min(lo.len());
-            if n == 0 {
-                return;
-            }
-            let wx = widen(&xs[..n]);
+            // A single point cannot be a line: it is drawn from x to x + 1.
+            let one = xs.len() == 1;
+            let wx = if one {
+                vec![xs[0], xs[0] + 1.0]
+            } else {
+                xs.clone()
+            };
             let ok = |i: &usize| at(ys, *i).is_finite() && at(lo, *i).is_finite();
             let shown: Vec<usize> = (0..wx.len()).filter(ok).collect();
             let point = |v: &[f64], i: &usize| (m.px(wx[*i]), m.py(at(v, *i)));
@@ -316,25 +280,23 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
                 }
             }
         }
-        Layer::Bars {
-            bars,
-            colour,
-            opacity,
-        } => {
-            let floor = m.py(m.y.low.max(0.0));
-            for &(x0, x1, h) in bars.iter().filter(|b| b.2.is_finite()) {
-                let (a, b, top) = (m.px(x0), m.px(x1), m.py(h));
-                let width = (b - a - 1.0).max(1.0);
-                let r = (a + 0.5, top.min(floor), width, (floor - top).abs());
-                c.rect(r, colour, *opacity, None);
+        Layer::Bars(bars, colour, opacity) => {
+            for &(x0, x1, y0, y1) in bars {
+                let (a, b) = (m.px(x0.min(x1)), m.px(x0.max(x1)));
+                let (floor, top) = (m.py(y0), m.py(y1));
+                let width = (b - a - 1.0).max(3.0);
+                let r = (
+                    (a + b - width) / 2.0,
+                    top.min(floor),
+                    width,
+                    (floor - top).abs(),
+                );
+                if [a, b, floor, top].iter().all(|v| v.is_finite()) {
+                    c.rect(r, colour, *opacity, None);
+                }
             }
         }
-        Layer::Level {
-            y,
-            colour,
-            dash,
-            label,
-        } => {
+        Layer::Level(y, colour, dash, label) => {
             if !y.is_finite() {
                 return;
             }
@@ -347,13 +309,22 @@ fn draw_layer(c: &mut Canvas, m: &Map, l: &Layer) {
     }
 }
 
-/// Draws `f` with `footer` under it, as an SVG document.
-pub(crate) fn draw(f: &Figure, footer: &str) -> String {
+/// Draws `f` with `footer` under it, as an SVG document; a line or band with more or fewer
+/// values than points is an error.
+pub(crate) fn draw(f: &Figure, footer: &str) -> Result<String, String> {
+    for (k, l) in f.panels.iter().flat_map(|p| &p.layers).enumerate() {
+        if let Layer::Trace(xs, ys, _, pen) = l {
+            if [ys.len(), pen.edge(ys).len()] != [xs.len(); 2] {
+                return Err(format!("series {} has not one value per point", k + 1));
+            }
+        }
+    }
     let mut c = page(&f.title, &f.subtitle, footer);
-    let xa = x_axis(&f.x, x_range(f));
-
-    let mark_rows = if f.marks.is_empty() { 0.0 } else { 2.0 };
-    let top = 88.0 + mark_rows * 16.0;
+    let layers = f.panels.iter().flat_map(|p| &p.layers);
+    let x_range = extent(layers.flat_map(|l| l.reach().0)).unwrap_or((0.0, 1.0));
+    let xa = x_axis(&f.x, x_range);
+    // Room above for two rows of mark labels.
+    let top = if f.marks.is_empty() { 88.0 } else { 120.0 };
     let bottom = HEIGHT - 40.0 - 24.0 - if xa.label.is_some() { 20.0 } else { 0.0 };
     // Y axes fitted to data, then the left margin from their widest tick label.
     let gap = 26.0;
@@ -368,11 +339,15 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
         heights.push(h);
         y_axes.push(fitted_axis(p, 1.0, ticks(h)));
     }
-    let tick_labels = y_axes.iter().zip(&f.panels).flat_map(|(a, p)| {
-        let fmt = p.fmt;
-        a.ticks.iter().map(move |t| text_width(&fmt(*t), TICK.size))
-    });
-    let left = MARGIN + 24.0 + tick_labels.fold(0.0, f64::max) + 14.0;
+    let labels = f
+        .panels
+        .iter()
+        .zip(&y_axes)
+        .flat_map(|(p, a)| y_ticks(p, a));
+    let widest = labels
+        .map(|t| text_width(&t.1, TICK.size))
+        .fold(0.0, f64::max);
+    let left = MARGIN + 24.0 + widest + 14.0;
     let width = WIDTH - left - 36.0;
     let mut areas = Vec::new();
     let mut top = top;
@@ -404,10 +379,10 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
         for (x, colour) in grid.chain(xa.ticks.iter().map(|(x, _)| (x, GRID))) {
             c.rule((m.px(*x), a.top), (m.px(*x), base), colour);
         }
-        for t in &ya.ticks {
-            let py = m.py(*t);
+        for (t, label) in y_ticks(p, ya) {
+            let py = m.py(t);
             c.rule((a.left, py), (right, py), GRID);
-            c.label((a.left - 8.0, py + 5.0), TICK.at(Align::End), &(p.fmt)(*t));
+            c.label((a.left - 8.0, py + 5.0), TICK.at(Align::End), &label);
         }
         for mk in &f.marks {
             let x0 = m.px(mk.x0);
@@ -441,29 +416,32 @@ pub(crate) fn draw(f: &Figure, footer: &str) -> String {
             let middle = (last.left + last.width / 2.0, base + 44.0);
             c.text(middle, LABEL.at(Align::Middle), label, last.width);
         }
+        // Mark labels in two rows above the first panel; a label that would overlap is left out.
+        let mut row_end = [f64::NEG_INFINITY; 2];
+        for mk in &f.marks {
+            let label = fit(&mk.label, 13.0, 300.0);
+            let w = text_width(&label, 13.0);
+            let x = m.px(mk.x0).min(WIDTH - 8.0 - w).max(4.0);
+            if let Some(r) = (0..2).find(|r| x > row_end[*r] + 8.0) {
+                let y = areas[0].top - 8.0 - 16.0 * (1 - r) as f64;
+                c.label((x, y), MARK_TEXT, &label);
+                row_end[r] = x + w;
+            }
+        }
     }
-    if let Some(a0) = areas.first() {
-        draw_mark_labels(&mut c, f, &Map::new(&xa, &y_axes[0], *a0));
-    }
+
     if let Some(at) = legend_at.filter(|_| !f.legend.is_empty()) {
         legend::draw(&mut c, &f.legend, at);
     }
-    c.finish()
+    Ok(c.finish())
 }
 
-/// Mark labels in two rows above the first panel; a label that would overlap is left out.
-fn draw_mark_labels(c: &mut Canvas, f: &Figure, m: &Map) {
-    let mut row_end = [f64::NEG_INFINITY; 2];
-    for mk in &f.marks {
-        let x = m.px(mk.x0);
-        let label = fit(&mk.label, 13.0, 300.0);
-        let w = text_width(&label, 13.0);
-        let x = x.min(WIDTH - 8.0 - w).max(4.0);
-        if let Some(r) = (0..2).find(|r| x > row_end[*r] + 8.0) {
-            let y = m.a.top - 8.0 - 16.0 * (1 - r) as f64;
-            c.label((x, y), MARK_TEXT, &label);
-            row_end[r] = x + w;
-        }
+/// A panel's labelled y ticks: its own, else the axis's round values.
+fn y_ticks(p: &Panel, a: &ValueAxis) -> Vec<(f64, String)> {
+    if p.ticks.is_empty() {
+        a.ticks.iter().map(|t| (*t, (p.fmt)(*t))).collect()
+    } else {
+        p.ticks.clone()
     }
 }
 

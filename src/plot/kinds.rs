@@ -1,12 +1,11 @@
 //! Each chart kind as a [`Figure`]: which panels, layers, marks and legend entries it shows,
-//! and the words of its title. Checks that series agree in length before anything is drawn.
-
-use std::fmt::Display;
+//! and the words of its title.
 
 use chrono::NaiveDate;
 
-use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Pen, Swatch, XKind, INK};
-use super::svg::Dash;
+use super::figure::{self, day_x, Figure, Key, Layer, Mark, Panel, Pen, Swatch, XKind};
+use super::figure::{AXIS, INK, TICK};
+use super::svg::{fit, Dash, WIDTH};
 use super::*;
 
 const DASHES: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::LongShort];
@@ -36,18 +35,6 @@ pub fn name(c: &Chart) -> String {
     format!("\"{}\"", crate::text::terminal(&what))
 }
 
-fn same_len(n: usize, named: &[(impl Display, usize)]) -> Result<(), String> {
-    match named.iter().find(|e| e.1 != n) {
-        Some((name, len)) => Err(format!("{name} has {len} values but there are {n} points")),
-        None => Ok(()),
-    }
-}
-
-fn spread_len(n: usize, what: &str, s: &Spread3) -> Result<(), String> {
-    let named = [("p5", &s.p5), ("p50", &s.p50), ("p95", &s.p95)];
-    same_len(n, &named.map(|(p, v)| (format!("{what} {p}"), v.len())))
-}
-
 fn xs_of(dates: &[NaiveDate]) -> Vec<f64> {
     dates.iter().map(|d| day_x(*d)).collect()
 }
@@ -61,30 +48,17 @@ fn band(xs: &[f64], lo: &[f64], hi: &[f64], colour: &'static str, opacity: f64) 
 }
 
 fn trace(xs: &[f64], ys: &[f64], colour: &'static str, pen: Pen) -> Layer {
-    let (xs, ys) = (xs.to_vec(), ys.to_vec());
-    Layer::Trace {
-        xs,
-        ys,
-        colour,
-        pen,
-    }
+    Layer::Trace(xs.to_vec(), ys.to_vec(), colour, pen)
 }
 
 /// P5–P95 band plus median line, in one colour.
 fn spread_layers(xs: &[f64], s: &Spread3, colour: &'static str, d: Dash) -> [Layer; 2] {
+    // Black bands would drown the others: lighter.
+    let opacity = if colour == INK { 0.1 } else { 0.22 };
     [
-        band(xs, &s.p5, &s.p95, colour, spread_opacity(colour)),
+        band(xs, &s.p5, &s.p95, colour, opacity),
         line(xs, &s.p50, colour, 2.5, d),
     ]
-}
-
-/// Black bands would drown the others: lighter.
-fn spread_opacity(colour: &str) -> f64 {
-    if colour == INK {
-        0.1
-    } else {
-        0.22
-    }
 }
 
 fn key(label: impl Into<String>, colour: &'static str, swatch: Swatch) -> Key {
@@ -102,12 +76,8 @@ fn line_key(label: impl Into<String>, colour: &'static str, d: Dash) -> Key {
 
 /// The safe stock as a dashed level.
 fn safe_level(v: u64) -> Layer {
-    Layer::Level {
-        y: v as f64,
-        colour: INK,
-        dash: Dash::Dashed,
-        label: format!("safe stock ({})", format_units(v as f64)),
-    }
+    let label = format!("safe stock ({})", format_units(v as f64));
+    Layer::Level(v as f64, INK, Dash::Dashed, label)
 }
 
 /// A tick format with its smallest step (whole units and dollars tick on whole numbers).
@@ -125,6 +95,7 @@ fn panel(share: f64, y_label: impl Into<String>, ticks: Ticks, layers: Vec<Layer
         fmt,
         min_step,
         fixed: None,
+        ticks: Vec::new(),
         layers,
     }
 }
@@ -140,7 +111,8 @@ fn chance_panel(share: f64, y_label: &str, layers: Vec<Layer>) -> Panel {
 
 /// "Scenario title  ·  `what` 1,000 simulated futures".
 fn over_futures(scenario: &str, what: &str, runs: u64) -> String {
-    joined(scenario, &format!("{what} {}", futures(runs)))
+    let futures = plural(runs, "simulated future");
+    joined(scenario, &format!("{what} {futures}"))
 }
 
 fn joined(scenario: &str, rest: &str) -> String {
@@ -151,15 +123,12 @@ fn joined(scenario: &str, rest: &str) -> String {
     }
 }
 
-fn span_marks(periods: &[DateSpan], milestones: &[DateMark]) -> Vec<Mark> {
-    let spans = periods.iter().map(|p| {
-        let to = Some(day_x(p.to) + 1.0);
-        (day_x(p.from), to, p.label.clone())
-    });
-    let dates = milestones
+fn date_marks(marks: &[DateMark]) -> Vec<Mark> {
+    let end = |m: &DateMark| m.until.map(|d| day_x(d) + 1.0);
+    let each = marks
         .iter()
-        .map(|m| (day_x(m.date), None, m.label.clone()));
-    sorted_marks(spans.chain(dates))
+        .map(|m| (day_x(m.date), end(m), m.label.clone()));
+    sorted_marks(each)
 }
 
 /// Marks from (x, end of a span, label), in order of x.
@@ -169,34 +138,27 @@ fn sorted_marks(each: impl Iterator<Item = (f64, Option<f64>, String)>) -> Vec<M
     marks
 }
 
-/// Draws any chart as SVG.
-pub(crate) fn draw(c: &Chart, footer: &str) -> Result<String, String> {
+/// Draws any chart as SVG, with `footer` under it.
+pub(crate) fn draw(c: &Chart, footer: &Footer) -> Result<String, String> {
+    let (line, runs) = (&footer.line(), footer.runs);
     let f = match c {
-        Chart::Fan(s) => fan(s)?,
-        Chart::Risk(s) => risk(s)?,
-        Chart::EndStock(s) => end_stock(s)?,
-        Chart::Money(s) => money(s)?,
-        Chart::Flows(s) => flows(s)?,
-        Chart::Production(s) => production(s)?,
-        Chart::Comparison(s) => comparison(s)?,
-        Chart::Sweep(s) => sweep(s)?,
-        Chart::Differences(s) => return rows::differences(s, footer),
-        Chart::Tornado(s) => return rows::tornado(s, footer),
-        Chart::Heatmap(s) => return rows::heatmap(s, footer),
+        Chart::Fan(s) => fan(s, runs),
+        Chart::Risk(s) => risk(s),
+        Chart::EndStock(s) => end_stock(s, runs),
+        Chart::Money(s) => money(s, runs),
+        Chart::Flows(s) => flows(s, runs),
+        Chart::Production(s) => production(s, runs),
+        Chart::Comparison(s) => comparison(s),
+        Chart::Sweep(s) => sweep(s),
+        Chart::Differences(s) => differences(s),
+        Chart::Tornado(s) => tornado(s),
+        Chart::Heatmap(s) => return heatmap::draw(s, line),
     };
-    Ok(figure::draw(&f, footer))
+    figure::draw(&f, line)
 }
 
-fn fan(s: &FanSeries) -> Result<Figure, String> {
+fn fan(s: &FanSeries, runs: u64) -> Figure {
     let n = s.dates.len();
-    let zero = (!s.p_zero.is_empty()).then_some(&s.p_zero);
-    let spread = [&s.p5, &s.p25, &s.p50, &s.p75, &s.p95];
-    let named = ["p5", "p25", "p50", "p75", "p95", "p_zero"].into_iter();
-    let lens = spread.into_iter().chain(zero).map(Vec::len);
-    same_len(n, &named.zip(lens).collect::<Vec<_>>())?;
-    let samples = s.samples.iter().enumerate();
-    let lens = samples.map(|(i, v)| (format!("sample future {}", i + 1), v.len()));
-    same_len(n, &lens.collect::<Vec<_>>())?;
     let xs = xs_of(&s.dates);
     let c = colour(s.colour);
     let mut layers = vec![
@@ -214,7 +176,7 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
         key("90% of futures (P5–P95)", c, Swatch::Band(0.2)),
     ];
     if !s.samples.is_empty() {
-        let label = count_phrase(s.samples.len() as u64, "sample future", "sample futures");
+        let label = plural(s.samples.len() as u64, "sample future");
         legend.push(key(label, SAMPLE_GREY, Swatch::Line(1.0, Dash::Solid)));
     }
     layers.extend(s.safe_stock.map(safe_level));
@@ -226,23 +188,19 @@ fn fan(s: &FanSeries) -> Result<Figure, String> {
         legend.push(key(label, ZERO_RED, Swatch::Band(0.75)));
     }
     let title = format!("{} — units in stock", s.item_label);
-    let subtitle = over_futures(&s.scenario_title, "median and spread of", s.runs);
-    let marks = span_marks(&s.periods, &s.milestones);
-    Ok(Figure::dated(title, subtitle, panels, legend, marks))
+    let subtitle = over_futures(&s.scenario_title, "median and spread of", runs);
+    Figure::dated(title, subtitle, panels, legend, date_marks(&s.marks))
 }
 
-fn risk(s: &RiskSeries) -> Result<Figure, String> {
-    let n = s.dates.len();
+fn risk(s: &RiskSeries) -> Figure {
     let xs = xs_of(&s.dates);
     let mut zero = Vec::new();
     let mut below = Vec::new();
     let mut legend = Vec::new();
-    for it in &s.items {
-        same_len(n, &[(format!("{} p_zero", it.label), it.p_zero.len())])?;
-        let (c, d) = (colour(it.colour), dash(it.colour));
+    for (i, it) in s.items.iter().enumerate() {
+        let (c, d) = (colour(i), dash(i));
         zero.push(line(&xs, &it.p_zero, c, 2.5, d));
         if let Some(b) = &it.p_below_safe {
-            same_len(n, &[(format!("{} p_below_safe", it.label), b.len())])?;
             below.push(line(&xs, b, c, 2.5, d));
         }
         legend.push(line_key(it.label.clone(), c, d));
@@ -255,37 +213,34 @@ fn risk(s: &RiskSeries) -> Result<Figure, String> {
     let title = format!("Risk over time — chance of running out, by {period}");
     let what = format!("share of simulated futures, averaged over each {period}");
     let subtitle = joined(&s.scenario_title, &what);
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn end_stock(s: &EndStockSeries) -> Result<Figure, String> {
+fn end_stock(s: &EndStockSeries, runs: u64) -> Figure {
     let c = colour(s.colour);
     let safe = s.safe_stock.map(|v| ("safe stock", v as f64));
     let ends = [("P5", s.p5), ("median", s.p50), ("P95", s.p95)];
     let ends = ends.into_iter().chain(safe).filter(|e| e.1.is_finite());
     let marks =
         sorted_marks(ends.map(|(what, x)| (x, None, format!("{what} {}", format_units(x)))));
-    let mut layers = vec![Layer::Bars {
-        bars: s.bins.clone(),
-        colour: c,
-        opacity: 0.8,
-    }];
+    let bars = s.bins.iter().map(|b| (b.0, b.1, 0.0, b.2)).collect();
+    let mut layers = vec![Layer::Bars(bars, c, 0.8)];
     // Keep the marks on the axis even where no future ended.
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
     let nothing = vec![f64::NAN; reach.len()];
     layers.push(line(&reach, &nothing, c, 1.0, Dash::Solid));
     let title = format!("{} — units in stock on {}", s.item_label, s.date);
-    let runs = futures(s.runs);
+    let runs = plural(runs, "simulated future");
     let what = format!("distribution over {runs}, P5, median and P95 marked");
     let subtitle = joined(&s.scenario_title, &what);
     let panels = vec![panel(1.0, "share of simulated futures", PERCENT, layers)];
     let label = "share of futures ending in each range";
     let legend = vec![key(label, c, Swatch::Band(0.8))];
     let x = XKind::Numbers(format!("units in stock on {}", s.date), format_units);
-    Ok(Figure {
+    Figure {
         x,
         ..Figure::dated(title, subtitle, panels, legend, marks)
-    })
+    }
 }
 
 /// A kind of money's legend label, colour and line pattern.
@@ -303,43 +258,29 @@ fn money_style(k: MoneyKind) -> (&'static str, &'static str, Dash) {
 fn words(lines: &[MoneyLine]) -> String {
     let w: Vec<&str> = lines.iter().map(|l| money_style(l.kind).0).collect();
     match w.split_last() {
-        Some((last, [])) => (*last).to_string(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => String::new(),
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => w.concat(),
     }
 }
 
-fn money(s: &MoneySeries) -> Result<Figure, String> {
-    let n = s.dates.len();
+fn money(s: &MoneySeries, runs: u64) -> Figure {
     let xs = xs_of(&s.dates);
     let mut layers = Vec::new();
     let mut legend = Vec::new();
-    for l in &s.lines {
-        let (label, c, d) = money_style(l.kind);
-        same_len(n, &[(label, l.centre.len())])?;
-        if let Some((lo, hi)) = &l.band {
-            same_len(n, &[("band low", lo.len()), ("band high", hi.len())])?;
-            layers.push(band(&xs, lo, hi, c, 0.18));
-        }
-        layers.push(line(&xs, &l.centre, c, 2.5, d));
+    for MoneyLine { kind, spread } in &s.lines {
+        let (label, c, d) = money_style(*kind);
+        layers.push(band(&xs, &spread.p5, &spread.p95, c, 0.18));
+        layers.push(line(&xs, &spread.p50, c, 2.5, d));
         legend.push(line_key(label, c, d));
     }
     let title = format!("Money — US dollars {}", words(&s.lines));
-    let subtitle = over_futures(&s.scenario_title, "medians and 90% bands of", s.runs);
-    let panels = vec![panel(
-        1.0,
-        "US dollars so far (idle: mean balance)",
-        USD,
-        layers,
-    )];
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    let subtitle = over_futures(&s.scenario_title, "medians and 90% bands of", runs);
+    let y_label = "US dollars so far (idle: mean balance)";
+    let panels = vec![panel(1.0, y_label, USD, layers)];
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn flows(s: &FlowSeries) -> Result<Figure, String> {
-    let n = s.months.len();
-    spread_len(n, "delivered", &s.delivered)?;
-    spread_len(n, "used", &s.used)?;
-    spread_len(n, "backlog", &s.backlog)?;
+fn flows(s: &FlowSeries, runs: u64) -> Figure {
     let xs = xs_of(&s.months);
     let c = colour(s.colour);
     let mut top: Vec<Layer> = spread_layers(&xs, &s.delivered, c, Dash::Solid).into();
@@ -357,14 +298,11 @@ fn flows(s: &FlowSeries) -> Result<Figure, String> {
         key("90% of futures (P5–P95)", c, Swatch::Band(0.22)),
     ];
     let title = format!("{} — units delivered and used per month", s.item_label);
-    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", runs);
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn production(s: &ProductionSeries) -> Result<Figure, String> {
-    let n = s.dates.len();
-    spread_len(n, "capacity", &s.capacity)?;
-    spread_len(n, "ours", &s.ours)?;
+fn production(s: &ProductionSeries, runs: u64) -> Figure {
     let xs = xs_of(&s.dates);
     let (a, b) = (colour(0), colour(1));
     let mut layers: Vec<Layer> = spread_layers(&xs, &s.capacity, a, Dash::Solid).into();
@@ -376,37 +314,33 @@ fn production(s: &ProductionSeries) -> Result<Figure, String> {
         key(spread, a, Swatch::Band(0.22)),
     ];
     let title = format!("{} — units made per day", s.line_label);
-    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", s.runs);
+    let subtitle = over_futures(&s.scenario_title, "medians with 90% bands over", runs);
     let panels = vec![panel(1.0, "units per day", NUMBER, layers)];
-    let marks = span_marks(&[], &s.milestones);
-    Ok(Figure::dated(title, subtitle, panels, legend, marks))
+    Figure::dated(title, subtitle, panels, legend, date_marks(&s.milestones))
 }
 
-fn comparison(s: &ComparisonSeries) -> Result<Figure, String> {
-    let n = s.dates.len();
+fn comparison(s: &ComparisonSeries) -> Figure {
     let xs = xs_of(&s.dates);
     let mut layers = Vec::new();
     let mut legend = Vec::new();
-    for sc in &s.scenarios {
-        spread_len(n, &sc.label, &sc.stock)?;
-        let (c, d) = (colour(sc.colour), dash(sc.colour));
+    for (k, sc) in s.scenarios.iter().enumerate() {
+        let (c, d) = (colour(k), dash(k));
         layers.extend(spread_layers(&xs, &sc.stock, c, d));
         // Thin edges keep each band readable where bands overlap.
         for edge in [&sc.stock.p5, &sc.stock.p95] {
             layers.push(line(&xs, edge, c, 1.0, d));
         }
         let label = format!("{} (median, P5–P95 band)", sc.label);
-        legend.push(key(label, c, Swatch::Spread(spread_opacity(c), d)));
+        legend.push(key(label, c, Swatch::Spread(0.22, d)));
     }
     layers.extend(s.safe_stock.map(safe_level));
     let title = format!("{} — units in stock, scenarios compared", s.item_label);
     let subtitle = "median and 90% of simulated futures for each scenario".into();
     let panels = vec![panel(1.0, "units in stock", UNITS, layers)];
-    Ok(Figure::dated(title, subtitle, panels, legend, Vec::new()))
+    Figure::dated(title, subtitle, panels, legend, Vec::new())
 }
 
-fn sweep(s: &SweepSeries) -> Result<Figure, String> {
-    spread_len(s.xs.len(), "outcome", &s.outcome_spread)?;
+fn sweep(s: &SweepSeries) -> Figure {
     let c = colour(0);
     let layers = spread_layers(&s.xs, &s.outcome_spread, c, Dash::Solid).into();
     let title = format!("{} against {}", s.outcome, s.parameter);
@@ -418,8 +352,95 @@ fn sweep(s: &SweepSeries) -> Result<Figure, String> {
         key("its 95% interval", c, Swatch::Band(0.22)),
     ];
     let x = XKind::Numbers(s.parameter.clone(), format_number);
-    Ok(Figure {
+    Figure {
         x,
         ..Figure::dated(title, subtitle, panels, legend, Vec::new())
-    })
+    }
+}
+
+/// Rows of bars over a numeric x axis (`x`), one per label, the first at the top (see
+/// [`row_bars`]).
+fn rows(
+    title: String,
+    subtitle: String,
+    x: &str,
+    labels: Vec<String>,
+    layers: Vec<Layer>,
+    legend: Vec<Key>,
+) -> Figure {
+    let n = labels.len() as f64;
+    let label = |(i, l): (usize, String)| (n - i as f64 - 0.5, fit(&l, TICK.size, WIDTH / 3.0));
+    let ticks = labels.into_iter().enumerate().map(label).collect();
+    let fixed = Some((0.0, n));
+    let panel = Panel {
+        fixed,
+        ticks,
+        ..panel(1.0, "", NUMBER, layers)
+    };
+    let x = XKind::Numbers(x.to_string(), format_number);
+    Figure {
+        x,
+        ..Figure::dated(title, subtitle, vec![panel], legend, Vec::new())
+    }
+}
+
+/// A bar per row from each (from x, to x), `thick` rows high: row `i` of `n` is centred at
+/// y = n - i - 0.5, so the first is at the top.
+fn row_bars(ends: Vec<(f64, f64)>, thick: f64, c: &'static str) -> Layer {
+    let (n, h) = (ends.len() as f64, thick / 2.0);
+    let bar = |(i, (a, b))| (a, b, n - i as f64 - 0.5 - h, n - i as f64 - 0.5 + h);
+    Layer::Bars(ends.into_iter().enumerate().map(bar).collect(), c, 0.85)
+}
+
+/// A line at `x` across `n` rows, behind the bars.
+fn across(x: f64, n: usize) -> Layer {
+    Layer::Bars(vec![(x, x, 0.0, n as f64)], AXIS, 1.0)
+}
+
+fn differences(s: &DifferenceSeries) -> Figure {
+    let c = colour(0);
+    let layers = vec![
+        across(0.0, s.rows.len()),
+        row_bars(s.rows.iter().map(|r| (r.low, r.high)).collect(), 0.3, c),
+        row_bars(s.rows.iter().map(|r| (r.mid, r.mid)).collect(), 0.5, INK),
+    ];
+    let what = "paired difference over simulated futures; zero means no change";
+    let labels = s.rows.iter().map(|r| r.label.clone()).collect();
+    let legend = vec![
+        key("central estimate", INK, Swatch::Band(0.85)),
+        key("its 95% interval", c, Swatch::Band(0.85)),
+    ];
+    rows(
+        s.title.clone(),
+        what.into(),
+        &s.unit,
+        labels,
+        layers,
+        legend,
+    )
+}
+
+fn tornado(s: &TornadoSeries) -> Figure {
+    let (band, (lo, hi)) = (Swatch::Band(0.85), (colour(0), colour(1)));
+    let ends = |end: fn(&IntervalRow) -> f64| s.rows.iter().map(|r| (r.mid, end(r))).collect();
+    let layers = vec![
+        row_bars(s.rows.iter().map(|r| (r.mid, r.mid)).collect(), 1.0, AXIS),
+        row_bars(ends(|r| r.low), 0.6, lo),
+        row_bars(ends(|r| r.high), 0.6, hi),
+    ];
+    let base = s.rows.first().map_or(f64::NAN, |r| r.mid);
+    let legend = vec![
+        key("the parameter at its low value", lo, band),
+        key("the parameter at its high value", hi, band),
+        key(
+            format!("base {}", format_number(base)),
+            AXIS,
+            Swatch::Band(1.0),
+        ),
+    ];
+    let title = format!("Sensitivity — what moves the {} most", s.outcome);
+    let what = "the outcome with each parameter at its low and at its high value";
+    let subtitle = joined(&s.scenario_title, what);
+    let labels = s.rows.iter().map(|r| r.label.clone()).collect();
+    rows(title, subtitle, &s.outcome, labels, layers, legend)
 }

@@ -18,7 +18,12 @@ pub(super) fn place(
     a0: Area,
     fit: impl Fn(f64) -> ValueAxis,
 ) -> Option<(f64, Placed)> {
-    let size = legend_size(keys, a0.width * 0.6);
+    let text = keys.iter().map(|k| text_width(&k.label, LEGEND.size));
+    let w = KEY_SYMBOL + 8.0 + text.fold(0.0, f64::max) + 2.0 * KEY_PAD;
+    let size = (
+        w.min(a0.width * 0.6),
+        keys.len() as f64 * KEY_ROW + 2.0 * KEY_PAD - 4.0,
+    );
     let mut best: Option<(usize, f64, (f64, f64))> = None;
     'search: for headroom in [1.0, 1.12, 1.25, 1.45, 1.7, 2.0, 2.5] {
         let ya = fit(headroom);
@@ -32,15 +37,10 @@ pub(super) fn place(
         let right = a0.left + a0.width - size.0 - inset;
         let bottom = a0.top + a0.height - size.1 - inset;
         for (x, y) in [(right, top), (left, top), (right, bottom), (left, bottom)] {
-            let hits = pts
-                .iter()
-                .filter(|(px, t, b)| {
-                    *px >= x - 4.0
-                        && *px <= x + size.0 + 4.0
-                        && *b >= y - 4.0
-                        && *t <= y + size.1 + 4.0
-                })
-                .count();
+            let (xs, ys) = (x - 4.0..=x + size.0 + 4.0, y - 4.0..=y + size.1 + 4.0);
+            let hit =
+                |p: &&(f64, f64, f64)| xs.contains(&p.0) && ys.start() <= &p.2 && &p.1 <= ys.end();
+            let hits = pts.iter().filter(hit).count();
             if best.as_ref().is_none_or(|b| hits < b.0) {
                 best = Some((hits, headroom, (x, y)));
             }
@@ -56,7 +56,7 @@ pub(super) fn place(
 fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
     // (x, y top, y bottom) in pixels.
     match l {
-        Layer::Trace { xs, ys, pen, .. } => {
+        Layer::Trace(xs, ys, _, pen) => {
             // A line covers a few pixels either side; a band, the space between its edges.
             let pad = if let Pen::Line(..) = pen { 3.0 } else { 0.0 };
             let lo = pen.edge(ys);
@@ -67,17 +67,17 @@ fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
                 }
             }
         }
-        Layer::Bars { bars, .. } => {
-            for &(x0, x1, h) in bars {
-                if h.is_finite() {
-                    let bottom = m.py(m.y.low.max(0.0));
-                    for x in [x0, (x0 + x1) / 2.0, x1] {
-                        out.push((m.px(x), m.py(h), bottom));
-                    }
+        Layer::Bars(bars, ..) => {
+            for &(x0, x1, y0, y1) in bars.iter().filter(|b| b.3.is_finite()) {
+                // Every 8 pixels along the bar, both ends included.
+                let ((a, b), (p, q)) = ((m.px(x0), m.px(x1)), (m.py(y0), m.py(y1)));
+                let k = ((b - a).abs() / 8.0).ceil().max(1.0);
+                for j in 0..=k as usize {
+                    out.push((a + (b - a) * j as f64 / k, p.min(q), p.max(q)));
                 }
             }
         }
-        Layer::Level { y, label, .. } => {
+        Layer::Level(y, _, _, label) => {
             let p = m.py(*y);
             let right = m.a.left + m.a.width;
             let w = text_width(label, LEGEND.size).min(m.a.width / 2.0);
@@ -93,15 +93,6 @@ fn occupied(m: &Map, l: &Layer, out: &mut Vec<(f64, f64, f64)>) {
 const KEY_ROW: f64 = 21.0;
 const KEY_SYMBOL: f64 = 30.0;
 const KEY_PAD: f64 = 10.0;
-
-fn legend_size(keys: &[Key], max_w: f64) -> (f64, f64) {
-    let text = keys
-        .iter()
-        .map(|k| text_width(&k.label, LEGEND.size))
-        .fold(0.0, f64::max);
-    let w = (KEY_SYMBOL + 8.0 + text + 2.0 * KEY_PAD).min(max_w);
-    (w, keys.len() as f64 * KEY_ROW + 2.0 * KEY_PAD - 4.0)
-}
 
 pub(super) fn draw(c: &mut Canvas, keys: &[Key], ((x, y), (w, h)): Placed) {
     c.rect((x, y, w, h), "white", 0.92, Some(GRID));

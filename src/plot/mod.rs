@@ -13,9 +13,9 @@ use chrono::NaiveDate;
 #[doc(hidden)]
 pub mod axes;
 mod figure;
+mod heatmap;
 mod kinds;
 mod legend;
-mod rows;
 mod svg;
 
 pub use crate::numbers::{format_number, format_percent, format_units, format_usd};
@@ -71,27 +71,19 @@ impl Footer {
     pub fn line(&self) -> String {
         let (scenario, seed, start, version) =
             (&self.scenario, self.seed, self.start, &self.version);
-        let runs = futures(self.runs);
+        let runs = plural(self.runs, "simulated future");
         format!("Scenario {scenario} · {runs} · seed {seed} · starts {start} · steel-porcupine {version}")
     }
 }
 
-/// A span of dates marked on time charts (e.g. a period of heavier use).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DateSpan {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day.
-    pub to: NaiveDate,
-    /// Label shown above the chart.
-    pub label: String,
-}
-
-/// A date marked on time charts (e.g. a planned production milestone).
+/// A date (e.g. a planned production milestone, drawn as a dashed line) or a span of dates (e.g.
+/// a period of heavier use, shaded) marked on time charts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DateMark {
-    /// The date.
+    /// The date, or the first day of the span.
     pub date: NaiveDate,
+    /// The last day of a span; `None` for a single date.
+    pub until: Option<NaiveDate>,
     /// Label shown above the chart.
     pub label: String,
 }
@@ -134,12 +126,8 @@ pub struct FanSeries {
     pub safe_stock: Option<u64>,
     /// A few whole sample futures (each as long as `dates`), drawn as thin grey lines.
     pub samples: Vec<Vec<u64>>,
-    /// Periods of changed use, shaded.
-    pub periods: Vec<DateSpan>,
-    /// Production milestones, marked with a dashed line.
-    pub milestones: Vec<DateMark>,
-    /// Number of simulated futures.
-    pub runs: u64,
+    /// Periods of changed use and production milestones.
+    pub marks: Vec<DateMark>,
 }
 
 /// One item's line on the risk chart.
@@ -147,8 +135,6 @@ pub struct FanSeries {
 pub struct RiskLine {
     /// Item label.
     pub label: String,
-    /// The item's index: its colour.
-    pub colour: usize,
     /// Share of futures with no stock, averaged over each period.
     pub p_zero: Vec<f64>,
     /// Share of futures below the safe stock, averaged over each period (items with a safe stock).
@@ -164,7 +150,7 @@ pub struct RiskSeries {
     pub period: String,
     /// First day of each period.
     pub dates: Vec<NaiveDate>,
-    /// One per item.
+    /// One per item, in order (an item's index is its colour).
     pub items: Vec<RiskLine>,
 }
 
@@ -189,8 +175,6 @@ pub struct EndStockSeries {
     pub p95: f64,
     /// Safe stock, marked if set.
     pub safe_stock: Option<u64>,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// Kinds of money on the money chart, in words a news reader understands.
@@ -213,10 +197,8 @@ pub enum MoneyKind {
 pub struct MoneyLine {
     /// Which kind.
     pub kind: MoneyKind,
-    /// Mean (or median) per day.
-    pub centre: Vec<f64>,
-    /// P5–P95 band, where known.
-    pub band: Option<(Vec<f64>, Vec<f64>)>,
+    /// Median and P5–P95 band per point.
+    pub spread: Spread3,
 }
 
 /// Money over time.
@@ -228,8 +210,6 @@ pub struct MoneySeries {
     pub dates: Vec<NaiveDate>,
     /// The kinds known.
     pub lines: Vec<MoneyLine>,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// Deliveries against use of one item, per month, with the backlog.
@@ -249,8 +229,6 @@ pub struct FlowSeries {
     pub used: Spread3,
     /// Units ordered and not yet delivered, at each month's end.
     pub backlog: Spread3,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// One production line over time.
@@ -268,8 +246,6 @@ pub struct ProductionSeries {
     pub ours: Spread3,
     /// Planned milestones.
     pub milestones: Vec<DateMark>,
-    /// Number of simulated futures.
-    pub runs: u64,
 }
 
 /// One scenario on a comparison chart.
@@ -277,8 +253,6 @@ pub struct ProductionSeries {
 pub struct ScenarioBand {
     /// Scenario label.
     pub label: String,
-    /// The scenario's index: its colour.
-    pub colour: usize,
     /// Stock percentiles per day.
     pub stock: Spread3,
 }
@@ -290,22 +264,23 @@ pub struct ComparisonSeries {
     pub item_label: String,
     /// One per day.
     pub dates: Vec<NaiveDate>,
-    /// The scenarios.
+    /// The scenarios, in order (a scenario's index is its colour).
     pub scenarios: Vec<ScenarioBand>,
     /// Safe stock, if any.
     pub safe_stock: Option<u64>,
 }
 
-/// A row of the paired-differences chart.
+/// A row of the paired-differences or the tornado chart: an outcome at the low end, the centre
+/// and the high end of an interval, or of a parameter's range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalRow {
-    /// What differs (an item and outcome).
+    /// What differs (an item and outcome), or the parameter that moves.
     pub label: String,
-    /// Lower end of the interval.
+    /// Lower end of the interval, or the outcome with the parameter at its low value.
     pub low: f64,
-    /// Central estimate.
+    /// Central estimate, or the outcome with every parameter at its base value.
     pub mid: f64,
-    /// Upper end of the interval.
+    /// Upper end of the interval, or the outcome with the parameter at its high value.
     pub high: f64,
 }
 
@@ -356,17 +331,6 @@ pub struct HeatmapSeries {
     pub percent: bool,
 }
 
-/// A parameter on a tornado chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TornadoRow {
-    /// Parameter.
-    pub parameter: String,
-    /// The outcome with the parameter at its low value.
-    pub at_low: f64,
-    /// The outcome with the parameter at its high value.
-    pub at_high: f64,
-}
-
 /// Sensitivity of an outcome to each parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TornadoSeries {
@@ -374,10 +338,8 @@ pub struct TornadoSeries {
     pub scenario_title: String,
     /// The outcome, with its unit.
     pub outcome: String,
-    /// The outcome with every parameter at its base value.
-    pub base: f64,
-    /// Parameters (drawn widest swing first).
-    pub rows: Vec<TornadoRow>,
+    /// Parameters, drawn in order (the caller ranks them, widest swing first).
+    pub rows: Vec<IntervalRow>,
 }
 
 /// Any chart.
@@ -407,35 +369,26 @@ pub enum Chart {
     Tornado(TornadoSeries),
 }
 
-/// A chart could not be drawn (inconsistent input, or a rasterising failure).
+/// A chart could not be drawn (inconsistent input, or a rasterising failure): which, and why.
 #[derive(Debug, thiserror::Error)]
-#[error("could not draw the chart {chart}: {message}")]
-pub struct PlotError {
-    /// Which chart.
-    pub chart: String,
-    /// Why.
-    pub message: String,
-}
+#[error("could not draw the chart {0}")]
+pub struct PlotError(pub String);
 
 impl Chart {
-    /// The chart as an SVG document with `footer` at its foot.
+    /// The chart as an SVG document with `footer` at its foot (its runs are the chart's too).
     pub fn svg(&self, footer: &Footer) -> Result<String, PlotError> {
-        kinds::draw(self, &footer.line()).map_err(|message| PlotError {
-            chart: kinds::name(self),
-            message,
-        })
+        kinds::draw(self, footer).map_err(|why| PlotError(format!("{}: {why}", kinds::name(self))))
     }
 }
 
 /// Rasterises an SVG document written by [`Chart::svg`] to PNG.
 pub fn png(svg: &str, options: &ChartOptions) -> Result<Vec<u8>, PlotError> {
     let scale = options.png_scale;
-    let chart = "(PNG)".to_string();
     if !(0.25..=8.0).contains(&scale) {
-        let message = format!("PNG scale {scale} is outside 0.25 to 8");
-        return Err(PlotError { chart, message });
+        let why = format!("(PNG): scale {scale} is outside 0.25 to 8");
+        return Err(PlotError(why));
     }
-    svg::rasterize(svg, scale).map_err(|message| PlotError { chart, message })
+    svg::rasterize(svg, scale).map_err(|why| PlotError(format!("(PNG): {why}")))
 }
 
 /// One chart drawn both ways.
@@ -458,25 +411,13 @@ pub fn render_all(
 ) -> Result<Vec<Rendered>, PlotError> {
     crate::runner::parallel_map(charts, |(name, chart)| {
         let svg = chart.svg(footer)?;
-        let png = png(&svg, options)?;
-        Ok(Rendered {
-            name: name.clone(),
-            svg,
-            png,
-        })
+        let (name, png) = (name.clone(), png(&svg, options)?);
+        Ok(Rendered { name, svg, png })
     })
 }
 
-/// "1,000 simulated futures".
-pub(crate) fn futures(runs: u64) -> String {
-    count_phrase(runs, "simulated future", "simulated futures")
-}
-
-/// "1 simulated future" / "1,000 simulated futures".
-pub(crate) fn count_phrase(n: u64, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        format_units(n as f64),
-        if n == 1 { one } else { many }
-    )
+/// `n` and `thing`, with an "s" unless `n` is 1: "1 simulated future", "1,000 sample futures".
+pub(crate) fn plural(n: u64, thing: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {thing}{s}", format_units(n as f64))
 }

@@ -21,18 +21,11 @@ const FAMILY: &str = "DejaVu Sans, sans-serif";
 
 static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-fn face() -> Option<&'static ttf_parser::Face<'static>> {
-    static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
-    FACE.get_or_init(|| ttf_parser::Face::parse(FONT_BYTES, 0).ok())
-        .as_ref()
-}
-
-/// Width of `s` set at `size`, from the embedded font's advances (a fallback of 0.6 em per
-/// character if the font cannot be read, which does not happen with the bundled file).
+/// Width of `s` set at `size`, from the embedded font's advances (0.6 em for a character the
+/// font lacks).
 pub fn text_width(s: &str, size: f64) -> f64 {
-    let Some(f) = face() else {
-        return s.chars().count() as f64 * size * 0.6;
-    };
+    static FACE: OnceLock<ttf_parser::Face<'static>> = OnceLock::new();
+    let f = FACE.get_or_init(|| ttf_parser::Face::parse(FONT_BYTES, 0).expect("bundled font"));
     let em = f64::from(f.units_per_em());
     let units: f64 = s
         .chars()
@@ -47,18 +40,14 @@ pub fn text_width(s: &str, size: f64) -> f64 {
 
 /// `s` shortened with an ellipsis so that it fits in `max` units at `size`.
 pub fn fit(s: &str, size: f64, max: f64) -> String {
-    if text_width(s, size) <= max {
-        return s.to_string();
-    }
-    let mut chars: Vec<char> = s.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let t: String = chars.iter().collect::<String>() + "…";
-        if text_width(&t, size) <= max {
-            return t;
+    let (mut chars, mut t): (Vec<char>, String) = (s.chars().collect(), s.to_string());
+    while text_width(&t, size) > max {
+        if chars.pop().is_none() {
+            return String::new();
         }
+        t = chars.iter().collect::<String>() + "…";
     }
-    String::new()
+    t
 }
 
 /// Horizontal alignment of a text's anchor point.
@@ -145,6 +134,9 @@ impl Canvas {
     /// Text at `at` (y is the baseline), shortened to fit `max` units (`f64::INFINITY`: as is).
     pub(crate) fn text(&mut self, (x, y): (f64, f64), f: Font, s: &str, max: f64) {
         let s = fit(s, f.size, max);
+        if s.is_empty() {
+            return;
+        }
         let anchor = match f.align {
             Align::Start => "start",
             Align::Middle => "middle",
@@ -212,13 +204,26 @@ impl Canvas {
         self.points(3, &head, points);
     }
 
-    /// An element that starts with `head` and ends with `points`, if there are at least `least`.
+    /// An element that starts with `head` and ends with `points` ("x,y x,y …", dropping points
+    /// that round to the previous one), if there are at least `least`.
     fn points(&mut self, least: usize, head: &str, points: &[(f64, f64)]) {
-        if points.len() >= least {
-            self.out.push_str(head);
-            push_points(&mut self.out, points);
-            self.out.push_str("\"/>");
+        if points.len() < least {
+            return;
         }
+        self.out.push_str(head);
+        let mut last = (f64::NAN, f64::NAN);
+        for &(x, y) in points {
+            let p = ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
+            if p == last {
+                continue;
+            }
+            if !last.0.is_nan() {
+                self.out.push(' ');
+            }
+            let _ = write!(self.out, "{:.1},{:.1}", p.0, p.1);
+            last = p;
+        }
+        self.out.push_str("\"/>");
     }
 
     /// Closes the document.
@@ -228,37 +233,17 @@ impl Canvas {
     }
 }
 
-/// Writes "x,y x,y …", dropping points that round to the previous one.
-fn push_points(out: &mut String, points: &[(f64, f64)]) {
-    let mut last = (f64::NAN, f64::NAN);
-    for &(x, y) in points {
-        let p = ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
-        if p == last {
-            continue;
-        }
-        if !last.0.is_nan() {
-            out.push(' ');
-        }
-        let _ = write!(out, "{:.1},{:.1}", p.0, p.1);
-        last = p;
-    }
-}
-
-fn fonts() -> Arc<usvg::fontdb::Database> {
-    static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
-    DB.get_or_init(|| {
+/// Rasterises an SVG document to PNG at `scale` pixels per SVG unit, with the embedded font only.
+pub(crate) fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+    static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
         let mut db = usvg::fontdb::Database::new();
         db.load_font_data(FONT_BYTES.to_vec());
         db.set_sans_serif_family("DejaVu Sans");
         Arc::new(db)
-    })
-    .clone()
-}
-
-/// Rasterises an SVG document to PNG at `scale` pixels per SVG unit, with the embedded font only.
-pub(crate) fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+    });
     let opt = usvg::Options {
-        fontdb: fonts(),
+        fontdb: fonts.clone(),
         font_family: "DejaVu Sans".into(),
         ..usvg::Options::default()
     };

@@ -4,7 +4,7 @@
 
 use super::{DailyRow, Results};
 use crate::plot::{
-    DateMark, DateSpan, EndStockSeries, FanSeries, FlowSeries, MoneyKind, MoneyLine, MoneySeries,
+    DateMark, EndStockSeries, FanSeries, FlowSeries, MoneyKind, MoneyLine, MoneySeries,
     ProductionSeries, RiskLine, RiskSeries, Spread3,
 };
 use crate::scenario::{Scenario, Start};
@@ -134,14 +134,8 @@ fn spread(rows: &[PeriodRow]) -> Spread3 {
 }
 
 fn band_line(kind: MoneyKind, rows: &[PeriodRow]) -> MoneyLine {
-    MoneyLine {
-        kind,
-        centre: rows.iter().map(|r| r.p50).collect(),
-        band: Some((
-            rows.iter().map(|r| r.p5).collect(),
-            rows.iter().map(|r| r.p95).collect(),
-        )),
-    }
+    let spread = spread(rows);
+    MoneyLine { kind, spread }
 }
 
 /// Planned changes of the lines that make item `i` (ramp points and the earliest dates of
@@ -157,6 +151,7 @@ fn line_marks(s: &Scenario, lines: impl Iterator<Item = usize>) -> Vec<DateMark>
                 let rate = crate::plot::format_number(*rate);
                 marks.push(DateMark {
                     date: s.date(Day(*day as u32)),
+                    until: None,
                     label: format!("{}: {rate}/day planned", l.label),
                 });
             }
@@ -165,6 +160,7 @@ fn line_marks(s: &Scenario, lines: impl Iterator<Item = usize>) -> Vec<DateMark>
             if e.earliest.0 > 0 && f64::from(e.earliest.0) <= last {
                 marks.push(DateMark {
                     date: s.date(e.earliest),
+                    until: None,
                     label: format!("{}: expansion {} from", l.label, e.name),
                 });
             }
@@ -187,7 +183,7 @@ impl Results {
     #[must_use]
     pub fn fan_series(&self, s: &Scenario, i: usize) -> FanSeries {
         let rows = self.item_rows(s, i);
-        let periods = s
+        let mut marks: Vec<DateMark> = s
             .consumption
             .get(i)
             .and_then(Option::as_ref)
@@ -199,9 +195,9 @@ impl Results {
                 };
                 periods
                     .iter()
-                    .map(|(from, to, m)| DateSpan {
-                        from: s.date(*from),
-                        to: s.date(*to),
+                    .map(|(from, to, m)| DateMark {
+                        date: s.date(*from),
+                        until: Some(s.date(*to)),
                         label: format!("use ×{}", crate::plot::format_number(*m)),
                     })
                     .collect()
@@ -210,7 +206,7 @@ impl Results {
         let mine: Vec<usize> = (0..s.lines.len())
             .filter(|&n| s.lines[n].item.0 == i)
             .collect();
-        let mut milestones = line_marks(s, mine.iter().copied());
+        marks.extend(line_marks(s, mine.iter().copied()));
         for e in &s.events {
             let touches = e.items.iter().any(|it| it.0 == i)
                 || e.lines.iter().any(|l| mine.contains(&l.0))
@@ -219,14 +215,14 @@ impl Results {
                     .any(|c| s.channels[c.0].buys.iter().any(|b| b.item.0 == i));
             if let (Start::Date(d), true) = (e.start, touches) {
                 if d <= s.end_day() {
-                    milestones.push(DateMark {
+                    marks.push(DateMark {
                         date: s.date(d),
+                        until: None,
                         label: e.label.clone(),
                     });
                 }
             }
         }
-        milestones.sort_by_key(|m| m.date);
         FanSeries {
             scenario_title: s.title.clone(),
             item_label: s.items[i].label.clone(),
@@ -246,9 +242,7 @@ impl Results {
                 .take(10)
                 .map(|(_, _, v)| v.clone())
                 .collect(),
-            periods,
-            milestones,
-            runs: self.summary.metadata.runs,
+            marks,
         }
     }
 
@@ -283,7 +277,6 @@ impl Results {
             dates = keys;
             items.push(RiskLine {
                 label: it.label.clone(),
-                colour: i,
                 p_zero: zero,
                 p_below_safe: it.safe_stock.map(|_| below),
             });
@@ -326,7 +319,6 @@ impl Results {
             p50: it.end_stock.p50,
             p95: it.end_stock.p95,
             safe_stock: it.safe_stock,
-            runs: self.summary.metadata.runs,
         }
     }
 
@@ -346,7 +338,6 @@ impl Results {
                 band_line(MoneyKind::Delivered, &t[0]),
                 band_line(MoneyKind::Idle, &t[4]),
             ],
-            runs: self.summary.metadata.runs,
         }
     }
 
@@ -361,7 +352,6 @@ impl Results {
                 band_line(MoneyKind::Committed, &t[1]),
                 band_line(MoneyKind::Idle, &t[0]),
             ],
-            runs: self.summary.metadata.runs,
         }
     }
 
@@ -377,7 +367,6 @@ impl Results {
             delivered: spread(delivered),
             used: spread(used),
             backlog: spread(backlog),
-            runs: self.summary.metadata.runs,
         }
     }
 
@@ -393,7 +382,6 @@ impl Results {
             capacity: spread(capacity),
             ours: spread(ours),
             milestones: line_marks(s, std::iter::once(n)),
-            runs: self.summary.metadata.runs,
         }
     }
 }

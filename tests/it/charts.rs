@@ -73,16 +73,18 @@ fn fan(label: &str, title: &str, colour: usize) -> FanSeries {
             .iter()
             .map(|v| *v as u64)
             .collect()],
-        periods: vec![DateSpan {
-            from: day(2026, 1, 1),
-            to: day(2026, 3, 31),
-            label: format!("{label} campaign"),
-        }],
-        milestones: vec![DateMark {
-            date: day(2026, 10, 1),
-            label: format!("{label} line: 5/day planned"),
-        }],
-        runs: 500,
+        marks: vec![
+            DateMark {
+                date: day(2026, 1, 1),
+                until: Some(day(2026, 3, 31)),
+                label: format!("{label} campaign"),
+            },
+            DateMark {
+                date: day(2026, 10, 1),
+                until: None,
+                label: format!("{label} line: 5/day planned"),
+            },
+        ],
     }
 }
 
@@ -96,7 +98,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         items: (0..3)
             .map(|i| RiskLine {
                 label: format!("{label} {i}"),
-                colour: i,
                 p_zero: curve(n, |t| ((t + i as f64 * 3.0) / 30.0).min(1.0)),
                 p_below_safe: Some(curve(n, |t| ((t + i as f64 * 5.0) / 25.0).min(1.0))),
             })
@@ -120,7 +121,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         p50: 85.0,
         p95: 170.0,
         safe_stock: Some(60),
-        runs: 500,
     };
     let days = 730;
     let money = MoneySeries {
@@ -137,11 +137,9 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         .enumerate()
         .map(|(k, kind)| MoneyLine {
             kind: *kind,
-            centre: curve(days, |t| t * 1e6 * (5 - k) as f64),
-            band: (k == 1).then(|| (curve(days, |t| t * 3e6), curve(days, |t| t * 5e6))),
+            spread: spread(days, |t| t * 1e6 * (5 - k) as f64, 1e6),
         })
         .collect(),
-        runs: 500,
     };
     let flows = FlowSeries {
         scenario_title: title.into(),
@@ -151,7 +149,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         delivered: spread(n, |t| 20.0 + t * 3.0, 10.0),
         used: spread(n, |_| 60.0, 15.0),
         backlog: spread(n, |t| 500.0 - t * 10.0, 60.0),
-        runs: 500,
     };
     let production = ProductionSeries {
         scenario_title: title.into(),
@@ -161,9 +158,9 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         ours: spread(days, |t| (t / 200.0).min(3.0), 0.5),
         milestones: vec![DateMark {
             date: day(2026, 6, 1),
+            until: None,
             label: "expansion planned".into(),
         }],
-        runs: 500,
     };
     let comparison = ComparisonSeries {
         item_label: label.into(),
@@ -171,7 +168,6 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         scenarios: (0..3)
             .map(|i| ScenarioBand {
                 label: format!("{title} {i}"),
-                colour: i,
                 stock: spread(days, |t| 300.0 + t * (i as f64 - 1.0) * 0.3, 50.0),
             })
             .collect(),
@@ -215,12 +211,12 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
     let tornado = TornadoSeries {
         scenario_title: title.into(),
         outcome: "median end stock, units".into(),
-        base: 120.0,
         rows: (0..6)
-            .map(|i| TornadoRow {
-                parameter: format!("{label} parameter {i}"),
-                at_low: 120.0 - 10.0 * i as f64,
-                at_high: 120.0 + 7.0 * i as f64,
+            .map(|i| IntervalRow {
+                label: format!("{label} parameter {i}"),
+                low: 120.0 - 10.0 * i as f64,
+                mid: 120.0,
+                high: 120.0 + 7.0 * i as f64,
             })
             .collect(),
     };
@@ -258,11 +254,17 @@ fn every_kind(label: &str, title: &str) -> Vec<(String, Chart, Vec<&'static str>
         (
             "differences".into(),
             Chart::Differences(differences),
-            vec![],
+            vec!["#2687BE" /* the intervals: colour 0 at 85% */],
         ),
         ("sweep".into(), Chart::Sweep(sweep), vec![plot::colour(0)]),
         ("heatmap".into(), Chart::Heatmap(heatmap), vec![]),
-        ("tornado".into(), Chart::Tornado(tornado), vec![]),
+        (
+            "tornado".into(),
+            Chart::Tornado(tornado),
+            vec![
+                "#2687BE", "#EAAD26", /* low and high: colours 0 and 1 at 85% */
+            ],
+        ),
     ]
 }
 
@@ -833,6 +835,37 @@ fn legend_avoids_data() {
     // The flat line at 95 sits near the top of the 0–100 axis; the legend is not drawn across it.
     let y = legend_box_y(&svg);
     assert!(y > 140.0, "legend at {y} overlaps the line at the top");
+}
+
+#[test]
+fn legend_avoids_a_bar_as_wide_as_the_chart() {
+    // Every future ends with no stock: one bar across the whole histogram, reaching 100%.
+    let end = EndStockSeries {
+        scenario_title: String::new(),
+        item_label: "A".into(),
+        colour: 0,
+        date: day(2027, 8, 31),
+        bins: vec![(0.0, 1.0, 1.0)],
+        p5: 0.0,
+        p50: 0.0,
+        p95: 0.0,
+        safe_stock: None,
+    };
+    let svg = Chart::EndStock(end).svg(&footer("t")).unwrap();
+    let doc = parse_svg(&svg);
+    let rect_y = |opacity: &str| -> (f64, f64) {
+        let r = doc
+            .descendants()
+            .find(|n| n.has_tag_name("rect") && n.attribute("fill-opacity") == Some(opacity))
+            .expect("rect");
+        let v = |a: &str| r.attribute(a).unwrap().parse::<f64>().unwrap();
+        (v("y"), v("y") + v("height"))
+    };
+    let (bar_top, legend_bottom) = (rect_y("0.8").0, rect_y("0.92").1);
+    assert!(
+        legend_bottom <= bar_top,
+        "legend down to {legend_bottom}, bar from {bar_top}"
+    );
 }
 
 /// The hand-computed scenario of `hand_computed.rs`: $1,000 arrive on day 0; 10 shells at $100
