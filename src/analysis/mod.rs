@@ -15,6 +15,6 @@ pub mod why;
 
 pub use comparison::{Comparison, ComparisonRow, ScenarioInfo};
 pub use outcomes::{Outcome, OutcomeLayout};
-pub use paired::{Interval, PairedSums};
 #[cfg(any(test, feature = "internals"))]
 pub use paired::Difference;
+pub use paired::{Interval, PairedSums};

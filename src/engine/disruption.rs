@@ -196,8 +196,7 @@ impl Worker {
                         if d.deliveries_paused[l.0] == 0 && units > 0 {
                             d.held[l.0] = 0;
                             let law = self.draws.lag(l.0).unwrap_or(&sim.lags[l.0]);
-                            let lag =
-                                self.lines[l.0].next_lag(law, &mut self.streams.lag[l.0]);
+                            let lag = self.lines[l.0].next_lag(law, &mut self.streams.lag[l.0]);
                             // Shipped when the pause ends, then the delivery lag.
                             self.queue.schedule(
                                 day.plus(lag),

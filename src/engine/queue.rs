@@ -271,12 +271,21 @@ mod tests {
         let arrival = |units| ShipmentArrived { line: 7, units };
         q.schedule(Day(2), arrival(5));
         q.schedule(Day(2), OrderPlaced { channel: 1 });
-        q.schedule(Day(2), InstallmentDue { source: 0, index: 0 });
+        q.schedule(
+            Day(2),
+            InstallmentDue {
+                source: 0,
+                index: 0,
+            },
+        );
         q.begin_day(Day(2));
         // Up to production: the payment, then the order.
         assert_eq!(
             q.next_before(Some(Phase::Production)),
-            Some(InstallmentDue { source: 0, index: 0 })
+            Some(InstallmentDue {
+                source: 0,
+                index: 0
+            })
         );
         assert_eq!(
             q.next_before(Some(Phase::Production)),

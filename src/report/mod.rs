@@ -7,9 +7,9 @@ mod charts;
 mod prepare;
 mod summary;
 
-pub use charts::{tables, PeriodSeries, PeriodTables};
 #[cfg(any(test, feature = "internals"))]
 pub use charts::PeriodRow;
+pub use charts::{tables, PeriodSeries, PeriodTables};
 pub use prepare::{percentile_method, prepare};
 pub use summary::{
     ChannelSummary, ContractSummary, DailyRow, EventSummary, ExpansionSummary, FirstBelow,

@@ -2,9 +2,9 @@
 //! `u` of draws falls. The Gaussian copula draws a correlated marginal as `quantile(Φ(z))`, so
 //! each marginal keeps exactly its law; the count laws invert their exact CDF by integer search.
 
-use super::{normal_upper_tail, Dist, TruncatedNormal};
 #[cfg(any(test, feature = "internals"))]
 use super::normal_upper_tail_inv;
+use super::{normal_upper_tail, Dist, TruncatedNormal};
 use statrs::distribution::{DiscreteCDF, NegativeBinomial, Poisson};
 
 /// The standard normal CDF Φ(z), accurate in both tails.

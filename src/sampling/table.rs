@@ -467,7 +467,11 @@ mod tests {
     /// The smallest k with v < F(k) by a plain search from the start of the table.
     fn plain_search(t: &IntTable, x: u64) -> u64 {
         let v = x >> 11;
-        t.lo + t.thresholds.iter().position(|&th| v < th).expect("last is 2^53") as u64
+        t.lo + t
+            .thresholds
+            .iter()
+            .position(|&th| v < th)
+            .expect("last is 2^53") as u64
     }
 
     /// Draws settled by their guide entry alone are the draws of a plain search, for random
@@ -485,7 +489,11 @@ mod tests {
         let mut rng = stream(5, 0, StreamKey::new("test", "guide", "edges"));
         for t in &tables {
             let settled = t.guide.iter().filter(|&&g| g & SETTLED != 0).count();
-            assert!(5 * settled >= 2 * t.guide.len(), "{settled} of {}", t.guide.len());
+            assert!(
+                5 * settled >= 2 * t.guide.len(),
+                "{settled} of {}",
+                t.guide.len()
+            );
             let edges = (0..t.guide.len() as u64).flat_map(|j| {
                 let start = j << t.shift;
                 [start, start | ((1u64 << t.shift) - 1)]

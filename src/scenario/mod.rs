@@ -36,24 +36,24 @@ mod uncertain;
 mod values;
 
 pub use contract::Contract;
-pub use correlation::{Correlations, Site};
 #[cfg(any(test, feature = "internals"))]
 pub use correlation::CorrelatedDraw;
+pub use correlation::{Correlations, Site};
 pub use currency::{Currency, CurrencyId, Rate};
-pub use diagnostics::{LoadError, Severity};
 #[cfg(any(test, feature = "internals"))]
 pub use diagnostics::{line_col, render_problems, Problem};
+pub use diagnostics::{LoadError, Severity};
 pub use hints::fmt_num;
 pub use item::ItemPrice;
 pub use keypath::KeyPath;
+#[cfg(any(test, feature = "internals"))]
+pub use keypath::{KeyPathError, Seg};
 pub use law::{drawn_laws, UncertainLaw};
 #[cfg(any(test, feature = "internals"))]
 pub use law::{DrawnParam, LawParam};
 #[cfg(any(test, feature = "internals"))]
-pub use keypath::{KeyPathError, Seg};
-pub use loading::{check_str, denied, from_str, load, read_text, Loaded};
-#[cfg(any(test, feature = "internals"))]
 pub use loading::MAX_FILE_BYTES;
+pub use loading::{check_str, denied, from_str, load, read_text, Loaded};
 pub use ordering::OrderRules;
 #[cfg(any(test, feature = "internals"))]
 pub use ordering::Payment;

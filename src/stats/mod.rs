@@ -9,9 +9,9 @@ pub mod risk;
 pub mod series;
 mod sums;
 
-pub use histogram::{LogHistogram, MAX_COUNTERS_PER_CELL, RELATIVE_ERROR};
 #[cfg(any(test, feature = "internals"))]
 pub use histogram::MAX_RELATIVE_ERROR;
+pub use histogram::{LogHistogram, MAX_COUNTERS_PER_CELL, RELATIVE_ERROR};
 pub use moments::Moments;
 pub use sums::{
     ChannelSums, ContractSums, EventTotals, ExpansionSums, FundingSums, ItemTotals, LineSums,
