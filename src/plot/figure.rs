@@ -41,8 +41,9 @@ pub(crate) fn day_x(d: NaiveDate) -> f64 {
 pub(crate) enum XKind {
     /// Calendar dates (x is [`day_x`]).
     Dates,
-    /// Numbers, with the axis description and the tick format.
-    Numbers(String, fn(f64) -> String),
+    /// Numbers, with the axis description, the tick format and the smallest tick step (1 for
+    /// whole units).
+    Numbers(String, fn(f64) -> String, f64),
 }
 
 /// How a [`Layer::Trace`] is drawn.
@@ -181,8 +182,8 @@ fn x_axis(kind: &XKind, (lo, hi): (f64, f64)) -> XAxis {
             let ticks = a.ticks.iter().map(tick).collect();
             (day_x(a.start), day_x(a.end), ticks, light, None)
         }
-        XKind::Numbers(label, fmt) => {
-            let a = value_axis(lo, hi, 10, 0.0);
+        XKind::Numbers(label, fmt, min_step) => {
+            let a = value_axis(lo, hi, 10, *min_step);
             let ticks = a.ticks.iter().map(|t| (*t, fmt(*t))).collect();
             (a.low, a.high, ticks, Vec::new(), Some(label.clone()))
         }

@@ -220,13 +220,25 @@ fn end_stock(s: &EndStockSeries, runs: u64) -> Figure {
     let c = colour(s.colour);
     let safe = s.safe_stock.map(|v| ("safe stock", v as f64));
     let ends = [("P5", s.p5), ("median", s.p50), ("P95", s.p95)];
-    let ends = ends.into_iter().chain(safe).filter(|e| e.1.is_finite());
-    let marks =
-        sorted_marks(ends.map(|(what, x)| (x, None, format!("{what} {}", format_units(x)))));
+    // Marks at the same value share one label ("P5, median and P95 0").
+    let mut at: Vec<(Vec<&str>, f64)> = Vec::new();
+    for (what, x) in ends.into_iter().chain(safe).filter(|e| e.1.is_finite()) {
+        match at.iter_mut().find(|e| e.1 == x) {
+            Some(e) => e.0.push(what),
+            None => at.push((vec![what], x)),
+        }
+    }
+    let marks = sorted_marks(
+        at.into_iter()
+            .map(|(whats, x)| (x, None, format!("{} {}", and_list(&whats), format_units(x)))),
+    );
     let bars = s.bins.iter().map(|b| (b.0, b.1, 0.0, b.2)).collect();
     let mut layers = vec![Layer::Bars(bars, c, 0.8)];
-    // Keep the marks on the axis even where no future ended.
-    let reach: Vec<f64> = marks.iter().map(|m| m.x0).collect();
+    // Keep the marks on the axis even where no future ended, and span at least ten whole
+    // units, so that futures that all end alike show as one narrow
+    // bar on a readable axis.
+    let first = s.bins.first().map_or(0.0, |b| b.0);
+    let reach: Vec<f64> = marks.iter().map(|m| m.x0).chain([first + 10.0]).collect();
     let nothing = vec![f64::NAN; reach.len()];
     layers.push(line(&reach, &nothing, c, 1.0, Dash::Solid));
     let title = format!("{} — units in stock on {}", s.item_label, s.date);
@@ -236,7 +248,7 @@ fn end_stock(s: &EndStockSeries, runs: u64) -> Figure {
     let panels = vec![panel(1.0, "share of simulated futures", PERCENT, layers)];
     let label = "share of futures ending in each range";
     let legend = vec![key(label, c, Swatch::Band(0.8))];
-    let x = XKind::Numbers(format!("units in stock on {}", s.date), format_units);
+    let x = XKind::Numbers(format!("units in stock on {}", s.date), format_units, 1.0);
     Figure {
         x,
         ..Figure::dated(title, subtitle, panels, legend, marks)
@@ -257,6 +269,11 @@ fn money_style(k: MoneyKind) -> (&'static str, &'static str, Dash) {
 /// "pledged, paid and committed to orders".
 fn words(lines: &[MoneyLine]) -> String {
     let w: Vec<&str> = lines.iter().map(|l| money_style(l.kind).0).collect();
+    and_list(&w)
+}
+
+/// "a, b and c".
+fn and_list(w: &[&str]) -> String {
     match w.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => w.concat(),
@@ -351,7 +368,7 @@ fn sweep(s: &SweepSeries) -> Figure {
         line_key("mean over simulated futures", c, Dash::Solid),
         key("its 95% interval", c, Swatch::Band(0.22)),
     ];
-    let x = XKind::Numbers(s.parameter.clone(), format_number);
+    let x = XKind::Numbers(s.parameter.clone(), format_number, 0.0);
     Figure {
         x,
         ..Figure::dated(title, subtitle, panels, legend, Vec::new())
@@ -377,7 +394,7 @@ fn rows(
         ticks,
         ..panel(1.0, "", NUMBER, layers)
     };
-    let x = XKind::Numbers(x.to_string(), format_number);
+    let x = XKind::Numbers(x.to_string(), format_number, 0.0);
     Figure {
         x,
         ..Figure::dated(title, subtitle, vec![panel], legend, Vec::new())

@@ -838,8 +838,8 @@ fn legend_avoids_data() {
 }
 
 #[test]
-fn legend_avoids_a_bar_as_wide_as_the_chart() {
-    // Every future ends with no stock: one bar across the whole histogram, reaching 100%.
+fn one_end_value_shows_as_one_bar_on_whole_units() {
+    // Every future ends with no stock: one bin, [0, 1), holding 100%.
     let end = EndStockSeries {
         scenario_title: String::new(),
         item_label: "A".into(),
@@ -853,19 +853,33 @@ fn legend_avoids_a_bar_as_wide_as_the_chart() {
     };
     let svg = Chart::EndStock(end).svg(&footer("t")).unwrap();
     let doc = parse_svg(&svg);
-    let rect_y = |opacity: &str| -> (f64, f64) {
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    // The three marks at the same value share one label.
+    assert!(
+        texts.iter().any(|t| t == "P5, median and P95 0"),
+        "{texts:?}"
+    );
+    // The x axis counts whole units (no "0.2" ticks), over at least ten of them.
+    let numbers: Vec<f64> = texts.iter().filter_map(|t| t.parse().ok()).collect();
+    assert!(numbers.iter().all(|v| v.fract() == 0.0), "{numbers:?}");
+    assert!(numbers.iter().any(|&v| v >= 10.0), "{numbers:?}");
+    // The bar is narrow, and the legend is clear of it.
+    let rect = |opacity: &str| -> (f64, f64, f64, f64) {
         let r = doc
             .descendants()
             .find(|n| n.has_tag_name("rect") && n.attribute("fill-opacity") == Some(opacity))
             .expect("rect");
         let v = |a: &str| r.attribute(a).unwrap().parse::<f64>().unwrap();
-        (v("y"), v("y") + v("height"))
+        (v("x"), v("x") + v("width"), v("y"), v("y") + v("height"))
     };
-    let (bar_top, legend_bottom) = (rect_y("0.8").0, rect_y("0.92").1);
-    assert!(
-        legend_bottom <= bar_top,
-        "legend down to {legend_bottom}, bar from {bar_top}"
-    );
+    let (bar, legend) = (rect("0.8"), rect("0.92"));
+    assert!(bar.1 - bar.0 < 400.0, "bar {bar:?}");
+    let apart = legend.0 >= bar.1 || legend.1 <= bar.0 || legend.3 <= bar.2;
+    assert!(apart, "legend {legend:?}, bar {bar:?}");
 }
 
 /// The hand-computed scenario of `hand_computed.rs`: $1,000 arrive on day 0; 10 shells at $100
