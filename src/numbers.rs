@@ -89,6 +89,17 @@ pub fn format_units(v: f64) -> String {
     )
 }
 
+/// An input's value as readers expect it: US dollars for a `…_usd` key, a plain number
+/// otherwise (used where inputs are ranked, in the terminal and on the tornado chart).
+#[must_use]
+pub fn format_input(key_path: &str, v: f64) -> String {
+    if key_path.ends_with("_usd") {
+        format_usd(v)
+    } else {
+        format_number(v)
+    }
+}
+
 /// Numbers with up to two decimals and thousands separators: "0.25", "1,250", "-3.5".
 #[must_use]
 pub fn format_number(v: f64) -> String {

@@ -223,8 +223,8 @@ fn sensitivity_text(table: &[SensitivityRow], runs: u64, seed: u64, dir: &Path) 
             r.rank,
             format!(
                 "{} → {}",
-                input_value(&r.key_path, r.p10),
-                input_value(&r.key_path, r.p90)
+                crate::numbers::format_input(&r.key_path, r.p10),
+                crate::numbers::format_input(&r.key_path, r.p90)
             ),
             format!(
                 "{} → {}",
@@ -247,14 +247,6 @@ fn sensitivity_text(table: &[SensitivityRow], runs: u64, seed: u64, dir: &Path) 
 
 /// An input's value as a reader writes it: US dollars for a key ending in `_usd` ("$77.4M"),
 /// otherwise a number with thousands separators ("1,250", "0.35"). The CSV keeps the exact value.
-fn input_value(key_path: &str, v: f64) -> String {
-    if key_path.ends_with("_usd") {
-        crate::numbers::format_usd(v)
-    } else {
-        crate::numbers::format_number(v)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

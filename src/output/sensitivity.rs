@@ -4,6 +4,7 @@
 use super::csv_rows::{write_csv, Fixed};
 use super::{OutFile, OutputError};
 use crate::analysis::sensitivity::SensitivityRow;
+use crate::numbers::format_input;
 use crate::plot::{Chart, IntervalRow, TornadoSeries};
 use crate::scenario::fmt_num;
 use serde::Serialize;
@@ -103,7 +104,12 @@ pub fn charts(rows: &[SensitivityRow], title: &str) -> Vec<(String, Chart)> {
                     .iter()
                     .take(TORNADO_ROWS)
                     .map(|r| IntervalRow {
-                        label: format!("{} ({} → {})", r.key_path, fmt_num(r.p10), fmt_num(r.p90)),
+                        label: format!(
+                            "{} ({} → {})",
+                            r.key_path,
+                            format_input(&r.key_path, r.p10),
+                            format_input(&r.key_path, r.p90)
+                        ),
                         low: r.at_p10,
                         mid: r.base,
                         high: r.at_p90,

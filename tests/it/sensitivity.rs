@@ -85,6 +85,10 @@ fn inputs_are_ranked_by_swing_and_outputs_do_not_depend_on_threads() {
         let b = std::fs::read(tmp.path().join("b").join(chart)).unwrap();
         assert!(a == b, "{chart} depends on the thread count");
     }
+    // The tornado chart names each input's P10 and P90 as the terminal does.
+    let svg = std::fs::read_to_string(tmp.path().join("a").join("tornado_shell.svg")).unwrap();
+    assert!(svg.contains("ramp_slip_days (20 → 180)"), "{svg}");
+    assert!(svg.contains("other_customers_share (0.24 → 0.56)"), "{svg}");
     let rows = rows(&one);
     // 1 item × 4 outcomes × 2 inputs.
     assert_eq!(rows.len(), 8);
