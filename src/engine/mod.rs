@@ -1,10 +1,12 @@
 //! The discrete-event engine: simulates one future of a scenario.
 //!
-//! A clock and an [`EventQueue`] ordered by (day, phase, sequence) drive typed [`Event`]s:
-//! installments fall due and are paid, channels place orders, contracts join production queues,
-//! lines complete batches, shipments arrive, stock is consumed, and a daily report records stock.
-//! No event is ever scheduled per unit: a batch is one event. Every random draw comes from a
-//! stream keyed by (seed, run, entity, purpose), so a run is reproducible on its own.
+//! A day loop walks the days; within a day, an [`EventQueue`] ordered by (day, phase, sequence)
+//! yields typed [`Event`]s (installments fall due and are paid, channels place orders, contracts
+//! join production queues, shipments arrive, disruptions start and end), and what happens every
+//! day (lines complete the day's batches, the calendar's shipments arrive, stock is consumed, a
+//! daily report records stock) is done by the loop at the start of its phase. No event is ever
+//! scheduled per unit: a batch is one event. Every random draw comes from a stream keyed by
+//! (seed, run, entity, purpose), so a run is reproducible on its own.
 //!
 //! A [`Worker`] owns every buffer a run needs and reuses them, so a warmed-up worker allocates
 //! nothing per run.
