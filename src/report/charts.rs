@@ -290,7 +290,8 @@ impl Results {
     }
 
     /// The end-of-horizon stock distribution of item `i`, as a histogram of about 30 bins built
-    /// from the kept quantiles (so each bin's share is accurate to 1/[`super::END_STOCK_QUANTILES`]).
+    /// from the kept quantiles (so each bin's share is accurate to one kept quantile,
+    /// 1/`END_STOCK_QUANTILES`).
     #[must_use]
     pub fn end_stock_series(&self, s: &Scenario, i: usize) -> EndStockSeries {
         let it = &self.summary.items[i];

@@ -30,7 +30,7 @@ pub struct Results {
     pub money: Vec<(NaiveDate, f64, f64, f64)>,
     /// Sample paths: (run, item index, stock per day).
     pub samples: Vec<(u64, usize, Vec<u64>)>,
-    /// Per item, the end stock at the quantiles in [`END_STOCK_QUANTILES`] steps (for its histogram).
+    /// Per item, the end stock at `END_STOCK_QUANTILES` evenly spaced quantiles (for its histogram).
     pub end_stock_quantiles: Vec<Vec<f64>>,
     /// Supply and money by month and week.
     pub periods: PeriodTables,

@@ -1,5 +1,5 @@
 //! Typed values read from the spanned document: numbers, whole numbers, text, dates, tables and
-//! lists, each reported as "invalid type: <found>, expected <wanted>" at its own span when it is
+//! lists, each reported as "invalid type: `<found>`, expected `<wanted>`" at its own span when it is
 //! something else.
 
 use super::doc::{At, Ctx, Datetime, Node, Sp, Tbl, TblRef};
