@@ -235,8 +235,7 @@ fn end_stock(s: &EndStockSeries, runs: u64) -> Figure {
     let bars = s.bins.iter().map(|b| (b.0, b.1, 0.0, b.2)).collect();
     let mut layers = vec![Layer::Bars(bars, c, 0.8)];
     // Keep the marks on the axis even where no future ended, and span at least ten whole
-    // units, so that futures that all end alike show as one narrow
-    // bar on a readable axis.
+    // units, so that futures that all end alike show as one narrow bar on a readable axis.
     let first = s.bins.first().map_or(0.0, |b| b.0);
     let reach: Vec<f64> = marks.iter().map(|m| m.x0).chain([first + 10.0]).collect();
     let nothing = vec![f64::NAN; reach.len()];
