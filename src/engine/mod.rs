@@ -561,6 +561,13 @@ impl Worker {
         let days = s.days();
         for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
             out.stock[i * days + day.index()] = st.stock;
+            // The risk measures' days at zero, counted here rather than read back from the
+            // path (a second pass over the whole path of every run, from memory).
+            if st.stock == 0 && day >= s.report.warm_up {
+                let led = &mut out.items[i];
+                led.days_at_zero += 1;
+                led.first_zero.get_or_insert(day.0);
+            }
             if it.safe_stock.is_some_and(|safe| st.stock < safe) {
                 let led = &mut out.items[i];
                 led.days_below_safe += 1;

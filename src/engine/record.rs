@@ -32,6 +32,10 @@ pub struct ItemLedger {
     pub days_short: u32,
     /// First day whose closing stock was below the safe stock.
     pub first_below_safe: Option<u32>,
+    /// Days whose closing stock was zero, from the `[report] warm_up` day on.
+    pub days_at_zero: u32,
+    /// First day from the warm-up day on whose closing stock was zero.
+    pub first_zero: Option<u32>,
     /// The price of one unit on the start date in this future, in cents (drawn once per
     /// future when `unit_cost_usd` is a distribution).
     pub unit_cost: i64,

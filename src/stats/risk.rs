@@ -63,13 +63,14 @@ impl RiskCounts {
         for (i, (t, led)) in self.items.iter_mut().zip(&rec.items).enumerate() {
             t.consumed += u128::from(led.consumed);
             let path = &rec.stock[i * days..(i + 1) * days];
-            let counted = &path[self.warm_up.min(days)..];
-            let zero = counted.iter().filter(|&&v| v == 0).count() as u128;
+            // The days at zero were counted by the engine's daily report (a test checks them
+            // against the path), so the path is read here only within the windows.
+            let zero = u128::from(led.days_at_zero);
             t.days_at_zero.0 += zero;
             t.days_at_zero.1 += zero * zero;
-            match (zero > 0).then(|| counted.iter().position(|&v| v == 0)) {
-                Some(Some(d)) => t.first_zero[self.warm_up + d] += 1,
-                _ => t.never_zero += 1,
+            match led.first_zero {
+                Some(d) => t.first_zero[d as usize] += 1,
+                None => t.never_zero += 1,
             }
             for (hits, &(from, to)) in t.window_hits.iter_mut().zip(&self.windows) {
                 *hits += u64::from(path[from..=to.min(days - 1)].contains(&0));

@@ -1,7 +1,7 @@
 //! Risk measures worked out by hand: a stock of 40 used at exactly 1 a day from day 1 is zero
 //! from day 40 (2026-02-10) on, in every future.
 
-use crate::util::{experiment, scenario};
+use crate::util::{bundled, experiment, records, scenario};
 use porcupine::report::{self, Metadata};
 use porcupine::stats::risk;
 
@@ -192,5 +192,32 @@ fn bad_report_settings_are_clear_errors() {
             .to_string();
         assert!(err.contains(message), "{report}: {err}");
         assert!(err.contains("report."), "{report}: no key path in {err}");
+    }
+}
+
+#[test]
+fn the_days_at_zero_counted_in_a_run_are_those_of_its_stock_path() {
+    // The engine counts each item's days at zero and its first day at zero (from the warm-up
+    // day on) as it goes; the risk measures use those counts instead of reading the path again.
+    for name in ["examples/risk-windows.toml", "bench-canonical.toml"] {
+        let s = bundled(name);
+        let days = s.days();
+        let warm = s.report.warm_up.0 as usize;
+        let mut zeros_seen = 0;
+        for rec in records(&s, 11, 0..40) {
+            for (i, led) in rec.items.iter().enumerate() {
+                let counted = &rec.stock_of(i, days)[warm.min(days)..];
+                let at_zero = counted.iter().filter(|&&v| v == 0).count();
+                let first = counted.iter().position(|&v| v == 0);
+                assert_eq!(
+                    (led.days_at_zero as usize, led.first_zero),
+                    (at_zero, first.map(|d| (warm + d) as u32)),
+                    "{name}, future {}, item {i}",
+                    rec.run
+                );
+                zeros_seen += at_zero;
+            }
+        }
+        assert!(zeros_seen > 0, "{name}: some future runs out");
     }
 }
