@@ -16,23 +16,15 @@ ROUNDS=${2:-5}
 MEMORY=1
 for a in "$@"; do [ "$a" = "--no-memory" ] && MEMORY=0; done
 SCEN=scenarios/bench-canonical.toml
-YARD_SRC=${YARDSTICK:-../shared/bench/limit}
+# shellcheck source=scripts/measure.sh
+. scripts/measure.sh
 
 cargo build --release --quiet
-cargo bench --bench throughput --no-run --quiet 2>/dev/null
-BENCH=$(ls -t target/release/deps/throughput-* | grep -v '\.d$' | head -1)
-if [ -d "$YARD_SRC" ]; then
-  rm -rf target/yardstick && mkdir -p target/yardstick && cp -r "$YARD_SRC"/. target/yardstick/
-  cargo build --release --quiet --manifest-path target/yardstick/Cargo.toml --target-dir target/yardstick/target
-  YARD=target/yardstick/target/release/limit
-else
-  echo "yardstick not found at $YARD_SRC (set YARDSTICK=path)"; exit 1
-fi
+build_bench
+build_yardstick
 ALL=$(nproc)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "workload: $SCEN, $RUNS runs, best of $ROUNDS rounds"
-speed() { sed -E 's/.*runs_per_s=([0-9]+).*/\1/'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A best cur
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -52,7 +44,8 @@ for T in 1 "$ALL"; do
   ratio=$(awk -v a="${best[p$T]}" -v b="${best[y$T]}" 'BEGIN { printf "%.2f", a / b }')
   echo "threads=$T porcupine_runs_per_s=${best[p$T]} yardstick_runs_per_s=${best[y$T]} ratio=$ratio"
 done
-echo "speedup_1_to_${ALL}_threads porcupine=$(median <"$tmp/p")x yardstick=$(median <"$tmp/y")x (median of the rounds)"
+printf "speedup_1_to_%s_threads porcupine=%.2fx yardstick=%.2fx (median of the rounds)\n" \
+  "$ALL" "$(median "$tmp/p")" "$(median "$tmp/y")"
 if [ "$MEMORY" = 1 ]; then
   for N in 10000 1000000; do
     out=$(mktemp -d)

@@ -10,16 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-20000}
 ROUNDS=${2:-3}
-YARD_SRC=${YARDSTICK:-../shared/bench/limit}
-cargo bench --bench throughput --no-run --quiet 2>/dev/null
-BENCH=$(ls -t target/release/deps/throughput-* | grep -v '\.d$' | head -1)
-rm -rf target/yardstick && mkdir -p target/yardstick && cp -r "$YARD_SRC"/. target/yardstick/
-cargo build --release --quiet --manifest-path target/yardstick/Cargo.toml --target-dir target/yardstick/target
-YARD=target/yardstick/target/release/limit
+# shellcheck source=scripts/measure.sh
+. scripts/measure.sh
+build_bench
+build_yardstick
 CORES=$(nproc)
 echo "machine: $CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $RUNS runs of scenarios/bench-canonical.toml, median of $ROUNDS rounds"
-speed() { sed -E 's/.*runs_per_s=([0-9]+).*/\1/'; }
-median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 THREADS=()
 for T in 1 2 4 8 16; do [ "$T" -le "$CORES" ] && THREADS+=("$T"); done
 tmp=$(mktemp -d)
