@@ -4,7 +4,8 @@
 # one minute to the next, the ratio of two runs made side by side moves far less than either
 # run. In one check with the same binary on both sides, the side started first was faster in 9
 # rounds of 10 (by about 10%), so the starting order alternates every round and the cores every
-# second round: any four rounds in a row give each build each order and each core once. Prints each round and the median ratio B / A.
+# second round: any four rounds in a row give each build each order and each core once. Prints
+# each round and the median ratio B / A.
 #
 # Usage: scripts/paired.sh BENCH_A BENCH_B [ROUNDS=10] [RUNS=2000]
 # BENCH_A, BENCH_B: throughput benchmark binaries of the two builds (`cargo bench --bench
