@@ -6,7 +6,7 @@
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use porcupine::engine::{Event, EventQueue, RunRecord, Simulator, Worker};
 use porcupine::sampling::{stream, Dist, StreamKey};
-use porcupine::stats::Accumulator;
+use porcupine::stats::{Accumulator, Staged};
 use porcupine::units::Day;
 use std::path::Path;
 
@@ -98,9 +98,17 @@ fn accumulator(c: &mut Criterion) {
         .collect();
     let mut acc = Accumulator::new(&s, 0);
     acc.add_runs(&batch);
-    c.bench_function("stats/add a batch of 32 runs (5 items x 1,096 days)", |b| {
-        b.iter(|| acc.add_runs(black_box(&batch)))
-    });
+    let mut staged = Staged::new(&acc, batch.len());
+    c.bench_function(
+        "stats/stage and fold a batch of 32 runs (5 items x 1,096 days)",
+        |b| {
+            b.iter(|| {
+                for rec in black_box(&batch) {
+                    acc.stage(&mut staged, rec);
+                }
+            })
+        },
+    );
     let other = acc.clone();
     c.bench_function("stats/merge two accumulators", |b| {
         b.iter_batched(

@@ -1,9 +1,11 @@
 //! Many futures in parallel: the only place that uses rayon (also for drawing charts in
 //! parallel, through [`parallel_map`]).
 //!
-//! Each worker thread owns a reusable [`Worker`], a small batch of [`RunRecord`]s and its own
-//! [`Accumulator`]: it simulates runs into the batch and folds a full batch into its accumulator
-//! cell by cell (each cell's histogram is then fetched once per batch, not once per run). At the end the per-thread accumulators are merged. Each run's
+//! Each worker thread owns a reusable [`Worker`], one [`RunRecord`], a [`Staged`] batch and its
+//! own [`Accumulator`]: it simulates a run into the record, counts the run's totals and copies its
+//! daily values into the batch while the record is still in cache, and folds a full batch into
+//! its accumulator cell by cell (each cell's histogram is then fetched once per batch, not once
+//! per run). At the end the per-thread accumulators are merged. Each run's
 //! randomness depends only on (seed, run index) and every statistic is an integer count or sum
 //! whose merge is exact and order-free, so the result is bit-identical for any thread count and
 //! any scheduling; memory is bounded by one accumulator per thread, not by the number of runs.
@@ -13,7 +15,7 @@ use crate::analysis::{OutcomeLayout, PairedSums};
 use crate::engine::{RunRecord, Simulator, Worker};
 use crate::scenario::Scenario;
 use crate::stats::bands::{BandBuffer, StockBands};
-use crate::stats::Accumulator;
+use crate::stats::{Accumulator, Staged};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -64,7 +66,7 @@ pub fn memory_estimate(s: &Scenario, threads: usize) -> u64 {
 }
 
 /// An upper bound of the resident memory of an experiment, in bytes, that does not depend on the
-/// number of runs: per thread a batch of run records, a worker and an accumulator whose
+/// number of runs: per thread a staged batch, one run record, a worker and an accumulator whose
 /// histograms are at their hard cap ([`crate::stats::max_bytes_per_cell`]) plus one chart being
 /// rasterised at `png_scale`; shared: the kept sample paths, the prepared results and the output
 /// files held before they are written, and the program itself.
@@ -87,7 +89,7 @@ pub fn memory_bound_at(s: &Scenario, threads: usize, png_scale: f32) -> u64 {
     // of scale.
     let scale = f64::from(png_scale.max(0.25));
     let chart = (1200.0 * 700.0 * 4.0 * 2.0 * scale * scale) as u64;
-    let per_thread = batch_len(s) as u64 * record + accumulator + worker + chart;
+    let per_thread = batch_len(s) as u64 * staged_bytes(s) + record + accumulator + worker + chart;
     // Sample paths, daily rows and the CSV/SVG/HTML text of every file before writing
     // (generously 600 bytes an item-day, whatever the number of runs), and the program.
     let samples = crate::SAMPLE_PATHS * items * days * 8;
@@ -186,13 +188,12 @@ fn run_in_pool(
     let threads = rayon::current_num_threads();
     let slots: Vec<Mutex<Slot>> = (0..threads)
         .map(|_| {
+            let acc = Accumulator::new(scenario, cfg.samples);
             Mutex::new(Slot {
                 worker: Worker::new(scenario),
-                batch: (0..batch_len(scenario))
-                    .map(|_| RunRecord::new(scenario))
-                    .collect(),
-                filled: 0,
-                acc: Accumulator::new(scenario, cfg.samples),
+                record: RunRecord::new(scenario),
+                staged: Staged::new(&acc, batch_len(scenario)),
+                acc,
                 rows: Vec::new(),
             })
         })
@@ -221,24 +222,20 @@ fn run_in_pool(
             let mut guard = slots[slot].lock().unwrap_or_else(PoisonError::into_inner);
             let Slot {
                 worker,
-                batch,
-                filled,
+                record,
+                staged,
                 acc,
                 rows,
             } = &mut *guard;
-            if !worker.simulate_cancellable(&sim, cfg.seed, run, &mut batch[*filled], cancel) {
+            if !worker.simulate_cancellable(&sim, cfg.seed, run, record, cancel) {
                 return;
             }
             if collect {
                 let mut v = Vec::new();
-                futures::extract(scenario, &batch[*filled], &mut v);
+                futures::extract(scenario, record, &mut v);
                 rows.push((run, v));
             }
-            *filled += 1;
-            if *filled == batch.len() {
-                acc.add_runs(batch);
-                *filled = 0;
-            }
+            acc.stage(staged, record);
         });
         if let Some(sink) = sink.as_mut() {
             let mut rows: Vec<FutureRow> = Vec::new();
@@ -268,8 +265,8 @@ fn run_in_pool(
     let mut total: Option<Accumulator> = None;
     for slot in slots {
         let mut slot = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
-        slot.acc.add_runs(&slot.batch[..slot.filled]);
-        drop(slot.batch);
+        slot.acc.fold(&mut slot.staged);
+        drop(slot.staged);
         match &mut total {
             None => total = Some(slot.acc),
             Some(t) => t.merge(&slot.acc),
@@ -278,15 +275,21 @@ fn run_in_pool(
     Ok(total.unwrap_or_else(|| Accumulator::new(scenario, cfg.samples)))
 }
 
-/// Bytes of run records a thread holds before folding them into its accumulator.
+/// Bytes of staged runs a thread holds before folding them into its accumulator.
 const BATCH_BYTES: u64 = 16 << 20;
 
-/// Runs simulated before they are folded into a thread's accumulator: as many as fit in
+/// Runs staged before they are folded into a thread's accumulator: as many as fit in
 /// [`BATCH_BYTES`], between 32 and 256. Each daily cell's histogram is then fetched from memory
 /// once per batch rather than once per run; on the benchmark scenario going from 32 to about 240
 /// runs a batch made the statistics a third cheaper (fewer cache misses).
 fn batch_len(s: &Scenario) -> usize {
-    (BATCH_BYTES / record_bytes(s)).clamp(32, 256) as usize
+    (BATCH_BYTES / staged_bytes(s)).clamp(32, 256) as usize
+}
+
+/// Bytes one staged run takes: its daily stock and its series values.
+fn staged_bytes(s: &Scenario) -> u64 {
+    let cells = s.items.len() * s.days() + crate::stats::series::Shape::of(s).cells();
+    8 * cells as u64
 }
 
 /// An upper bound of one run record's bytes.
@@ -300,8 +303,9 @@ fn record_bytes(s: &Scenario) -> u64 {
 /// What one worker thread owns.
 struct Slot {
     worker: Worker,
-    batch: Vec<RunRecord>,
-    filled: usize,
+    /// The record each run is simulated into, staged into `staged` as soon as it ends.
+    record: RunRecord,
+    staged: Staged,
     acc: Accumulator,
     /// Per-future rows of the current chunk (only when they are asked for).
     rows: Vec<FutureRow>,

@@ -107,6 +107,32 @@ impl TotalDist {
     }
 }
 
+/// Runs whose daily stock and series values wait to be folded into an [`Accumulator`]'s cells,
+/// stored cell by cell (`stock[cell * capacity + run]`) so that a cell's values of the whole
+/// batch are read side by side. Each run is copied in as it ends, while its record is still in
+/// cache, so one record per thread is enough.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    capacity: usize,
+    filled: usize,
+    stock: Vec<u64>,
+    series: Vec<u64>,
+}
+
+impl Staged {
+    /// Room for `capacity` runs of the scenario of `acc`.
+    #[must_use]
+    pub fn new(acc: &Accumulator, capacity: usize) -> Staged {
+        let capacity = capacity.max(1);
+        Staged {
+            capacity,
+            filled: 0,
+            stock: vec![0; acc.daily.len() * capacity],
+            series: vec![0; acc.series.cells.len() * capacity],
+        }
+    }
+}
+
 /// Everything kept across runs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accumulator {
@@ -190,7 +216,7 @@ impl Accumulator {
         }
     }
 
-    /// Adds everything of one run except the daily cells.
+    /// Adds everything of one run except the daily and series cells.
     fn add_run_totals(&mut self, rec: &RunRecord) {
         self.runs += 1;
         for (acc, flows) in self
@@ -238,26 +264,57 @@ impl Accumulator {
         self.add_runs(std::slice::from_ref(rec));
     }
 
-    /// Adds several runs. The daily cells are updated cell by cell across the runs, so each
-    /// cell's histogram is fetched from memory once per batch rather than once per run (this
-    /// was the largest cost of the statistics in the profile).
+    /// Adds several runs (through a [`Staged`] batch of their size).
     pub fn add_runs(&mut self, batch: &[RunRecord]) {
-        let days = self.days;
-        // One cell's values of the whole batch, gathered first so the cell is updated in one go.
-        let mut values = [0u64; 256];
-        for chunk in batch.chunks(values.len()) {
-            let values = &mut values[..chunk.len()];
-            for (k, cell) in self.daily.iter_mut().enumerate() {
-                for (v, rec) in values.iter_mut().zip(chunk) {
-                    *v = rec.stock[k];
-                }
-                cell.add_all(values, self.safe[k / days]);
-            }
-        }
+        let mut staged = Staged::new(self, batch.len());
         for rec in batch {
-            self.add_run_totals(rec);
+            self.stage(&mut staged, rec);
         }
-        self.series.add_runs(batch);
+        self.fold(&mut staged);
+    }
+
+    /// Counts a run's totals now and keeps its daily and series values in `staged`, folding
+    /// the batch into the cells once it is full. The run's record can then be reused at once.
+    pub fn stage(&mut self, staged: &mut Staged, rec: &RunRecord) {
+        self.add_run_totals(rec);
+        let (r, n) = (staged.filled, staged.capacity);
+        for (k, &v) in rec.stock.iter().enumerate() {
+            staged.stock[k * n + r] = v;
+        }
+        self.series
+            .stage(&rec.series.values, &mut staged.series, n, r);
+        staged.filled += 1;
+        if staged.filled == n {
+            self.fold(staged);
+        }
+    }
+
+    /// Folds the staged runs into the daily and series cells, cell by cell (each cell's
+    /// histogram is fetched from memory once per batch, and the batch's values of a cell lie
+    /// side by side), and empties `staged`.
+    pub fn fold(&mut self, staged: &mut Staged) {
+        let (f, n) = (staged.filled, staged.capacity);
+        if f == 0 {
+            return;
+        }
+        let days = self.days;
+        for (k, (cell, values)) in self
+            .daily
+            .iter_mut()
+            .zip(staged.stock.chunks_exact(n))
+            .enumerate()
+        {
+            cell.add_all(&values[..f], self.safe[k / days]);
+        }
+        for (cell, values) in self
+            .series
+            .cells
+            .iter_mut()
+            .zip(staged.series.chunks_exact(n))
+        {
+            cell.add_all(&values[..f]);
+        }
+        staged.filled = 0;
     }
 
     /// Adds another accumulator (exact and order-free).

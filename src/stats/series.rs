@@ -428,26 +428,19 @@ impl SeriesStats {
         }
     }
 
-    /// Counts a batch of runs, cell by cell (each histogram fetched once per batch).
-    pub fn add_runs(&mut self, batch: &[RunRecord]) {
+    /// Copies one run's values (`values`, a [`SeriesRecord::values`]) into slot `run` of a
+    /// cell-major staging area with room for `capacity` runs a cell, flows as per-period
+    /// differences.
+    pub fn stage(&mut self, values: &[u64], staged: &mut [u64], capacity: usize, run: usize) {
         if self.previous.len() != self.cells.len() {
             self.previous = self.shape.flow_previous();
         }
-        // One cell's values of the whole batch, gathered first so the cell is updated in one go.
-        let mut values = [0u64; 256];
-        for chunk in batch.chunks(values.len()) {
-            let values = &mut values[..chunk.len()];
-            for (k, (cell, &p)) in self.cells.iter_mut().zip(&self.previous).enumerate() {
-                for (x, rec) in values.iter_mut().zip(chunk) {
-                    let v = &rec.series.values;
-                    *x = if p == NONE {
-                        v[k]
-                    } else {
-                        v[k] - v[p as usize]
-                    };
-                }
-                cell.add_all(values);
-            }
+        for (k, &p) in self.previous.iter().enumerate() {
+            staged[k * capacity + run] = if p == NONE {
+                values[k]
+            } else {
+                values[k] - values[p as usize]
+            };
         }
     }
 
