@@ -108,15 +108,15 @@ impl TotalDist {
 }
 
 /// Runs whose daily stock and series values wait to be folded into an [`Accumulator`]'s cells,
-/// stored cell by cell (`stock[cell * capacity + run]`) so that a cell's values of the whole
-/// batch are read side by side. Each run is copied in as it ends, while its record is still in
-/// cache, so one record per thread is enough.
+/// stored cell by cell so that a cell's values of the whole batch are read side by side. Each
+/// run is copied in as it ends, while its record is still in cache, so one record per thread is
+/// enough.
 #[derive(Debug, Clone)]
 pub struct Staged {
     capacity: usize,
     filled: usize,
-    stock: Vec<u64>,
-    series: Vec<u64>,
+    stock: CellMajor,
+    series: CellMajor,
 }
 
 impl Staged {
@@ -127,9 +127,51 @@ impl Staged {
         Staged {
             capacity,
             filled: 0,
-            stock: vec![0; acc.daily.len() * capacity],
-            series: vec![0; acc.series.cells.len() * capacity],
+            stock: CellMajor::new(acc.daily.len(), capacity),
+            series: CellMajor::new(acc.series.cells.len(), capacity),
         }
+    }
+}
+
+/// Cells per block of a [`CellMajor`] area.
+const CELLS_PER_BLOCK: usize = 32;
+
+/// `capacity` values of each of a number of cells, cell by cell, in blocks of
+/// [`CELLS_PER_BLOCK`] cells. A block is at most 64 KiB (256 runs), small enough for the
+/// allocator to take it from its heap and reuse it for the results once the runs are done
+/// (one large area would be handed back to the system and leave the results to grow the heap).
+#[derive(Debug, Clone)]
+struct CellMajor {
+    capacity: usize,
+    blocks: Vec<Box<[u64]>>,
+}
+
+impl CellMajor {
+    fn new(cells: usize, capacity: usize) -> CellMajor {
+        let blocks = (0..cells)
+            .step_by(CELLS_PER_BLOCK)
+            .map(|first| {
+                vec![0; (cells - first).min(CELLS_PER_BLOCK) * capacity].into_boxed_slice()
+            })
+            .collect();
+        CellMajor { capacity, blocks }
+    }
+
+    /// Writes run slot `run` of every cell, in cell order.
+    #[inline]
+    fn put(&mut self, run: usize, mut values: impl Iterator<Item = u64>) {
+        for block in &mut self.blocks {
+            for (cell, v) in block.chunks_exact_mut(self.capacity).zip(&mut values) {
+                cell[run] = v;
+            }
+        }
+    }
+
+    /// Every cell's slots, in cell order.
+    fn cells(&self) -> impl Iterator<Item = &[u64]> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.chunks_exact(self.capacity))
     }
 }
 
@@ -278,11 +320,8 @@ impl Accumulator {
     pub fn stage(&mut self, staged: &mut Staged, rec: &RunRecord) {
         self.add_run_totals(rec);
         let (r, n) = (staged.filled, staged.capacity);
-        for (k, &v) in rec.stock.iter().enumerate() {
-            staged.stock[k * n + r] = v;
-        }
-        self.series
-            .stage(&rec.series.values, &mut staged.series, n, r);
+        staged.stock.put(r, rec.stock.iter().copied());
+        staged.series.put(r, self.series.flows(&rec.series.values));
         staged.filled += 1;
         if staged.filled == n {
             self.fold(staged);
@@ -293,25 +332,15 @@ impl Accumulator {
     /// histogram is fetched from memory once per batch, and the batch's values of a cell lie
     /// side by side), and empties `staged`.
     pub fn fold(&mut self, staged: &mut Staged) {
-        let (f, n) = (staged.filled, staged.capacity);
+        let f = staged.filled;
         if f == 0 {
             return;
         }
         let days = self.days;
-        for (k, (cell, values)) in self
-            .daily
-            .iter_mut()
-            .zip(staged.stock.chunks_exact(n))
-            .enumerate()
-        {
+        for (k, (cell, values)) in self.daily.iter_mut().zip(staged.stock.cells()).enumerate() {
             cell.add_all(&values[..f], self.safe[k / days]);
         }
-        for (cell, values) in self
-            .series
-            .cells
-            .iter_mut()
-            .zip(staged.series.chunks_exact(n))
-        {
+        for (cell, values) in self.series.cells.iter_mut().zip(staged.series.cells()) {
             cell.add_all(&values[..f]);
         }
         staged.filled = 0;

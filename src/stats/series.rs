@@ -428,20 +428,19 @@ impl SeriesStats {
         }
     }
 
-    /// Copies one run's values (`values`, a [`SeriesRecord::values`]) into slot `run` of a
-    /// cell-major staging area with room for `capacity` runs a cell, flows as per-period
-    /// differences.
-    pub fn stage(&mut self, values: &[u64], staged: &mut [u64], capacity: usize, run: usize) {
+    /// One run's values (`values`, a [`SeriesRecord::values`]) as the cells count them: flows
+    /// as per-period differences, in cell order.
+    pub fn flows<'a>(&'a mut self, values: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
         if self.previous.len() != self.cells.len() {
             self.previous = self.shape.flow_previous();
         }
-        for (k, &p) in self.previous.iter().enumerate() {
-            staged[k * capacity + run] = if p == NONE {
+        self.previous.iter().enumerate().map(move |(k, &p)| {
+            if p == NONE {
                 values[k]
             } else {
                 values[k] - values[p as usize]
-            };
-        }
+            }
+        })
     }
 
     /// Adds another (exact and order-free).
