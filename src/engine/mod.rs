@@ -73,6 +73,8 @@ pub struct Simulator<'s> {
     arrival_column: Vec<Option<u32>>,
     /// Number of columns of the arrivals calendar.
     arrival_columns: usize,
+    /// The lines whose day of production takes the short path, and the others.
+    lines: Lines,
     /// Per funding source: the payment delay in whole days.
     delays: Vec<WholeDays>,
     /// Per channel and buy: the contract delay in whole days.
@@ -97,7 +99,7 @@ impl<'s> Simulator<'s> {
     #[must_use]
     pub fn new(scenario: &'s Scenario) -> Simulator<'s> {
         let mut arrival_columns = 0;
-        let arrival_column = (0..scenario.lines.len())
+        let arrival_column: Vec<Option<u32>> = (0..scenario.lines.len())
             .map(|n| {
                 let calendar = scenario.lines[n].transit_loss == 0.0
                     && scenario
@@ -168,6 +170,16 @@ impl<'s> Simulator<'s> {
                 Some(ramp::daily_rates(&ramp, scenario.horizon))
             })
             .collect();
+        let (plain, general) = (0..scenario.lines.len()).partition(|&n| {
+            let l = &scenario.lines[n];
+            scenario.events.is_empty()
+                && daily_rates[n].is_some()
+                && arrival_column[n].is_some()
+                && !l.is_shared()
+                && l.expansions.is_empty()
+                && l.defect_rate == 0.0
+                && l.lag_drawn.is_none()
+        });
         Simulator {
             scenario,
             demand,
@@ -180,6 +192,7 @@ impl<'s> Simulator<'s> {
                 .map(|l| days(&l.lag, l.lag_drawn.is_some()))
                 .collect(),
             daily_rates,
+            lines: Lines { plain, general },
             arrival_column,
             arrival_columns,
             delays: scenario
@@ -232,6 +245,18 @@ impl<'s> Simulator<'s> {
             + days(&self.delays)
             + self.contract_delays.iter().map(|v| days(v)).sum::<usize>()
     }
+}
+
+/// The lines of a scenario by how their day of production is done.
+#[derive(Debug)]
+struct Lines {
+    /// The plain lines: capacity the same in every future (a certain ramp slip, not
+    /// correlated), shipments kept in the arrivals calendar, a lag law the same in every
+    /// future, no shared queue, capacity project or defect, and no disruption in the scenario.
+    /// Their day leaves out the steps that cannot apply to them.
+    plain: Vec<usize>,
+    /// The other lines, in order.
+    general: Vec<usize>,
 }
 
 /// The whole-day sampler of a delay; none for one whose law each future builds.
@@ -718,5 +743,64 @@ impl Worker {
             "{:?}",
             out.conservation_violations(s)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Simulator<'_> {
+        /// The same simulator with every fast path for plain scenarios turned off.
+        fn general(mut self) -> Self {
+            self.lines.general = (0..self.scenario.lines.len()).collect();
+            self.lines.plain.clear();
+            self
+        }
+
+        /// The same simulator with its first plain line taken the general way.
+        fn mixed(mut self) -> Self {
+            if !self.lines.plain.is_empty() {
+                let first = self.lines.plain.remove(0);
+                self.lines.general.insert(0, first);
+            }
+            self
+        }
+    }
+
+    /// Each fast path taken when a scenario's mechanisms allow it gives the same run, to the
+    /// unit and the cent, as the general day it replaces.
+    #[test]
+    fn fast_paths_give_the_same_runs_as_the_general_day() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = ["scenarios", "scenarios/examples"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        let mut plain = 0;
+        for path in files {
+            let s = crate::scenario::resolve(&path, &[])
+                .and_then(|r| r.check())
+                .unwrap_or_else(|e| panic!("{e}"))
+                .scenario;
+            let fast = Simulator::new(&s);
+            plain += fast.lines.plain.len();
+            let general = Simulator::new(&s).general();
+            let mixed = Simulator::new(&s).mixed();
+            let mut w = Worker::new(&s);
+            let (mut a, mut b) = (RunRecord::default(), RunRecord::default());
+            for run in 0..6 {
+                w.simulate(&general, 7, run, &mut a);
+                for sim in [&fast, &mixed] {
+                    w.simulate(sim, 7, run, &mut b);
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", path.display());
+                }
+            }
+        }
+        // The benchmark scenario at least takes the fast paths.
+        assert!(plain > 0);
     }
 }

@@ -151,14 +151,20 @@ impl EventQueue {
         let d = day.index();
         debug_assert!(d < self.used.len() && (d > self.day || !self.started));
         self.day = d;
-        self.today.clear();
-        self.today
-            .extend_from_slice(&self.inline[d * INLINE..d * INLINE + self.used[d] as usize]);
-        self.today.append(&mut self.overflow[d]);
-        sort_by_phase(&mut self.today);
         self.started = true;
         self.next = 0;
         self.phase = 0;
+        self.today.clear();
+        // Most days have no event (a day's overflow is used only once its inline slots are
+        // full), and copying and sorting nothing is a measurable share of a quiet day.
+        let used = self.used[d] as usize;
+        if used == 0 {
+            return;
+        }
+        self.today
+            .extend_from_slice(&self.inline[d * INLINE..d * INLINE + used]);
+        self.today.append(&mut self.overflow[d]);
+        sort_by_phase(&mut self.today);
     }
 
     /// Today's next event if its phase is before `limit` (`None`: every phase). Once there is
