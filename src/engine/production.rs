@@ -1,6 +1,7 @@
 //! One day of production: each line's capacity (ramp, added capacity, our share, disruptions)
 //! finishes units of its backlog, defects are rejected, and good units leave for our stock after
-//! the delivery lag (or wait at the line while deliveries are paused).
+//! the delivery lag (or wait at the line while deliveries are paused). Plain lines (see
+//! [`Lines`](super::Lines)) take a short path without the steps that cannot apply to them.
 
 use super::ramp::ramp_rate;
 use super::{Event, LineLedger, LineState, RunRecord, Simulator, Worker};

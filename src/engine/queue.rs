@@ -39,7 +39,8 @@ pub struct EventQueue {
     started: bool,
     /// Next index in `today`.
     next: usize,
-    /// The phase the day has reached (events of earlier phases can no longer be scheduled).
+    /// The phase the day has reached (events of earlier phases can no longer be scheduled);
+    /// read by the debug checks only.
     phase: usize,
     len: usize,
 }
@@ -181,7 +182,10 @@ impl EventQueue {
                 Some(ev)
             }
             _ => {
-                self.phase = self.phase.max(limit.min(Phase::COUNT - 1));
+                // Only the debug checks of `schedule` read the phase reached.
+                if cfg!(debug_assertions) {
+                    self.phase = self.phase.max(limit.min(Phase::COUNT - 1));
+                }
                 None
             }
         }
