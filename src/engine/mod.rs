@@ -751,7 +751,7 @@ mod tests {
     use super::*;
 
     impl Simulator<'_> {
-        /// The same simulator with every fast path for plain scenarios turned off.
+        /// The same simulator with every line taken the general way.
         fn general(mut self) -> Self {
             self.lines.general = (0..self.scenario.lines.len()).collect();
             self.lines.plain.clear();
