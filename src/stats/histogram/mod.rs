@@ -136,6 +136,18 @@ impl LogHistogram {
         self.max = self.max.max(hi);
     }
 
+    /// Reads one counter of each cache line of the window, so that a coming
+    /// [`LogHistogram::add_all`] finds them in cache (the statistics fold one cell after
+    /// another, and each cell's window was last used a whole batch of runs ago); returns their
+    /// sum, to be passed to [`std::hint::black_box`] so the reads are kept.
+    #[inline]
+    pub fn touch(&self) -> u32 {
+        self.buckets
+            .iter()
+            .step_by(8)
+            .fold(0, |a, b| a.wrapping_add(b.count))
+    }
+
     /// Widens the window of fine buckets to hold `lo..=hi` as well, when that keeps level 0 (the
     /// window a histogram reaches depends only on its smallest and largest value, so widening
     /// first and counting after gives the same buckets as counting one by one). False, and
