@@ -93,20 +93,23 @@ impl Worker {
         if !sim.subst.is_empty() {
             self.note_unmet(sim, out);
         }
-        for (i, st) in self.items.iter_mut().enumerate() {
-            let segs = self.draws.daily(i).unwrap_or(&sim.demand[i]);
+        // One pass over the items' state, streams, ledgers and plans, with nothing looked up
+        // by index.
+        let items = (self.items.iter_mut().zip(self.streams.demand.iter_mut()))
+            .zip(out.items.iter_mut())
+            .zip(sim.demand.iter().zip(&sim.uses.caps));
+        for (i, (((st, rng), led), (shared, &cap))) in items.enumerate() {
+            let segs = self.draws.daily(i).unwrap_or(shared);
             while st.demand_segment + 1 < segs.len() && segs[st.demand_segment + 1].from <= day.0 {
                 st.demand_segment += 1;
             }
-            let rng = &mut self.streams.demand[i];
             let Some(want) = draw_count(&segs[st.demand_segment].draw, &mut st.fixed_carry, rng)
             else {
                 continue;
             };
-            let want = want.min(sim.uses.caps[i]);
+            let want = want.min(cap);
             let used = want.min(st.stock);
             st.stock -= used;
-            let led = &mut out.items[i];
             led.demand += want;
             led.consumed += used;
             if want > used {

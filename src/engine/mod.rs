@@ -583,18 +583,17 @@ impl Worker {
     #[inline]
     fn report(&mut self, s: &Scenario, day: Day, out: &mut RunRecord) {
         crate::stats::series::record_day(out, day.index());
-        let days = s.days();
-        for (i, (st, it)) in self.items.iter().zip(&s.items).enumerate() {
-            out.stock[i * days + day.index()] = st.stock;
+        let paths = out.stock.chunks_exact_mut(s.days());
+        let items = (self.items.iter().zip(&s.items)).zip(out.items.iter_mut().zip(paths));
+        for ((st, it), (led, path)) in items {
+            path[day.index()] = st.stock;
             // The risk measures' days at zero, counted here rather than read back from the
             // path (a second pass over the whole path of every run, from memory).
             if st.stock == 0 && day >= s.report.warm_up {
-                let led = &mut out.items[i];
                 led.days_at_zero += 1;
                 led.first_zero.get_or_insert(day.0);
             }
             if it.safe_stock.is_some_and(|safe| st.stock < safe) {
-                let led = &mut out.items[i];
                 led.days_below_safe += 1;
                 led.first_below_safe.get_or_insert(day.0);
             }
