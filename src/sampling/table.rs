@@ -4,7 +4,8 @@
 //! An [`IntTable`] holds the law's cumulative distribution function over the values that carry
 //! its mass, and a guide table (Chen and Asau's indexed search) that maps a uniform draw to the
 //! first table entry worth comparing. One draw is one 64-bit random number (its top 53 bits
-//! are the uniform number `u`), one lookup and on average fewer than two integer comparisons;
+//! are the uniform number `u`), one lookup and two integer comparisons counted without a
+//! branch (a search one threshold at a time only in the rare guide entries that span more);
 //! it returns the smallest `k` with `u < F(k)`. That is inversion of the law's CDF, so the draw follows the law exactly, to the
 //! 2⁻⁵³ resolution of the uniform number (as every floating-point sampler does). The general
 //! samplers it replaces spend tens of random numbers (Knuth's Poisson method multiplies one
@@ -36,18 +37,28 @@ const TAIL: f64 = 1e-20;
 pub struct IntTable {
     /// Smallest value in the table.
     lo: u64,
-    /// `thresholds[i]` = ⌈P(X ≤ lo + i)·2⁵³⌉; the last entry is 2⁵³.
+    /// `thresholds[i]` = ⌈P(X ≤ lo + i)·2⁵³⌉; the last entry of the law is 2⁵³, followed by
+    /// [`NEAR`] more entries of 2⁵³ (never at or below a draw) so that the [`NEAR`] thresholds
+    /// after any entry can be read without a bounds check of their own.
     thresholds: Box<[u64]>,
-    /// `guide[j]` = the smallest `i` with P(X ≤ lo + i) > j / guide.len(), with [`SETTLED`]
-    /// set when every uniform draw of entry j has that same answer (no comparison needed).
+    /// `guide[j]` = the smallest `i` with P(X ≤ lo + i) > j / guide.len(), with [`FAR`] set
+    /// when a draw of entry j may be answered by an index more than [`NEAR`] beyond it.
     guide: Box<[u32]>,
     /// 64 − log₂ guide.len().
     shift: u32,
 }
 
-/// The guide-entry flag of an entry whose whole range of draws falls below one threshold: the
-/// entry is then the answer itself. Table indices stay below 2¹³, so the bit is free.
-const SETTLED: u32 = 1 << 31;
+/// How many thresholds from its guide entry's index on a draw compares, all at once and
+/// without a branch. The guide is sized so that all but one entry in 32 have their answer
+/// among them. (A search one threshold at a time ends on a branch that goes one way or the
+/// other at random, a misprediction in a draw of four or so, which cost more than the
+/// comparisons.)
+const NEAR: usize = 2;
+
+/// The guide-entry flag of an entry whose draws may be answered more than [`NEAR`] indices
+/// beyond it (the search then goes on one threshold at a time). Table indices stay below 2¹³,
+/// so the bit is free.
+const FAR: u32 = 1 << 31;
 
 /// 2⁵³, the number of values of a 53-bit uniform draw.
 const TWO_53: f64 = 9_007_199_254_740_992.0;
@@ -82,14 +93,15 @@ impl IntTable {
             .map(|f| (f.clamp(0.0, 1.0) * TWO_53).ceil() as u64)
             .collect();
         thresholds[n - 1] = 1 << 53;
-        // The smallest guide that settles at least three draws in four by itself: a table's
-        // far tail (hundreds of entries of negligible mass) needs no guide entries of its own,
-        // and a small guide stays in the first-level cache.
+        thresholds.extend([1 << 53; NEAR]);
+        // The smallest guide whose entries are all but one in 32 answered within the NEAR
+        // thresholds after them: a table's far tail (hundreds of entries of negligible mass)
+        // needs no guide entries of its own, and a small guide stays in the first-level cache.
         let largest = n.next_power_of_two().max(2);
         let mut m = 2;
         let (guide, bits) = loop {
-            let (guide, settled) = guide_of(&thresholds, m)?;
-            if 4 * settled >= 3 * m || m == largest {
+            let (guide, near) = guide_of(&thresholds, m)?;
+            if 32 * near >= 31 * m || m == largest {
                 break (guide, m.trailing_zeros());
             }
             m *= 2;
@@ -155,12 +167,16 @@ impl IntTable {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         let x = rng.next_u64();
         let g = self.guide[(x >> self.shift) as usize];
-        // Most draws fall in an entry that lies below one threshold: one lookup decides them.
-        if g & SETTLED != 0 {
-            return self.lo + u64::from(g & !SETTLED);
-        }
         let v = x >> 11;
-        let mut i = g as usize;
+        let mut i = (g & !FAR) as usize;
+        if g & FAR == 0 {
+            // The answer is i plus the number of thresholds from i on at or below v (they
+            // rise, so those come first, and the entry's answer is at most i + NEAR): counted
+            // without a branch.
+            if let Some(t) = self.thresholds.get(i..).and_then(<[u64]>::first_chunk::<NEAR>) {
+                return self.lo + i as u64 + t.iter().map(|&t| u64::from(t <= v)).sum::<u64>();
+            }
+        }
         // The last threshold is 2⁵³ > v, so the search stops within the table.
         while self.thresholds[i] <= v {
             i += 1;
@@ -191,31 +207,33 @@ impl IntTable {
     }
 }
 
-/// The guide of `m` entries (a power of two) for `thresholds`, and how many of its entries are
-/// settled; `None` when an index does not fit the guide's 31 bits.
+/// The guide of `m` entries (a power of two) for `thresholds` (with their [`NEAR`] entries
+/// of padding), and how many of its entries are near (not [`FAR`]); `None` when an index does
+/// not fit the guide's 31 bits.
 fn guide_of(thresholds: &[u64], m: usize) -> Option<(Box<[u32]>, usize)> {
     let bits = m.trailing_zeros();
     let mut guide = Vec::with_capacity(m);
-    let mut settled = 0;
+    let mut near = 0;
     let mut i = 0usize;
     for j in 0..m as u64 {
         // Entry j covers v in [j·2⁵³/m, (j+1)·2⁵³/m): skip the i whose threshold is at or
         // below the start (those never hold a draw of this entry).
-        let start = j << (53 - bits);
+        let (start, end) = (j << (53 - bits), (j + 1) << (53 - bits));
         while thresholds[i] <= start {
             i += 1;
         }
-        // Every v of the entry is at least start ≥ thresholds[i − 1]; when the next entry's
-        // start is also at most thresholds[i], every v is below it, so i answers.
-        let index = u32::try_from(i).ok().filter(|&i| i < SETTLED)?;
-        if thresholds[i] >= (j + 1) << (53 - bits) {
-            settled += 1;
-            guide.push(index | SETTLED);
-        } else {
+        let index = u32::try_from(i).ok().filter(|&i| i < FAR)?;
+        // Every v of the entry is at least start ≥ thresholds[i − 1] and below end; when
+        // thresholds[i + NEAR] is at least end, every v is below it, so the answer is at most
+        // i + NEAR.
+        if thresholds[i + NEAR] >= end {
+            near += 1;
             guide.push(index);
+        } else {
+            guide.push(index | FAR);
         }
     }
-    Some((guide.into_boxed_slice(), settled))
+    Some((guide.into_boxed_slice(), near))
 }
 
 /// The table of a unimodal count law from its mode, `ratio(k)` = p(k+1)/p(k) and an upper
@@ -474,10 +492,11 @@ mod tests {
             .expect("last is 2^53") as u64
     }
 
-    /// Draws settled by their guide entry alone are the draws of a plain search, for random
-    /// numbers and for those at every entry's edges.
+    /// Draws counted among the thresholds after their guide entry (and searched beyond them in
+    /// a far entry) are the draws of a plain search, for random numbers, for those at every
+    /// entry's edges and at every threshold.
     #[test]
-    fn settled_guide_entries_give_the_searched_value() {
+    fn guided_draws_give_the_searched_value() {
         let lognormal = Dist::lognormal(120f64.ln(), 0.35, 1e6).unwrap();
         let tables = [
             IntTable::poisson(0.4).unwrap(),
@@ -488,16 +507,22 @@ mod tests {
         ];
         let mut rng = stream(5, 0, StreamKey::new("test", "guide", "edges"));
         for t in &tables {
-            let settled = t.guide.iter().filter(|&&g| g & SETTLED != 0).count();
+            let near = t.guide.iter().filter(|&&g| g & FAR == 0).count();
             assert!(
-                5 * settled >= 2 * t.guide.len(),
-                "{settled} of {}",
+                4 * near >= 3 * t.guide.len(),
+                "{near} of {}",
                 t.guide.len()
             );
             let edges = (0..t.guide.len() as u64).flat_map(|j| {
                 let start = j << t.shift;
                 [start, start | ((1u64 << t.shift) - 1)]
             });
+            // And the numbers whose 53 bits are at, just below and just above each threshold.
+            let at_thresholds = t.thresholds.iter().flat_map(|&th| {
+                let x = th.min((1 << 53) - 1) << 11;
+                [x, x.saturating_sub(1 << 11), x | 0x7ff, x.saturating_add(1 << 11)]
+            });
+            let edges = edges.chain(at_thresholds);
             let random: Vec<u64> = (0..100_000).map(|_| rng.random::<u64>()).collect();
             for x in edges.chain(random) {
                 assert_eq!(t.sample(&mut Once(x)), plain_search(t, x), "x = {x:#x}");
