@@ -261,12 +261,19 @@ fn run_in_pool(
             runs: range.end - range.start,
         });
     }
-    // Merge into the first thread's accumulator rather than a fresh one: one copy less in memory.
+    // Each thread folds what it has staged (a pass over all its histograms, so in parallel),
+    // then the accumulators are merged into the first thread's rather than a fresh one: one
+    // copy less in memory.
+    let mut slots: Vec<Slot> = slots
+        .into_iter()
+        .map(|s| s.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect();
+    slots.par_iter_mut().for_each(|slot| {
+        slot.acc.fold(&mut slot.staged);
+        slot.staged = Staged::empty();
+    });
     let mut total: Option<Accumulator> = None;
     for slot in slots {
-        let mut slot = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
-        slot.acc.fold(&mut slot.staged);
-        drop(slot.staged);
         match &mut total {
             None => total = Some(slot.acc),
             Some(t) => t.merge(&slot.acc),

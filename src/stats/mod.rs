@@ -120,6 +120,17 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// A batch with no room (for a thread done with its runs, to hand its memory back).
+    #[must_use]
+    pub fn empty() -> Staged {
+        Staged {
+            capacity: 1,
+            filled: 0,
+            stock: CellMajor::new(0, 1),
+            series: CellMajor::new(0, 1),
+        }
+    }
+
     /// Room for `capacity` runs of the scenario of `acc`.
     #[must_use]
     pub fn new(acc: &Accumulator, capacity: usize) -> Staged {
