@@ -75,6 +75,9 @@ pub struct Simulator<'s> {
     arrival_columns: usize,
     /// The line of each column of the arrivals calendar.
     column_line: Vec<usize>,
+    /// Per line: what a shipment's arrival needs, kept here, close together, rather than read
+    /// from the scenario's description of the line (a cache miss per shipment).
+    arrival: Vec<Arrival>,
     /// The lines whose day of production takes the short path, and the others.
     lines: Lines,
     /// Per funding source: the payment delay in whole days.
@@ -195,6 +198,14 @@ impl<'s> Simulator<'s> {
                 .collect(),
             daily_rates,
             lines: Lines { plain, general },
+            arrival: scenario
+                .lines
+                .iter()
+                .map(|l| Arrival {
+                    item: l.item.0,
+                    lossy: l.transit_loss > 0.0,
+                })
+                .collect(),
             column_line: (0..scenario.lines.len())
                 .filter(|&n| arrival_column[n].is_some())
                 .collect(),
@@ -269,6 +280,15 @@ fn take_nonzero(cells: &mut [u64], mut visit: impl FnMut(usize, u64)) {
             visit(first + k, std::mem::take(&mut chunk[k]));
         }
     }
+}
+
+/// What a line's shipment needs when it arrives.
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    /// The item the line makes.
+    item: usize,
+    /// Whether part of a shipment may be lost in transit.
+    lossy: bool,
 }
 
 /// The lines of a scenario by how their day of production is done.
@@ -728,10 +748,9 @@ impl Worker {
     /// A shipment of `units` from line `n` reaches our stock (less what transit destroys).
     #[inline]
     fn arrive(&mut self, sim: &Simulator<'_>, n: usize, units: u64, day: Day, out: &mut RunRecord) {
-        let s = sim.scenario;
-        let def = &s.lines[n];
-        let lost = if def.transit_loss > 0.0 {
-            Binomial::new(units, def.transit_loss)
+        let Arrival { item, lossy } = sim.arrival[n];
+        let lost = if lossy {
+            Binomial::new(units, sim.scenario.lines[n].transit_loss)
                 .map_or(0, |b| b.sample(&mut self.streams.loss[n]))
         } else {
             0
@@ -741,7 +760,6 @@ impl Worker {
         l.in_transit -= units;
         l.lost += lost;
         l.delivered += arrived;
-        let item = def.item.0;
         self.items[item].stock += arrived;
         out.items[item].delivered += arrived;
         self.settle(n, item, units, day, out);
