@@ -808,8 +808,8 @@ mod tests {
         }
     }
 
-    /// Each fast path taken when a scenario's mechanisms allow it gives the same run, to the
-    /// unit and the cent, as the general day it replaces.
+    /// The calendar's cells with a shipment are visited in order and emptied, across the
+    /// boundaries of the 64-cell marks.
     #[test]
     fn nonzero_cells_are_visited_in_order_and_taken() {
         for len in [0, 1, 5, 63, 64, 65, 130, 200] {
@@ -828,6 +828,8 @@ mod tests {
         }
     }
 
+    /// Each fast path taken when a scenario's mechanisms allow it gives the same run, to the
+    /// unit and the cent, as the general day it replaces.
     #[test]
     fn fast_paths_give_the_same_runs_as_the_general_day() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));

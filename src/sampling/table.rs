@@ -38,8 +38,8 @@ pub struct IntTable {
     /// Smallest value in the table.
     lo: u64,
     /// `thresholds[i]` = ⌈P(X ≤ lo + i)·2⁵³⌉; the last entry of the law is 2⁵³, followed by
-    /// [`NEAR`] more entries of 2⁵³ (never at or below a draw) so that the [`NEAR`] thresholds
-    /// after any entry can be read without a bounds check of their own.
+    /// [`NEAR`] more entries of 2⁵³ (never at or below a draw), so that the [`NEAR`] thresholds
+    /// from any entry on, and the one after them, lie within the table.
     thresholds: Box<[u64]>,
     /// `guide[j]` = the smallest `i` with P(X ≤ lo + i) > j / guide.len(), with [`FAR`] set
     /// when a draw of entry j may be answered by an index more than [`NEAR`] beyond it.
