@@ -173,7 +173,11 @@ impl IntTable {
             // The answer is i plus the number of thresholds from i on at or below v (they
             // rise, so those come first, and the entry's answer is at most i + NEAR): counted
             // without a branch.
-            if let Some(t) = self.thresholds.get(i..).and_then(<[u64]>::first_chunk::<NEAR>) {
+            if let Some(t) = self
+                .thresholds
+                .get(i..)
+                .and_then(<[u64]>::first_chunk::<NEAR>)
+            {
                 return self.lo + i as u64 + t.iter().map(|&t| u64::from(t <= v)).sum::<u64>();
             }
         }
@@ -508,11 +512,7 @@ mod tests {
         let mut rng = stream(5, 0, StreamKey::new("test", "guide", "edges"));
         for t in &tables {
             let near = t.guide.iter().filter(|&&g| g & FAR == 0).count();
-            assert!(
-                4 * near >= 3 * t.guide.len(),
-                "{near} of {}",
-                t.guide.len()
-            );
+            assert!(4 * near >= 3 * t.guide.len(), "{near} of {}", t.guide.len());
             let edges = (0..t.guide.len() as u64).flat_map(|j| {
                 let start = j << t.shift;
                 [start, start | ((1u64 << t.shift) - 1)]
@@ -520,7 +520,12 @@ mod tests {
             // And the numbers whose 53 bits are at, just below and just above each threshold.
             let at_thresholds = t.thresholds.iter().flat_map(|&th| {
                 let x = th.min((1 << 53) - 1) << 11;
-                [x, x.saturating_sub(1 << 11), x | 0x7ff, x.saturating_add(1 << 11)]
+                [
+                    x,
+                    x.saturating_sub(1 << 11),
+                    x | 0x7ff,
+                    x.saturating_add(1 << 11),
+                ]
             });
             let edges = edges.chain(at_thresholds);
             let random: Vec<u64> = (0..100_000).map(|_| rng.random::<u64>()).collect();
